@@ -1,0 +1,107 @@
+"""Composition root and command-line entry point.
+
+`guardstation` starts the guard's window; `guardstation verify|pass ...` run
+without a GUI. Qt is imported only when the window is wanted.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import resolve_home
+
+log = logging.getLogger("guardstation")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", help="folder for all data, keys and config (default: $GUARDSTATION_HOME "
+                                       "or the platform's data folder)")
+    common.add_argument("--lang", choices=("id", "en"), default=None, help="language (default: id)")
+    common.add_argument("--decoder", choices=("zxing", "pyzbar", "opencv"), default=None,
+                        help="QR decoder backend (default: zxing)")
+
+    parser = argparse.ArgumentParser(prog="guardstation", parents=[common],
+                                     description="GuardStation: the guard's entrance station.")
+    parser.add_argument("--version", action="version", version=f"guardstation {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="demo site, demo passes and a simulated camera (no webcam or server needed)")
+    parser.add_argument("--camera", help="webcam number, a video file or a folder of images to play as camera")
+    parser.add_argument("--gate-mode", choices=("auto", "in", "out"), default=None)
+    parser.add_argument("--rescan-after", type=float, default=None, metavar="SECONDS",
+                        help="seconds before the same code counts as a new scan (default 3)")
+    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)  # used by docs and tests
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command")
+
+    verify = sub.add_parser("verify", parents=[common], help="decode, verify and judge codes without the GUI")
+    verify.add_argument("inputs", nargs="+", metavar="INPUT", help="an image file, or text:PAYLOAD")
+    verify.add_argument("--json", action="store_true", help="one JSON object per input")
+    verify.add_argument("--at", help="judge validity at this ISO time instead of now")
+
+    pass_cmd = sub.add_parser("pass", help="visitor passes")
+    pass_sub = pass_cmd.add_subparsers(dest="pass_command", required=True)
+    issue = pass_sub.add_parser("issue", parents=[common], help="issue a signed visitor/employee pass as PNG")
+    issue.add_argument("--name", required=True)
+    issue.add_argument("--nik", help="the holder's NIK (only its keyed hash goes into the pass)")
+    issue.add_argument("--kind", choices=("visitor", "employee"), default="visitor")
+    issue.add_argument("--doses", type=int, default=None, help="vaccination doses (omit if unknown)")
+    issue.add_argument("--valid-from", help="ISO date/time (default: now)")
+    issue.add_argument("--valid-days", type=int, default=30)
+    issue.add_argument("--out", required=True, help="PNG file to write")
+    issue.add_argument("--json", action="store_true")
+    return parser
+
+
+def setup_logging(home: Path, verbose: bool = False) -> Path:
+    logs = home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(logs / "guardstation.log", maxBytes=2_000_000, backupCount=5,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return logs
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from .cli import UsageError, run_pass_issue, run_verify
+    from .station import open_station
+    from .store.db import DatabaseError
+    from .store.secrets import SecretStoreError
+
+    home = resolve_home(args.home)
+    setup_logging(home)
+    try:
+        station = open_station(home)
+    except (DatabaseError, SecretStoreError) as exc:
+        print(f"guardstation: {exc}", file=sys.stderr)
+        return 1
+    try:
+        args.lang = args.lang or station.settings.language
+        if args.command == "verify":
+            return run_verify(station, args)
+        return run_pass_issue(station, args)
+    except UsageError as exc:
+        print(f"guardstation {args.command}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        station.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command:
+        return _run_command(args)
+    from .ui.launch import run_gui  # Qt only when the window is wanted
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

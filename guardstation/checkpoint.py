@@ -1,0 +1,197 @@
+"""The checkpoint: one scan or manual entry in, one committed visit and verdict out.
+
+This is the station's use-case layer (below ui/ and app.py, above store/ and
+credentials/). `scan()` returns only after the visit is committed, so whatever
+the UI then shows is already on disk.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Callable
+
+from .credentials.verify import parse_and_verify
+from .domain.credential import Credential, CredentialKind
+from .domain.ids import new_id
+from .domain.nik import NikCheck, check_nik, mask_nik
+from .domain.occupancy import Occupancy
+from .domain.rules import RulePack, pack_in_force
+from .domain.subject import identity_from_nik, subject_key
+from .domain.verdict import Decision, decide
+from .domain.verdict_types import Action, Colour, GateMode
+from .store import reference, visits
+from .store.db import Database
+from .store.events import append_event, load_station
+from .store.models import Visit
+
+
+def local_now() -> datetime:
+    return datetime.now(timezone.utc).astimezone()
+
+
+class InvalidEntry(ValueError):
+    """Manual entry that cannot be recorded; `field` names the input to fix."""
+
+    def __init__(self, field: str, message: str, nik_check: NikCheck | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.nik_check = nik_check
+
+
+@dataclass(frozen=True)
+class ManualEntry:
+    nik: str
+    name: str
+    purpose: str = ""
+    host: str = ""
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    credential: Credential
+    decision: Decision
+    visit_id: str | None
+    occupancy: Occupancy
+    display_name: str
+    at: datetime
+
+    @property
+    def headline_colour(self) -> Colour:
+        return self.decision.colour
+
+
+class Checkpoint:
+    def __init__(self, db: Database, *, deployment_key: bytes, clock: Callable[[], datetime] = local_now,
+                 gate_mode: GateMode = GateMode.AUTO, guard: str = "") -> None:
+        self.db = db
+        self._key = deployment_key
+        self._clock = clock
+        self.gate_mode = gate_mode
+        self.guard = guard
+        self._lock = threading.Lock()  # one writer even if two threads call in
+        self.reload_reference()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    # -- reference data -------------------------------------------------------------------
+    def reload_reference(self) -> None:
+        with self.db.read() as session:
+            self.trust = reference.load_trust_store(session)
+            self.packs = reference.load_rule_packs(session)
+            station = load_station(session)
+            self.gate_name = station.gate_name
+            site = reference.get_site(session)
+            self.capacity = site.capacity if site else None
+            self.site_name = site.name if site else ""
+
+    def rule_pack(self, at: datetime) -> RulePack | None:
+        return pack_in_force(self.packs, at)
+
+    def subject_key_for(self, identity: str) -> str:
+        return subject_key(self._key, identity)
+
+    # -- reads ------------------------------------------------------------------------------
+    def occupancy(self, session=None) -> Occupancy:
+        if session is None:
+            with self.db.read() as s:
+                return Occupancy(visits.count_inside(s), self.capacity)
+        return Occupancy(visits.count_inside(session), self.capacity)
+
+    def evaluate(self, text: str | None, at: datetime | None = None) -> tuple[Credential, Decision]:
+        """Verify and decide without recording anything (the `verify` command)."""
+        now = at or self._clock()
+        credential = self._with_subject(parse_and_verify(text, self.trust, now))
+        with self.db.read() as session:
+            decision = decide(credential, pack=self.rule_pack(now), now=now,
+                              status_entries=reference.status_for(session, credential.subject_key))
+        return credential, decision
+
+    # -- writes -----------------------------------------------------------------------------
+    def scan(self, text: str) -> ScanOutcome:
+        now = self._clock()
+        return self._record(self._with_subject(parse_and_verify(text, self.trust, now)), now)
+
+    def manual_entry(self, entry: ManualEntry) -> ScanOutcome:
+        nik_check = check_nik(entry.nik, today=self._clock().date())
+        if not nik_check.ok:
+            raise InvalidEntry("nik", nik_check.message(), nik_check)
+        name = " ".join(entry.name.split())
+        if not name:
+            raise InvalidEntry("name", "Nama wajib diisi")
+        identity = identity_from_nik(nik_check.nik)
+        credential = Credential(kind=CredentialKind.NIK, decoded=None, stages={"nik": True}, identity=identity,
+                                subject_key=self.subject_key_for(identity), display_name=name[:200], manual=True)
+        return self._record(credential, self._clock(), nik=nik_check.nik,
+                            purpose=entry.purpose.strip()[:200], host=entry.host.strip()[:200])
+
+    def check_out(self, visit_id: str) -> ScanOutcome:
+        """The guard's check-out button on the inside-now list."""
+        now = self._clock()
+        with self._lock, self.db.transaction() as session:
+            visit = session.get(Visit, visit_id)
+            if visit is None or visit.status != visits.INSIDE:
+                raise InvalidEntry("visit", "Kunjungan ini sudah tidak di dalam")
+            credential = Credential(kind=CredentialKind(visit.credential_kind), decoded=None,
+                                    subject_key=visit.subject_key, display_name=visit.display_name)
+            decision = decide(credential, pack=self.rule_pack(now), now=now, gate_mode=GateMode.OUT,
+                              open_visit=visits.as_open_visit(visit))
+            self._close_visit(session, visit, now, manual=True)
+            occupancy = self.occupancy(session)
+        return ScanOutcome(credential, decision, visit_id, occupancy, visit.display_name, now)
+
+    def _with_subject(self, credential: Credential) -> Credential:
+        if credential.subject_key is None and credential.identity:
+            return replace(credential, subject_key=self.subject_key_for(credential.identity))
+        return credential
+
+    def _record(self, credential: Credential, now: datetime, *, nik: str = "", purpose: str = "",
+                host: str = "") -> ScanOutcome:
+        with self._lock, self.db.transaction() as session:
+            station = load_station(session)
+            open_visit = visits.find_open_visit(session, credential.subject_key) if credential.trusted else None
+            decision = decide(credential, pack=self.rule_pack(now), now=now, occupancy=self.occupancy(session),
+                              gate_mode=self.gate_mode, open_visit=visits.as_open_visit(open_visit),
+                              status_entries=reference.status_for(session, credential.subject_key))
+            name = credential.display_name or ""
+            if decision.action is Action.CHECK_OUT and open_visit is not None:
+                self._close_visit(session, open_visit, now, manual=False)
+                visit_id = open_visit.visit_id
+                name = open_visit.display_name
+            else:
+                visit_id = new_id()
+                status = {Action.CHECK_IN: visits.INSIDE, Action.DENY: visits.DENIED}.get(decision.action,
+                                                                                          visits.NOTICE)
+                visit = Visit(
+                    visit_id=visit_id, subject_key=credential.subject_key, display_name=name,
+                    nik_masked=mask_nik(nik) if nik else "",
+                    person_kind=credential.person_kind.value if credential.person_kind else "",
+                    credential_kind=credential.kind.value, purpose=purpose, host=host,
+                    colour=decision.colour.value, reason_code=decision.reason.code,
+                    reason_params_json=json.dumps(decision.reason.params, ensure_ascii=False, default=str),
+                    status=status, time_in=now, gate_in=station.gate_name, guard=self.guard,
+                    station_id=station.station_id, manual=credential.manual)
+                session.add(visit)
+                kind = {visits.INSIDE: "check_in", visits.DENIED: "denied"}.get(status, "notice")
+                append_event(session, station, kind=kind, visit_id=visit_id, occurred_at=now, guard=self.guard,
+                             body={"subject_key": credential.subject_key, "display_name": name,
+                                   "nik_masked": visit.nik_masked, "person_kind": visit.person_kind,
+                                   "credential_kind": visit.credential_kind,
+                                   "credential_id": credential.credential_id, "colour": visit.colour,
+                                   "reason": decision.reason.code, "reason_params": decision.reason.params,
+                                   "purpose": purpose, "host": host, "gate": station.gate_name,
+                                   "manual": credential.manual})
+            occupancy = self.occupancy(session)
+        return ScanOutcome(credential, decision, visit_id, occupancy, name, now)
+
+    def _close_visit(self, session, visit: Visit, now: datetime, *, manual: bool) -> None:
+        station = load_station(session)
+        visit.status = visits.LEFT
+        visit.time_out = now
+        visit.gate_out = station.gate_name
+        append_event(session, station, kind="check_out", visit_id=visit.visit_id, occurred_at=now,
+                     guard=self.guard, body={"subject_key": visit.subject_key, "gate": station.gate_name,
+                                             "by_hand": manual})
+

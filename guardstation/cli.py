@@ -1,0 +1,128 @@
+"""Commands that run without the GUI: verify, pass issue."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+import cv2
+
+from .domain.credential import Credential, CredentialKind, PersonKind
+from .domain.reasons import Reason
+from .domain.verdict import Decision
+from .domain.verdict_types import Action, Colour
+from .issuer import PassRequest, deployment_key, issuer_key, make_pass_text, render_pass_png
+from .scanner.decoders import DecoderUnavailable, make_decoder, safe_decode
+from .station import StationContext
+
+COLOUR_WORDS = {
+    "id": {Colour.GREEN: "HIJAU", Colour.YELLOW: "KUNING", Colour.RED: "MERAH", Colour.BLACK: "HITAM",
+           Colour.FULL: "PENUH"},
+    "en": {Colour.GREEN: "GREEN", Colour.YELLOW: "YELLOW", Colour.RED: "RED", Colour.BLACK: "BLACK",
+           Colour.FULL: "FULL"},
+}
+TEXT_PREFIX = "text:"
+
+
+class UsageError(Exception):
+    """Bad command-line use: printed and exit status 2."""
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--at: not an ISO date/time: {value!r} (e.g. 2021-06-01T12:00:00+07:00)") from None
+    return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+def _unreadable(item: str, code: str, **params) -> tuple[str | None, Credential]:
+    return None, Credential(CredentialKind.NONE, None, {"picture_decode": False}, Reason(code, params))
+
+
+def read_input(item: str, decoder) -> tuple[str | None, Credential | None]:
+    """(QR text, or a ready answer when there is nothing to verify)."""
+    if item.startswith(TEXT_PREFIX):
+        return item[len(TEXT_PREFIX):], None
+    path = Path(item)
+    if not path.is_file():
+        return _unreadable(item, "file_unreadable", path=item)
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        return _unreadable(item, "file_unreadable", path=item)
+    codes = safe_decode(decoder, image)
+    if not codes:
+        return _unreadable(item, "no_code")
+    return codes[0].text, None
+
+
+def verify_one(station: StationContext, item: str, decoder, at: datetime | None, lang: str) -> dict:
+    text, ready = read_input(item, decoder)
+    if ready is not None:
+        credential, decision = ready, Decision(Colour.RED, Action.DENY, ready.failure)
+    else:
+        credential, decision = station.checkpoint.evaluate(text, at)
+        if not item.startswith(TEXT_PREFIX):
+            credential = replace(credential, stages={"picture_decode": True, **credential.stages})
+    return {
+        "input": item,
+        "kind": credential.kind.value,
+        "decoded": credential.decoded if ready is None else None,
+        "stages": credential.stages,
+        "colour": decision.colour.value,
+        "verdict": COLOUR_WORDS.get(lang, COLOUR_WORDS["id"])[decision.colour],
+        "reason": decision.reason.text(lang),
+        "reason_code": decision.reason.code,
+        "name": credential.display_name,
+        "valid_until": credential.valid_until.isoformat() if credential.valid_until else None,
+    }
+
+
+def run_verify(station: StationContext, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    at = parse_time(args.at)
+    try:
+        decoder = make_decoder(args.decoder or station.settings.decoder)
+    except (DecoderUnavailable, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    for item in args.inputs:
+        result = verify_one(station, item, decoder, at, args.lang)
+        if args.json:
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        else:
+            out.write(f"{item}: {result['verdict']} — {result['reason']}\n")
+    out.flush()
+    return 0
+
+
+def run_pass_issue(station: StationContext, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    if args.doses is not None and not 0 <= args.doses <= 20:
+        raise UsageError("--doses must be between 0 and 20")
+    if args.valid_days < 1:
+        raise UsageError("--valid-days must be at least 1")
+    if not args.name.strip():
+        raise UsageError("--name must not be empty")
+    if args.nik:
+        from .domain.nik import check_nik
+        check = check_nik(args.nik)
+        if not check.ok:
+            raise UsageError(f"--nik: {check.message('en')}")
+    now = station.checkpoint.now()
+    valid_from = parse_time(args.valid_from) or now
+    key = issuer_key(station.secrets, station.db, now)
+    request = PassRequest(name=args.name.strip(), kind=PersonKind(args.kind), doses=args.doses,
+                          valid_from=valid_from, valid_days=args.valid_days, nik=args.nik)
+    text = make_pass_text(request, key, deployment_key(station.secrets))
+    caption = [request.name, f"{request.kind.value} - s.d. {(valid_from.date()).isoformat()} +{args.valid_days}d"]
+    try:
+        path = render_pass_png(text, caption, Path(args.out))
+    except OSError as exc:
+        raise UsageError(f"--out: {exc}") from None
+    out.write(json.dumps({"out": str(path), "payload": text, "chars": len(text)}, ensure_ascii=False) + "\n"
+              if args.json else f"{path}\n")
+    return 0

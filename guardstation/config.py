@@ -1,0 +1,68 @@
+"""Where the station keeps its data, and its settings file.
+
+Secrets never go here (they live in the keyring); this file holds only
+choices an installer or guard makes: language, camera, decoder, gate.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+HOME_ENV = "GUARDSTATION_HOME"
+APP_NAME = "GuardStation"
+
+
+def resolve_home(explicit: str | os.PathLike | None = None, *, demo: bool = False) -> Path:
+    """--home wins, then $GUARDSTATION_HOME, then the platform's data folder (demo gets its own)."""
+    if explicit:
+        home = Path(explicit)
+    elif os.environ.get(HOME_ENV):
+        home = Path(os.environ[HOME_ENV])
+    else:
+        home = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        if demo:
+            home = home / "demo"
+    home = home.expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+@dataclass
+class Settings:
+    language: str = "id"
+    decoder: str = "zxing"
+    camera: str = "0"
+    gate_mode: str = "auto"
+    sound: bool = True
+    rescan_cooldown_s: float = 3.0
+
+    @classmethod
+    def load(cls, home: Path) -> "Settings":
+        path = home / "config.json"
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as exc:
+            # A damaged settings file must not stop the gate: defaults, and say so in the log.
+            log.error("settings file %s unreadable (%s); using defaults", path, exc)
+            return cls()
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known} if isinstance(data, dict) else {}
+        try:
+            return cls(**values)
+        except TypeError:
+            return cls()
+
+    def save(self, home: Path) -> None:
+        path = home / "config.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2), "utf-8")
+        os.replace(tmp, path)

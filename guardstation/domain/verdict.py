@@ -1,0 +1,105 @@
+"""The verdict engine: credential + status list + occupancy + rule pack -> what the door does."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .credential import Credential
+from .occupancy import Occupancy
+from .reasons import Reason
+from .rules import RulePack
+from .verdict_types import Action, Colour, GateMode
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    status: str                   # positive | close_contact | deny
+    valid_from: datetime
+    valid_until: datetime | None
+
+    def active(self, at: datetime) -> bool:
+        return self.valid_from <= at and (self.valid_until is None or at < self.valid_until)
+
+
+@dataclass(frozen=True)
+class OpenVisit:
+    visit_id: str
+    time_in: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    colour: Colour
+    action: Action
+    reason: Reason
+
+    @property
+    def admitted(self) -> bool:
+        return self.action is Action.CHECK_IN
+
+
+def _deny(colour: Colour, code: str, **params) -> Decision:
+    return Decision(colour, Action.DENY, Reason(code, params))
+
+
+def _format_duration(seconds: float) -> str:
+    minutes = max(0, int(seconds // 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}j {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def content_colour(credential: Credential, pack: RulePack) -> tuple[Colour, Reason]:
+    """The colour a trusted credential earns from its content alone."""
+    if credential.manual:
+        return pack.manual_entry, Reason("manual_entry")
+    if credential.vaccination is None:
+        return pack.unknown_vaccination, Reason("vaccination_unknown")
+    doses = credential.vaccination.doses
+    rule = pack.colour_for_doses(doses)
+    assert rule is not None  # parse_rule_pack guarantees a min_doses 0 rule
+    return rule.colour, Reason(rule.reason, {"doses": doses})
+
+
+def decide(
+    credential: Credential,
+    *,
+    pack: RulePack | None,
+    now: datetime,
+    occupancy: Occupancy | None = None,
+    gate_mode: GateMode = GateMode.AUTO,
+    open_visit: OpenVisit | None = None,
+    status_entries: tuple[StatusEntry, ...] = (),
+) -> Decision:
+    # 1. An untrusted credential identifies nobody: nothing else can be judged.
+    if credential.failure is not None:
+        return Decision(Colour.RED, Action.DENY, credential.failure)
+
+    # 2. Leaving is always allowed; a person inside is checked out at an auto/out gate.
+    if open_visit is not None:
+        if gate_mode in (GateMode.AUTO, GateMode.OUT):
+            stay = (now - open_visit.time_in).total_seconds()
+            return Decision(Colour.GREEN, Action.CHECK_OUT,
+                            Reason("checked_out", {"duration": _format_duration(stay)}))
+        local_in = open_visit.time_in.astimezone(now.tzinfo) if now.tzinfo else open_visit.time_in
+        return Decision(Colour.YELLOW, Action.NOTICE,
+                        Reason("already_inside", {"time": local_in.strftime("%H:%M")}))
+    if gate_mode is GateMode.OUT:
+        return Decision(Colour.YELLOW, Action.NOTICE, Reason("not_inside"))
+
+    if pack is None:
+        return _deny(Colour.RED, "no_rule_pack")
+
+    # 3. Status list outranks whatever the certificate says.
+    active = [e for e in status_entries if e.active(now)]
+    for status in ("positive", "close_contact", "deny"):
+        if any(e.status == status for e in active):
+            colour = pack.status_colours.get(status, Colour.BLACK)
+            return _deny(colour, "status_deny" if status == "deny" else status)
+
+    # 4. Content, then capacity (only someone who would be admitted can be turned away for space).
+    colour, reason = content_colour(credential, pack)
+    if colour not in pack.admit:
+        return Decision(colour, Action.DENY, reason)
+    if occupancy is not None and occupancy.is_full:
+        return _deny(Colour.FULL, "capacity_full", inside=occupancy.inside, capacity=occupancy.capacity)
+    return Decision(colour, Action.CHECK_IN, reason)

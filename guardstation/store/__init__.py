@@ -1,0 +1,1 @@
+"""Local SQLite storage: models, engine and pragmas, migrations, queries, secrets."""

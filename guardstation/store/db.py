@@ -1,0 +1,133 @@
+"""Opening the station database: pragmas, integrity check, backup, migrations.
+
+Durability settings are checked, not assumed: a verdict is shown only after its
+visit is committed, which means nothing unless synchronous=FULL really holds.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+EXPECTED_PRAGMAS = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+BACKUPS_KEPT = 3
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used safely; the message is meant for the person at the desk."""
+
+
+def _set_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _alembic_config(connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+@dataclass
+class Database:
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back if it raises."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def read(self) -> Session:
+        return self.sessions()
+
+    def check_pragmas(self) -> dict[str, object]:
+        with self.engine.connect() as conn:
+            actual = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in EXPECTED_PRAGMAS}
+        wrong = {k: v for k, v in actual.items() if v != EXPECTED_PRAGMAS[k]}
+        if wrong:
+            raise DatabaseError(f"database durability settings not in force: {wrong}")
+        return actual
+
+    def integrity_check(self, quick: bool = True) -> str:
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql("PRAGMA quick_check" if quick else "PRAGMA integrity_check").scalar()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _backup(path: Path) -> Path:
+    """A consistent copy (SQLite backup API, WAL included) before touching the schema."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.{stamp}.backup.sqlite")
+    with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    backups = sorted(path.parent.glob(f"{path.stem}.*.backup.sqlite"))
+    for old in backups[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def _needs_upgrade(engine: Engine) -> tuple[bool, bool]:
+    """(is there an existing schema, is it behind the code)."""
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current is not None, current != head
+
+
+def open_database(path: Path) -> Database:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    try:
+        existing, behind = _needs_upgrade(engine)
+        if existing:
+            with engine.connect() as conn:
+                verdict = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+            if verdict != "ok":
+                raise DatabaseError(f"database {path} is damaged ({verdict}); restore the last backup")
+        if behind:
+            if existing:
+                log.info("schema upgrade: backup written to %s", _backup(path))
+            with engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), "head")
+    except (sqlite3.DatabaseError, SADatabaseError) as exc:
+        engine.dispose()
+        raise DatabaseError(f"database {path} cannot be opened: {getattr(exc, 'orig', exc)}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    db = Database(path, engine, sessionmaker(engine, expire_on_commit=False))
+    db.check_pragmas()
+    return db
