@@ -1,0 +1,58 @@
+"""Shared fixtures: an isolated station home, an in-memory keyring, offscreen Qt, a fake clock."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt or keyring: no display, no real keyring, no sound device.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["GUARDSTATION_KEYRING"] = "memory"
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+WIB = timezone(timedelta(hours=7))
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"test corpus missing: expected {CORPUS} (../shared/corpus beside the repository)")
+    return CORPUS
+
+
+class FakeClock:
+    """A settable wall clock in Western Indonesian Time."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **kw) -> datetime:
+        self.current += timedelta(**kw)
+        return self.current
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def station(home, clock):
+    from guardstation.station import open_station
+
+    ctx = open_station(home, clock=clock, site_name="Kantor Bupati", capacity=3, gate_name="Pintu Depan")
+    yield ctx
+    ctx.close()
