@@ -90,6 +90,10 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
             raise keyring.errors.PasswordDeleteError(username)
 
 
+# One per process, so a station reopened in the same test process finds its secrets again.
+_PROCESS_MEMORY = MemoryKeyring()
+
+
 def _os_backend_usable(backend: keyring.backend.KeyringBackend) -> bool:
     if isinstance(backend, fail.Keyring):
         return False
@@ -110,7 +114,7 @@ class SecretStore:
     def for_home(cls, home: Path) -> "SecretStore":
         choice = os.environ.get("GUARDSTATION_KEYRING", "")
         if choice == "memory":
-            return cls(MemoryKeyring(), fallback=False, namespace=str(home))
+            return cls(_PROCESS_MEMORY, fallback=False, namespace=str(home))
         if choice != "file":
             backend = keyring.get_keyring()
             if _os_backend_usable(backend):
