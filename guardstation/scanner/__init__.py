@@ -1,0 +1,45 @@
+"""QR scanning: decoder backends, frame sources, debouncing and the capture loop.
+
+Free of Qt and of the rest of guardstation, so it can be tested and benchmarked alone.
+"""
+
+from .camera_worker import FrameResult, CameraWorker
+from .debounce import Debouncer
+from .decoders import (
+    DECODER_NAMES,
+    MAX_PAYLOAD_CHARS,
+    DecodedCode,
+    Decoder,
+    DecoderUnavailable,
+    available_decoders,
+    make_decoder,
+    safe_decode,
+)
+from .sources import (
+    CameraUnavailable,
+    FrameSource,
+    ImageFolderSource,
+    VideoFileSource,
+    WebcamSource,
+    open_source,
+)
+
+__all__ = [
+    "DECODER_NAMES",
+    "MAX_PAYLOAD_CHARS",
+    "CameraUnavailable",
+    "CameraWorker",
+    "Debouncer",
+    "DecodedCode",
+    "Decoder",
+    "DecoderUnavailable",
+    "FrameResult",
+    "FrameSource",
+    "ImageFolderSource",
+    "VideoFileSource",
+    "WebcamSource",
+    "available_decoders",
+    "make_decoder",
+    "open_source",
+    "safe_decode",
+]

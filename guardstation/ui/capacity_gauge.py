@@ -1,0 +1,43 @@
+"""People inside versus the site's limit; amber from 80 %, red at 100 %."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from ..domain.occupancy import GaugeLevel, Occupancy
+from .theme import GAUGE_COLOURS
+
+
+class CapacityGauge(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self.tr("Inside / capacity"))
+        self.count = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.count.setObjectName("gaugeCount")
+        self.count.setStyleSheet("#gaugeCount { font-size: 40px; font-weight: 700; }")
+        self.bar = QProgressBar(textVisible=False)
+        self.bar.setFixedHeight(22)
+        self.note = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.count)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.note)
+        self.level = GaugeLevel.OK
+        self.update_occupancy(Occupancy(0, None))
+
+    def update_occupancy(self, occupancy: Occupancy) -> None:
+        self.level = occupancy.level
+        colour = GAUGE_COLOURS[self.level]
+        if occupancy.capacity is None:
+            self.count.setText(str(occupancy.inside))
+            self.bar.setRange(0, 1)
+            self.bar.setValue(0)
+            self.note.setText(self.tr("No capacity limit set"))
+        else:
+            self.count.setText(f"{occupancy.inside} / {occupancy.capacity}")
+            self.bar.setRange(0, max(1, occupancy.capacity))
+            self.bar.setValue(min(occupancy.inside, occupancy.capacity))
+            self.note.setText(self.tr("FULL: wait until someone leaves") if self.level is GaugeLevel.FULL else "")
+        self.count.setStyleSheet(f"#gaugeCount {{ font-size: 40px; font-weight: 700; color: {colour}; }}")
+        self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")

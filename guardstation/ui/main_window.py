@@ -1,0 +1,214 @@
+"""The guard's screen: live feed, verdict banner, capacity gauge, inside-now list, manual entry, log."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMainWindow, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout,
+                               QWidget)
+
+from ..checkpoint import InvalidEntry, ScanOutcome
+from ..domain.credential import PersonKind
+from ..domain.verdict_types import GateMode
+from ..sound import SoundPlayer
+from ..station import StationContext
+from .camera_view import CameraView
+from .capacity_gauge import CapacityGauge
+from .manual_entry import ManualEntryPanel
+from .table_models import InsideNowModel, ScanLogModel
+from .theme import sound_cue
+from .verdict_banner import VerdictBanner
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    scan_requested = Signal(str)
+    manual_requested = Signal(object)
+    check_out_requested = Signal(str)
+    verdict_shown = Signal(object)   # ScanOutcome, after the banner shows it
+
+    def __init__(self, station: StationContext, sound: SoundPlayer, lang: str, log_dir: Path | None = None) -> None:
+        super().__init__()
+        self.station = station
+        self.checkpoint = station.checkpoint
+        self.sound = sound
+        self.lang = lang
+        self.log_dir = log_dir
+        self.last_outcome: ScanOutcome | None = None
+        self.setWindowTitle(self.tr("GuardStation — %1 · %2").replace("%1", self.checkpoint.site_name)
+                            .replace("%2", self.checkpoint.gate_name))
+        self.resize(1366, 900)
+
+        self.camera_view = CameraView()
+        self.banner = VerdictBanner()
+        self.gauge = CapacityGauge()
+        self.inside_model = InsideNowModel(station.db, self)
+        self.inside_view = self._table(self.inside_model)
+        self.check_out_button = QPushButton(self.tr("Check out selected"))
+        self.check_out_button.clicked.connect(self._check_out_selected)
+        self.manual_panel = ManualEntryPanel(lang)
+        self.manual_panel.submitted.connect(self.manual_requested)
+        self.log_model = ScanLogModel(station.db, lang, self)
+        self.log_view = self._table(self.log_model)
+        self.search = QLineEdit(placeholderText=self.tr("Search name in the log…"), clearButtonEnabled=True)
+        self.search.textChanged.connect(self.log_model.set_query)
+        self.gate_mode = QComboBox()
+        for mode, label in ((GateMode.AUTO, self.tr("Auto (in/out)")), (GateMode.IN, self.tr("In only")),
+                            (GateMode.OUT, self.tr("Out only"))):
+            self.gate_mode.addItem(label, mode)
+        self.gate_mode.setCurrentIndex(self.gate_mode.findData(self.checkpoint.gate_mode))
+        self.gate_mode.currentIndexChanged.connect(self._gate_mode_changed)
+        self.camera_status = QLabel(self.tr("Camera: starting"))
+        self.storage_status = QLabel()
+        self._build_layout()
+        self.refresh_all()
+
+    @staticmethod
+    def _table(model) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.horizontalHeader().setStretchLastSection(True)
+        return view
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        site = QLabel(f"<b>{self.checkpoint.site_name}</b> · {self.checkpoint.gate_name}")
+        site.setStyleSheet("font-size: 18px;")
+        top.addWidget(site)
+        top.addStretch(1)
+        if self.station.secrets.fallback:
+            warning = QLabel(self.tr("Keys stored in a file (no OS keyring)"))
+            warning.setStyleSheet("color: #ef6c00;")
+            top.addWidget(warning)
+        top.addWidget(self.storage_status)
+        top.addWidget(self.camera_status)
+        top.addWidget(QLabel(self.tr("Gate mode:")))
+        top.addWidget(self.gate_mode)
+
+        left = QVBoxLayout()
+        left.addWidget(self.camera_view, 3)
+        left.addWidget(self.banner, 0)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+
+        right = QVBoxLayout()
+        right.addWidget(self.gauge)
+        right.addWidget(QLabel(self.tr("<b>Inside now</b> (evacuation list)")))
+        right.addWidget(self.inside_view, 2)
+        right.addWidget(self.check_out_button)
+        right.addWidget(self.manual_panel)
+        right_widget = QWidget()
+        right_widget.setLayout(right)
+
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(left_widget)
+        upper.addWidget(right_widget)
+        upper.setStretchFactor(0, 3)
+        upper.setStretchFactor(1, 2)
+
+        log_box = QVBoxLayout()
+        log_header = QHBoxLayout()
+        log_header.addWidget(QLabel(self.tr("<b>Recent scans</b>")))
+        log_header.addStretch(1)
+        log_header.addWidget(self.search)
+        log_box.addLayout(log_header)
+        log_box.addWidget(self.log_view)
+        log_widget = QWidget()
+        log_widget.setLayout(log_box)
+
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(upper)
+        vertical.addWidget(log_widget)
+        vertical.setStretchFactor(0, 3)
+        vertical.setStretchFactor(1, 1)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.addLayout(top)
+        outer.addWidget(vertical, 1)
+        self.setCentralWidget(central)
+
+    # -- updates -----------------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        self.gauge.update_occupancy(self.checkpoint.occupancy())
+        self.inside_model.refresh()
+        self.log_model.refresh()
+
+    @Slot(object)
+    def show_outcome(self, outcome: ScanOutcome) -> None:
+        """Called only after the worker committed the visit (what the guard sees is on disk)."""
+        self.last_outcome = outcome
+        decision = outcome.decision
+        detail = outcome.display_name
+        if outcome.credential.person_kind is PersonKind.EMPLOYEE:
+            detail += " · " + self.tr("employee")
+        elif outcome.credential.person_kind is PersonKind.VISITOR:
+            detail += " · " + self.tr("visitor")
+        self.banner.show_verdict(decision.colour, decision.action, decision.reason.text(self.lang), detail)
+        self.sound.play(sound_cue(decision.colour, decision.action))
+        self.storage_status.setText("")
+        self.gauge.update_occupancy(outcome.occupancy)
+        self.inside_model.refresh()
+        self.log_model.refresh()
+        log.info("verdict shown: visit=%s colour=%s action=%s", outcome.visit_id, decision.colour.value,
+                 decision.action.value)
+        if outcome.credential.manual and decision.admitted:
+            self.manual_panel.clear()
+        self.verdict_shown.emit(outcome)
+
+    @Slot(object)
+    def show_entry_rejected(self, error: InvalidEntry) -> None:
+        message = error.nik_check.message(self.lang) if error.nik_check else str(error)
+        self.banner.show_problem(message)
+
+    @Slot(str)
+    def show_storage_failure(self, problem: str) -> None:
+        messages = {
+            "disk_full": self.tr("Disk full: scans are NOT being recorded. Free disk space, then scan again."),
+            "read_only": self.tr("Storage is read-only: scans are NOT being recorded."),
+            "locked": self.tr("Database busy: scan not recorded, please scan again."),
+        }
+        message = messages.get(problem, problem)
+        self.banner.show_problem(message)
+        self.storage_status.setText("⚠ " + message)
+        self.storage_status.setStyleSheet("color: #c62828; font-weight: 700;")
+        self.sound.play("red")
+
+    @Slot(str)
+    def show_crash(self, details: str) -> None:
+        where = str(self.log_dir) if self.log_dir else ""
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Unexpected error"),
+                          self.tr("Something went wrong. The data recorded so far is safe.\n"
+                                  "Details are in the log folder:\n%1").replace("%1", where), parent=self)
+        box.setDetailedText(details)
+        box.open()
+
+    @Slot(str, str)
+    def show_camera_status(self, status: str, message: str) -> None:
+        if status == "ok":
+            self.camera_status.setText(self.tr("Camera: on"))
+            self.camera_status.setStyleSheet("color: #2e7d32;")
+        else:
+            text = self.tr("Camera disconnected — manual entry still works")
+            self.camera_status.setText(text)
+            self.camera_status.setStyleSheet("color: #c62828; font-weight: 700;")
+            self.camera_view.show_message(f"{text}\n{message}")
+
+    def _gate_mode_changed(self) -> None:
+        mode = self.gate_mode.currentData()
+        self.checkpoint.gate_mode = mode
+        self.station.settings.gate_mode = mode.value
+        self.station.settings.save(self.station.home)
+
+    def _check_out_selected(self) -> None:
+        rows = self.inside_view.selectionModel().selectedRows()
+        if rows:
+            self.check_out_requested.emit(self.inside_model.visit_at(rows[0].row()).visit_id)
