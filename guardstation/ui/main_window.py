@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.log_model = ScanLogModel(station.db, lang, self)
         self.log_view = self._table(self.log_model)
         self.search = QLineEdit(placeholderText=self.tr("Search name in the log…"), clearButtonEnabled=True)
+        self.search.setMinimumWidth(320)
         self.search.textChanged.connect(self.log_model.set_query)
         self.gate_mode = QComboBox()
         for mode, label in ((GateMode.AUTO, self.tr("Auto (in/out)")), (GateMode.IN, self.tr("In only")),
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         upper.addWidget(right_widget)
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 2)
+        upper.setSizes([800, 560])
 
         log_box = QVBoxLayout()
         log_header = QHBoxLayout()
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         vertical.addWidget(log_widget)
         vertical.setStretchFactor(0, 3)
         vertical.setStretchFactor(1, 1)
+        vertical.setSizes([620, 240])
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -185,9 +188,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def show_crash(self, details: str) -> None:
         where = str(self.log_dir) if self.log_dir else ""
-        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Unexpected error"),
-                          self.tr("Something went wrong. The data recorded so far is safe.\n"
-                                  "Details are in the log folder:\n%1").replace("%1", where), parent=self)
+        text = self.tr("Something went wrong. The data recorded so far is safe.\nLog folder: %1")
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Unexpected error"), text.replace("%1", where),
+                          parent=self)
         box.setDetailedText(details)
         box.open()
 

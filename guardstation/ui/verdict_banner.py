@@ -20,6 +20,7 @@ class VerdictBanner(QWidget):
         self.reason = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.reason.setObjectName("verdictReason")
         self.detail = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.detail.setObjectName("verdictDetail")
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.reason)
@@ -36,6 +37,7 @@ class VerdictBanner(QWidget):
             f"#verdictBanner QLabel {{ color: {foreground}; background: transparent; }}"
             "#verdictHeadline { font-size: 64px; font-weight: 800; letter-spacing: 4px; }"
             "#verdictReason { font-size: 26px; font-weight: 600; }"
+            "#verdictDetail { font-size: 20px; }"
         )
 
     def show_idle(self) -> None:
