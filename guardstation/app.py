@@ -19,11 +19,14 @@ log = logging.getLogger("guardstation")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Accepted before or after the subcommand. SUPPRESS keeps a subcommand's unset option from
+    # overwriting a value given before it (argparse's parent-parser pitfall).
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", help="folder for all data, keys and config (default: $GUARDSTATION_HOME "
-                                       "or the platform's data folder)")
-    common.add_argument("--lang", choices=("id", "en"), default=None, help="language (default: id)")
-    common.add_argument("--decoder", choices=("zxing", "pyzbar", "opencv"), default=None,
+    common.add_argument("--home", default=argparse.SUPPRESS,
+                        help="folder for all data, keys and config (default: $GUARDSTATION_HOME "
+                             "or the platform's data folder)")
+    common.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS, help="language (default: id)")
+    common.add_argument("--decoder", choices=("zxing", "pyzbar", "opencv"), default=argparse.SUPPRESS,
                         help="QR decoder backend (default: zxing)")
 
     parser = argparse.ArgumentParser(prog="guardstation", parents=[common],
@@ -95,8 +98,16 @@ def _run_command(args: argparse.Namespace) -> int:
         station.close()
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
+    for name in ("home", "lang", "decoder"):  # suppressed when not given (see build_parser)
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     if args.command:
         return _run_command(args)
     from .ui.launch import run_gui  # Qt only when the window is wanted

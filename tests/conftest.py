@@ -1,6 +1,7 @@
 """Shared fixtures: an isolated station home, an in-memory keyring, offscreen Qt, a fake clock."""
 from __future__ import annotations
 
+import gc
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,6 +15,14 @@ os.environ["GUARDSTATION_KEYRING"] = "memory"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 WIB = timezone(timedelta(hours=7))
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_main_thread():
+    """As in the app (ui/gc_guard.py): Qt objects must never be freed by a worker thread's GC."""
+    gc.disable()
+    yield
+    gc.collect()
 
 
 @pytest.fixture

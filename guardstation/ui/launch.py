@@ -10,11 +10,13 @@ from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..config import resolve_home
+from ..scanner.sources import IMAGE_SUFFIXES
 from ..scanner import CameraUnavailable, Debouncer, DecoderUnavailable, make_decoder, open_source
 from ..sound import SoundPlayer
 from ..station import StationContext, open_station
 from ..store.db import DatabaseError
 from ..store.secrets import SecretStoreError
+from .gc_guard import GuiThreadGarbageCollector
 from .i18n import install_translator
 from .main_window import MainWindow
 from .workers import CameraBridge, StationWorker
@@ -30,6 +32,7 @@ class GuardStationApp:
                  rescan_after_s: float, sound: SoundPlayer, log_dir: Path | None = None,
                  source_options: dict | None = None) -> None:
         self.station = station
+        self.gc = GuiThreadGarbageCollector()
         self.window = MainWindow(station, sound, lang, log_dir)
         self.worker_thread = QThread()
         self.worker_thread.setObjectName("guardstation-db")
@@ -65,7 +68,20 @@ class GuardStationApp:
             self.camera.stop()
         self.worker_thread.quit()
         self.worker_thread.wait(5000)
+        self.gc.stop()
         self.station.close()
+
+
+def picture_source_options(spec: str, rescan_after_s: float, *, demo: bool = False) -> dict:
+    """Images played as a camera: the blank gap between pictures outlasts the rescan cooldown,
+    so the same card shown twice in a row counts twice (in, then out)."""
+    path = Path(spec)
+    if not (path.is_dir() or (path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES)):
+        return {}  # a webcam or a video: nothing to pace
+    options = {"gap_seconds": rescan_after_s + 0.5}
+    if demo:
+        options["seconds_per_image"] = DEMO_SECONDS_PER_CARD
+    return options
 
 
 def _fatal(message: str) -> int:
@@ -94,8 +110,8 @@ def run_gui(args: argparse.Namespace) -> int:
     lang = args.lang or settings.language
     app._translator = install_translator(app, lang)  # kept alive with the app
     camera = args.camera if args.camera is not None else (str(demo_camera) if demo_camera else settings.camera)
-    options = {"seconds_per_image": DEMO_SECONDS_PER_CARD} if demo_camera and args.camera is None else {}
     rescan = args.rescan_after if args.rescan_after is not None else settings.rescan_cooldown_s
+    options = picture_source_options(camera, rescan, demo=demo_camera is not None and args.camera is None)
     if args.gate_mode:
         from ..domain.verdict_types import GateMode
         station.checkpoint.gate_mode = GateMode(args.gate_mode)

@@ -59,8 +59,8 @@ class MainWindow(QMainWindow):
         self.gate_mode = QComboBox()
         for mode, label in ((GateMode.AUTO, self.tr("Auto (in/out)")), (GateMode.IN, self.tr("In only")),
                             (GateMode.OUT, self.tr("Out only"))):
-            self.gate_mode.addItem(label, mode)
-        self.gate_mode.setCurrentIndex(self.gate_mode.findData(self.checkpoint.gate_mode))
+            self.gate_mode.addItem(label, mode.value)  # plain str: Qt would flatten the enum anyway
+        self.gate_mode.setCurrentIndex(self.gate_mode.findData(self.checkpoint.gate_mode.value))
         self.gate_mode.currentIndexChanged.connect(self._gate_mode_changed)
         self.camera_status = QLabel(self.tr("Camera: starting"))
         self.storage_status = QLabel()
@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
             self.camera_view.show_message(f"{text}\n{message}")
 
     def _gate_mode_changed(self) -> None:
-        mode = self.gate_mode.currentData()
+        mode = GateMode(self.gate_mode.currentData())
         self.checkpoint.gate_mode = mode
         self.station.settings.gate_mode = mode.value
         self.station.settings.save(self.station.home)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sets up GuardStation in ./.venv on a fresh machine (Debian/Ubuntu or any system with python3 >= 3.11).
+#   scripts/setup.sh            the app
+#   scripts/setup.sh test       the app + everything the tests need (zbar, pytest, ...)
+# System libraries (zbar for the optional pyzbar decoder, the few libraries Qt needs even offscreen)
+# are installed with apt-get when they are missing and we are root or have sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want="${1:-app}"
+
+apt_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+[ "$want" = test ] && apt_packages+=(libzbar0)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+  if [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; then
+    echo "setup: installing system packages: ${missing[*]}" >&2
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install these system packages first: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+if [ "$want" = test ]; then
+  .venv/bin/python -m pip install -q -e ".[test,zbar,server]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
