@@ -84,7 +84,8 @@ def verify_one(station: StationContext, item: str, decoder, at: datetime | None,
     }
 
 
-def run_verify(station: StationContext, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_verify(station: StationContext, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # looked up per call: sys.stdout may be replaced (tests, pythonw)
     at = parse_time(args.at)
     try:
         decoder = make_decoder(args.decoder or station.settings.decoder)
@@ -100,7 +101,8 @@ def run_verify(station: StationContext, args: argparse.Namespace, out: TextIO = 
     return 0
 
 
-def run_pass_issue(station: StationContext, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_pass_issue(station: StationContext, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     if args.doses is not None and not 0 <= args.doses <= 20:
         raise UsageError("--doses must be between 0 and 20")
     if args.valid_days < 1:
