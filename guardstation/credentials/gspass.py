@@ -21,7 +21,7 @@ from .trust import TrustStore, kid_for
 
 PREFIX = "GS1:"
 SCHEME = "gspass"
-STAGES = ("unprefix", "base45", "cose_decode", "signature", "expiry", "schema")
+STAGES = ("unprefix", "base45", "cose_decode", "signature", "schema", "expiry")  # the order they run
 MAX_TEXT = 2048
 FORMAT_VERSION = 1
 

@@ -73,7 +73,7 @@ def birth_date(digits: str, today: date | None = None) -> tuple[date | None, boo
 
 def check_nik(text: str, today: date | None = None) -> NikCheck:
     digits = clean_nik(text)
-    if not digits.isascii() or not digits.isdigit():
+    if digits and (not digits.isascii() or not digits.isdigit()):
         return NikCheck(digits, "digits")
     if len(digits) != NIK_LENGTH:
         return NikCheck(digits, "length")

@@ -6,7 +6,7 @@ Colour meanings changed in real life (2021: two doses = green; 2022: booster
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterable
 
 from .verdict_types import Colour
@@ -66,7 +66,10 @@ def _time(value: Any, where: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise RulePackError(f"{where}: not an ISO date/time: {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    if parsed.tzinfo is None:
+        # A rule change takes effect at a moment in Indonesia, not in UTC: the offset must be explicit.
+        raise RulePackError(f"{where}: needs a UTC offset, e.g. 2022-03-08T00:00:00+07:00")
+    return parsed
 
 
 def parse_rule_pack(data: Any) -> RulePack:
@@ -82,7 +85,8 @@ def parse_rule_pack(data: Any) -> RulePack:
         raise RulePackError("vaccination: expected a non-empty list of rules")
     dose_rules = []
     for i, rule in enumerate(rules):
-        if not isinstance(rule, dict) or not isinstance(rule.get("min_doses"), int) or rule["min_doses"] < 0:
+        doses = rule.get("min_doses") if isinstance(rule, dict) else None
+        if not isinstance(doses, int) or isinstance(doses, bool) or doses < 0:
             raise RulePackError(f"vaccination[{i}]: needs a non-negative integer min_doses")
         dose_rules.append(DoseRule(rule["min_doses"], _colour(rule.get("colour"), f"vaccination[{i}].colour"),
                                    str(rule.get("reason", "vaccination_unknown"))))

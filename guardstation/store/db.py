@@ -100,10 +100,14 @@ def _backup(path: Path) -> Path:
 
 def _needs_upgrade(engine: Engine) -> tuple[bool, bool]:
     """(is there an existing schema, is it behind the code)."""
-    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    scripts = ScriptDirectory(str(MIGRATIONS_DIR))
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
-    return current is not None, current != head
+    known = {rev.revision for rev in scripts.walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(f"this database was written by a newer GuardStation (schema {current}); "
+                            "install that version again, or restore a backup made by this one")
+    return current is not None, current != scripts.get_current_head()
 
 
 def open_database(path: Path) -> Database:
@@ -124,7 +128,8 @@ def open_database(path: Path) -> Database:
                 command.upgrade(_alembic_config(conn), "head")
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         engine.dispose()
-        raise DatabaseError(f"database {path} cannot be opened: {getattr(exc, 'orig', exc)}") from exc
+        raise DatabaseError(f"database {path} cannot be opened ({getattr(exc, 'orig', exc)}); "
+                            "restore the last backup (*.backup.sqlite beside it)") from exc
     except BaseException:
         engine.dispose()
         raise
