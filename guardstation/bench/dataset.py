@@ -8,7 +8,6 @@ through the same `visit_fts` trigger a scan would.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import sqlite3
 import time

@@ -41,9 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _qt_app():
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
 
-    return QCoreApplication.instance() or QCoreApplication([])
+    # QApplication, not QCoreApplication: in a test session the same instance must serve widgets too.
+    return QApplication.instance() or QApplication([])
 
 
 MARKER = "bench-log.json"

@@ -21,7 +21,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .common import (Progress, environment_info, fmt, format_rows, goal_line, median, percentile, temporary_home)
+from .common import Progress, environment_info, fmt, format_rows, goal_line, percentile, temporary_home
 
 GOAL_EMPTY_720P_MS = 6.0
 GOAL_SCAN_TO_VERDICT_P95_MS = 40.0

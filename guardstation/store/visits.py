@@ -39,6 +39,17 @@ class PageKey:
     visit_id: str
 
 
+# Above this many name matches, walking the time index newest-first and stopping at one page
+# beats fetching every match and sorting it (SQLite cannot estimate full-text match counts).
+COMMON_NAME_MATCHES = 2000
+_FTS_MATCHES = "SELECT rowid FROM visit_fts WHERE visit_fts MATCH :q"
+
+
+def _is_common(session: Session, phrase: str) -> bool:
+    probe = text(f"SELECT count(*) FROM ({_FTS_MATCHES} LIMIT {COMMON_NAME_MATCHES})").bindparams(q=phrase)
+    return session.scalar(probe) >= COMMON_NAME_MATCHES
+
+
 def log_page(session: Session, *, limit: int = 200, after: PageKey | None = None,
              name_query: str = "") -> list[Visit]:
     """Newest first. A name query of 3+ characters uses the trigram index (substring match)."""
@@ -46,8 +57,9 @@ def log_page(session: Session, *, limit: int = 200, after: PageKey | None = None
     query = name_query.strip()
     if len(query) >= 3:
         phrase = '"' + query.replace('"', '""') + '"'  # a quoted FTS phrase: user text is never syntax
-        stmt = stmt.where(text("visit.rowid IN (SELECT rowid FROM visit_fts WHERE visit_fts MATCH :q)")
-                          .bindparams(q=phrase))
+        # Unary "+" stops SQLite from driving the query by rowid, so it walks ix_visit_time_in instead.
+        column = "+visit.rowid" if _is_common(session, phrase) else "visit.rowid"
+        stmt = stmt.where(text(f"{column} IN ({_FTS_MATCHES})").bindparams(q=phrase))
     elif query:
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Visit.display_name.ilike(f"%{escaped}%", escape="\\"))

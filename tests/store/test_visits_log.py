@@ -180,3 +180,14 @@ def test_open_visit_and_inside_count(db):
         assert visits.find_open_visit(session, "subj-2") is None
         assert visits.find_open_visit(session, None) is None
         assert [v.display_name for v in visits.inside_now(session)] == ["Budi Santoso"]
+
+
+@pytest.mark.parametrize("threshold", [1, 10_000])
+def test_common_and_rare_name_plans_return_the_same_pages(filled, monkeypatch, threshold):
+    """A common name walks the time index, a rare one the name index: the guard sees the same rows."""
+    db, rows = filled
+    monkeypatch.setattr(visits, "COMMON_NAME_MATCHES", threshold)
+    pages = _pages(db, 4, name_query="dewi")
+    seen = [v.visit_id for page in pages for v in page]
+    expected = [r[1] for r in sorted(rows, key=lambda r: (r[0], r[1]), reverse=True) if "dewi" in r[2].lower()]
+    assert seen == expected and len(seen) > 4
