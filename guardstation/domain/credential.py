@@ -25,8 +25,26 @@ class PersonKind(str, Enum):
 
 @dataclass(frozen=True)
 class Vaccination:
-    doses: int
+    doses: int                          # doses received (DCC "dn")
     last_dose: date | None = None
+    series_doses: int | None = None     # doses the primary series needs (DCC "sd"); None when unknown
+
+    @property
+    def series_complete(self) -> bool:
+        return self.series_doses is not None and self.doses >= self.series_doses
+
+
+@dataclass(frozen=True)
+class TestResult:
+    kind: str                           # "pcr" (NAAT) or "rapid" (antigen)
+    sampled_at: datetime
+    negative: bool
+
+
+@dataclass(frozen=True)
+class Recovery:
+    valid_from: date
+    valid_until: date
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,8 @@ class Credential:
     display_name: str | None = None
     person_kind: PersonKind | None = None
     vaccination: Vaccination | None = None
+    test: TestResult | None = None
+    recovery: Recovery | None = None
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     credential_id: str | None = None   # pass id / certificate id

@@ -38,6 +38,10 @@ class RulePack:
     status_colours: dict[str, Colour]
     admit: frozenset[Colour]
     source: dict[str, Any]
+    # A completed primary series counts as this many doses (a one-dose vaccine is "complete"), or None.
+    complete_series_as_doses: int | None = None
+    test_rules: dict[str, tuple[int, Colour]] | None = None   # kind -> (max age in hours, colour)
+    recovery_colour: Colour | None = None                     # None: recovery certificates earn nothing
 
     def in_force(self, at: datetime) -> bool:
         return self.effective_from <= at and (self.effective_until is None or at < self.effective_until)
@@ -97,6 +101,22 @@ def parse_rule_pack(data: Any) -> RulePack:
     if not isinstance(status, dict) or set(status) - set(STATUS_KINDS):
         raise RulePackError(f"status: keys must be among {STATUS_KINDS}")
     until = data.get("effective_until")
+    complete_as = data.get("complete_series_as_doses")
+    if complete_as is not None and (not isinstance(complete_as, int) or isinstance(complete_as, bool)
+                                    or complete_as < 0):
+        raise RulePackError("complete_series_as_doses: expected a non-negative integer")
+    tests = data.get("tests")
+    test_rules = None
+    if tests is not None:
+        if not isinstance(tests, dict):
+            raise RulePackError("tests: expected an object of test kinds")
+        test_rules = {}
+        for kind, rule in tests.items():
+            hours = rule.get("max_age_hours") if isinstance(rule, dict) else None
+            if kind not in ("pcr", "rapid") or not isinstance(hours, int) or isinstance(hours, bool) or hours <= 0:
+                raise RulePackError(f"tests.{kind}: needs kind pcr|rapid and a positive max_age_hours")
+            test_rules[kind] = (hours, _colour(rule.get("colour"), f"tests.{kind}.colour"))
+    recovery = data.get("recovery_colour")
     pack = RulePack(
         pack_id=str(data["id"]),
         name=str(data["name"]),
@@ -108,6 +128,9 @@ def parse_rule_pack(data: Any) -> RulePack:
         status_colours={k: _colour(v, f"status.{k}") for k, v in status.items()},
         admit=frozenset(_colour(c, "admit") for c in data.get("admit", ["green", "yellow"])),
         source=data,
+        complete_series_as_doses=complete_as,
+        test_rules=test_rules,
+        recovery_colour=None if recovery is None else _colour(recovery, "recovery_colour"),
     )
     if pack.effective_until is not None and pack.effective_until <= pack.effective_from:
         raise RulePackError("effective_until must be after effective_from")

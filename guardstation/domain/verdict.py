@@ -48,16 +48,47 @@ def _format_duration(seconds: float) -> str:
     return f"{hours}j {minutes:02d}m" if hours else f"{minutes}m"
 
 
-def content_colour(credential: Credential, pack: RulePack) -> tuple[Colour, Reason]:
+def _test_colour(credential: Credential, pack: RulePack, now: datetime) -> tuple[Colour, Reason]:
+    test = credential.test
+    if not test.negative:
+        return Colour.RED, Reason("test_positive")
+    rule = (pack.test_rules or {}).get(test.kind)
+    if rule is None:
+        return pack.unknown_vaccination, Reason("test_not_accepted")
+    max_hours, colour = rule
+    age_hours = (now - test.sampled_at).total_seconds() / 3600
+    if age_hours < 0:
+        return Colour.RED, Reason("test_in_future")
+    if age_hours > max_hours:
+        return Colour.RED, Reason("test_too_old", {"hours": int(age_hours), "max_hours": max_hours})
+    return colour, Reason("test_negative", {"hours": int(age_hours)})
+
+
+def _recovery_colour(credential: Credential, pack: RulePack, now: datetime) -> tuple[Colour, Reason]:
+    recovery = credential.recovery
+    if pack.recovery_colour is None:
+        return pack.unknown_vaccination, Reason("recovery_not_accepted")
+    if not recovery.valid_from <= now.date() <= recovery.valid_until:
+        return Colour.RED, Reason("recovery_out_of_range", {"until": recovery.valid_until.isoformat()})
+    return pack.recovery_colour, Reason("recovered", {"until": recovery.valid_until.isoformat()})
+
+
+def content_colour(credential: Credential, pack: RulePack, now: datetime | None = None) -> tuple[Colour, Reason]:
     """The colour a trusted credential earns from its content alone."""
     if credential.manual:
         return pack.manual_entry, Reason("manual_entry")
+    if credential.test is not None and now is not None:
+        return _test_colour(credential, pack, now)
+    if credential.recovery is not None and now is not None:
+        return _recovery_colour(credential, pack, now)
     if credential.vaccination is None:
         return pack.unknown_vaccination, Reason("vaccination_unknown")
     doses = credential.vaccination.doses
+    if credential.vaccination.series_complete and pack.complete_series_as_doses is not None:
+        doses = max(doses, pack.complete_series_as_doses)
     rule = pack.colour_for_doses(doses)
     assert rule is not None  # parse_rule_pack guarantees a min_doses 0 rule
-    return rule.colour, Reason(rule.reason, {"doses": doses})
+    return rule.colour, Reason(rule.reason, {"doses": credential.vaccination.doses})
 
 
 def decide(
@@ -97,7 +128,7 @@ def decide(
             return _deny(colour, "status_deny" if status == "deny" else status)
 
     # 4. Content, then capacity (only someone who would be admitted can be turned away for space).
-    colour, reason = content_colour(credential, pack)
+    colour, reason = content_colour(credential, pack, now)
     if colour not in pack.admit:
         return Decision(colour, Action.DENY, reason)
     if occupancy is not None and occupancy.is_full:
