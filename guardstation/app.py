@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
-import os
 import sys
 from pathlib import Path
 
@@ -58,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("--valid-days", type=int, default=30)
     issue.add_argument("--out", required=True, help="PNG file to write")
     issue.add_argument("--json", action="store_true")
+
+    trust = sub.add_parser("trust", help="the keys this station trusts")
+    trust_sub = trust.add_subparsers(dest="trust_command", required=True)
+    trust_import = trust_sub.add_parser("import", parents=[common],
+                                        help="import signer certificates (PEM/DER/base64), a DCC trust list "
+                                             "(JSON) or a SMART issuer key set (JWKS); all or nothing")
+    trust_import.add_argument("file")
+    trust_import.add_argument("--issuer", help="the SMART issuer URL (iss) a bare JWKS belongs to")
+    trust_import.add_argument("--json", action="store_true")
+    trust_list = trust_sub.add_parser("list", parents=[common], help="what is trusted and until when")
+    trust_list.add_argument("--json", action="store_true")
     return parser
 
 
@@ -78,7 +88,7 @@ def setup_logging(home: Path, verbose: bool = False) -> Path:
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    from .cli import UsageError, run_pass_issue, run_verify
+    from .cli import UsageError, run_pass_issue, run_trust_import, run_trust_list, run_verify
     from .station import open_station
     from .store.db import DatabaseError
     from .store.secrets import SecretStoreError
@@ -94,6 +104,8 @@ def _run_command(args: argparse.Namespace) -> int:
         args.lang = args.lang or station.settings.language
         if args.command == "verify":
             return run_verify(station, args)
+        if args.command == "trust":
+            return (run_trust_import if args.trust_command == "import" else run_trust_list)(station, args)
         return run_pass_issue(station, args)
     except UsageError as exc:
         print(f"guardstation {args.command}: {exc}", file=sys.stderr)

@@ -16,6 +16,7 @@ from .credentials.verify import parse_and_verify
 from .domain.credential import Credential, CredentialKind
 from .domain.ids import new_id
 from .domain.nik import NikCheck, check_nik, mask_nik
+from .domain.freshness import Freshness, stale_streams
 from .domain.occupancy import Occupancy
 from .domain.rules import RulePack, pack_in_force
 from .domain.subject import identity_from_nik, subject_key
@@ -86,6 +87,16 @@ class Checkpoint:
             site = reference.get_site(session)
             self.capacity = site.capacity if site else None
             self.site_name = site.name if site else ""
+            self.policy = reference.site_policy(session)
+
+    def freshness(self) -> list[Freshness]:
+        with self.db.read() as session:
+            return reference.load_freshness(session)
+
+    def _stale(self, session, now: datetime) -> tuple[str, ...]:
+        if not self.policy.max_age_hours:
+            return ()
+        return stale_streams(reference.load_freshness(session), self.policy, now)
 
     def rule_pack(self, at: datetime) -> RulePack | None:
         return pack_in_force(self.packs, at)
@@ -106,7 +117,8 @@ class Checkpoint:
         credential = self._with_subject(parse_and_verify(text, self.trust, now))
         with self.db.read() as session:
             decision = decide(credential, pack=self.rule_pack(now), now=now,
-                              status_entries=reference.status_for(session, credential.subject_key))
+                              status_entries=reference.status_for(session, credential.subject_key),
+                              stale=self._stale(session, now), on_stale=self.policy.on_stale)
         return credential, decision
 
     # -- writes -----------------------------------------------------------------------------
@@ -154,7 +166,8 @@ class Checkpoint:
             open_visit = visits.find_open_visit(session, credential.subject_key) if credential.trusted else None
             decision = decide(credential, pack=self.rule_pack(now), now=now, occupancy=self.occupancy(session),
                               gate_mode=self.gate_mode, open_visit=visits.as_open_visit(open_visit),
-                              status_entries=reference.status_for(session, credential.subject_key))
+                              status_entries=reference.status_for(session, credential.subject_key),
+                              stale=self._stale(session, now), on_stale=self.policy.on_stale)
             name = credential.display_name or ""
             if decision.action is Action.CHECK_OUT and open_visit is not None:
                 self._close_visit(session, open_visit, now, manual=False)

@@ -128,3 +128,60 @@ def run_pass_issue(station: StationContext, args: argparse.Namespace, out: TextI
     out.write(json.dumps({"out": str(path), "payload": text, "chars": len(text)}, ensure_ascii=False) + "\n"
               if args.json else f"{path}\n")
     return 0
+
+
+def run_trust_import(station: StationContext, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """All or nothing: the whole file is parsed before one transaction stores it."""
+    from .credentials.trust_files import parse_trust_file
+    from .credentials.x509_keys import TrustImportError
+    from .store import reference
+    from .store.audit import append_audit
+
+    out = out or sys.stdout
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        keys = parse_trust_file(data, issuer=args.issuer)
+    except TrustImportError as exc:
+        raise UsageError(f"{path.name}: {exc} (nothing was imported)") from None
+    now = station.checkpoint.now()
+    with station.db.transaction() as session:
+        before = {row.id for row in reference.trusted_key_rows(session)}
+        rows = [reference.put_trusted_key(session, key, now=now, source="import") for key in keys]
+        added = [row for row in rows if row.id not in before]
+        reference.mark_fresh(session, "trust_key", now, "import")
+        append_audit(session, at=now, actor="installer", action="trust_import",
+                     detail={"file": path.name, "keys": len(keys), "added": len(added)})
+    station.checkpoint.reload_reference()
+    summary = {"file": str(path), "keys": len(keys), "added": len(added), "already_trusted": len(keys) - len(added)}
+    out.write(json.dumps(summary) + "\n" if args.json else
+              f"{path.name}: {len(keys)} keys, {len(added)} new, {len(keys) - len(added)} already trusted\n")
+    return 0
+
+
+def run_trust_list(station: StationContext, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from .store import reference
+
+    out = out or sys.stdout
+    now = station.checkpoint.now()
+    with station.db.read() as session:
+        rows = reference.trusted_key_rows(session)
+    for row in rows:
+        valid = (row.not_before is None or row.not_before <= now) and (row.not_after is None or now <= row.not_after)
+        item = {"scheme": row.scheme, "kid": row.kid.hex() if row.scheme != "shc" else row.kid.decode("ascii", "replace"),
+                "label": row.label, "issuer": row.issuer or None, "usage": row.usage or None,
+                "not_before": row.not_before.isoformat() if row.not_before else None,
+                "not_after": row.not_after.isoformat() if row.not_after else None,
+                "valid_now": valid, "source": row.source}
+        if args.json:
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        else:
+            until = row.not_after.date().isoformat() if row.not_after else "-"
+            state = "" if valid else "  (NOT VALID NOW)"
+            out.write(f"{row.scheme:7} {item['kid'][:16]:16} until {until:10}  {row.label}{state}\n")
+    if not rows and not args.json:
+        out.write("no trusted keys\n")
+    return 0

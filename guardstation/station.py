@@ -49,6 +49,7 @@ def seed_reference(db: Database, now: datetime, *, site_id: str, site_name: str,
         if not reference.load_rule_packs(session):
             body = json.loads(resource(*DEFAULT_RULE_PACK).read_text("utf-8"))
             reference.put_rule_pack(session, body, now)
+            reference.mark_fresh(session, "rule_pack", now, "bundled")
         if reference.get_site(session) is None:
             reference.put_site(session, site_id=site_id, name=site_name, capacity=capacity, now=now)
 

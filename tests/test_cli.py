@@ -10,12 +10,10 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from guardstation import cli
 from guardstation.app import main
 
 REQUIRED_KEYS = {"input", "kind", "decoded", "stages", "colour", "reason"}

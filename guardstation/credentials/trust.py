@@ -21,6 +21,7 @@ class TrustedKey:
     not_after: datetime | None = None
     usage: frozenset[str] = frozenset()   # DCC extended key usage (t / v / r); empty = any
     issuer: str = ""                      # SMART Health Card issuer URL ("iss") the key belongs to
+    certificate_der: bytes | None = None  # the DCC signer certificate, kept for display and re-export
 
     def valid_at(self, at: datetime) -> bool:
         return (self.not_before is None or self.not_before <= at) and (self.not_after is None or at <= self.not_after)

@@ -32,6 +32,7 @@ class Decision:
     colour: Colour
     action: Action
     reason: Reason
+    warnings: tuple[Reason, ...] = ()
 
     @property
     def admitted(self) -> bool:
@@ -100,6 +101,8 @@ def decide(
     gate_mode: GateMode = GateMode.AUTO,
     open_visit: OpenVisit | None = None,
     status_entries: tuple[StatusEntry, ...] = (),
+    stale: tuple[str, ...] = (),
+    on_stale: str = "warn",
 ) -> Decision:
     # 1. An untrusted credential identifies nobody: nothing else can be judged.
     if credential.failure is not None:
@@ -127,10 +130,20 @@ def decide(
             colour = pack.status_colours.get(status, Colour.BLACK)
             return _deny(colour, "status_deny" if status == "deny" else status)
 
-    # 4. Content, then capacity (only someone who would be admitted can be turned away for space).
+    # 4. Out-of-date verification data: the site policy fails closed (deny) or open (admit, warn).
+    warnings: tuple[Reason, ...] = ()
+    if stale:
+        stale_reason = Reason("stale_data", {"what": ", ".join(stale)})
+        if on_stale == "deny":
+            return Decision(Colour.RED, Action.DENY, stale_reason)
+        warnings = (stale_reason,)
+
+    # 5. Content, then capacity (only someone who would be admitted can be turned away for space).
     colour, reason = content_colour(credential, pack, now)
     if colour not in pack.admit:
-        return Decision(colour, Action.DENY, reason)
+        return Decision(colour, Action.DENY, reason, warnings)
     if occupancy is not None and occupancy.is_full:
-        return _deny(Colour.FULL, "capacity_full", inside=occupancy.inside, capacity=occupancy.capacity)
-    return Decision(colour, Action.CHECK_IN, reason)
+        return Decision(Colour.FULL, Action.DENY,
+                        Reason("capacity_full", {"inside": occupancy.inside, "capacity": occupancy.capacity}),
+                        warnings)
+    return Decision(colour, Action.CHECK_IN, reason, warnings)

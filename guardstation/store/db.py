@@ -6,7 +6,6 @@ visit is committed, which means nothing unless synchronous=FULL really holds.
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+from sqlalchemy import (Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -84,6 +84,16 @@ class TrustKeyRow(Base):
     usage: Mapped[str] = mapped_column(String(16), default="")
     source: Mapped[str] = mapped_column(String(16), default="local")
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    issuer: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    cert_der: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)   # DCC signer certificate
+
+
+class DataFreshness(Base):
+    """When each kind of verification data was last refreshed (by sync or an import)."""
+    __tablename__ = "data_freshness"
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    source: Mapped[str] = mapped_column(String(32), default="")
 
 
 class AlertRow(Base):

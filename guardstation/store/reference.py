@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..credentials.trust import TrustedKey, TrustStore, kid_for, load_public_der
+from ..domain.freshness import STREAMS, Freshness, FreshnessPolicy
 from ..domain.rules import RulePack, RulePackError, parse_rule_pack
 from ..domain.verdict import StatusEntry
-from .models import RulePackRow, SiteConfig, StatusEntryRow, TrustKeyRow
+from .models import DataFreshness, RulePackRow, SiteConfig, StatusEntryRow, TrustKeyRow
 
 log = logging.getLogger(__name__)
 
@@ -77,15 +78,49 @@ def add_trusted_key(session: Session, *, scheme: str, public_key, label: str, no
                     not_before: datetime | None = None, not_after: datetime | None = None,
                     source: str = "local") -> TrustKeyRow:
     key = TrustedKey(kid_for(public_key), scheme, public_key, label, not_before, not_after)
-    existing = session.scalars(select(TrustKeyRow).where(TrustKeyRow.scheme == scheme,
+    return put_trusted_key(session, key, now=now, source=source)
+
+
+def put_trusted_key(session: Session, key: TrustedKey, *, now: datetime, source: str = "local") -> TrustKeyRow:
+    """Adds a key unless the same (scheme, kid, public key) is already trusted; returns its row."""
+    existing = session.scalars(select(TrustKeyRow).where(TrustKeyRow.scheme == key.scheme,
                                                          TrustKeyRow.kid == key.kid,
                                                          TrustKeyRow.public_der == key.public_der)).first()
     if existing is not None:
         return existing
-    row = TrustKeyRow(scheme=scheme, kid=key.kid, public_der=key.public_der, label=label, not_before=not_before,
-                      not_after=not_after, usage="", source=source, added_at=now)
+    row = TrustKeyRow(scheme=key.scheme, kid=key.kid, public_der=key.public_der, label=key.label,
+                      not_before=key.not_before, not_after=key.not_after, usage=",".join(sorted(key.usage)),
+                      source=source, added_at=now, issuer=key.issuer, cert_der=key.certificate_der)
     session.add(row)
+    session.flush()
     return row
+
+
+def trusted_key_rows(session: Session) -> list[TrustKeyRow]:
+    return list(session.scalars(select(TrustKeyRow).order_by(TrustKeyRow.scheme, TrustKeyRow.label)))
+
+
+def mark_fresh(session: Session, stream: str, now: datetime, source: str) -> None:
+    row = session.get(DataFreshness, stream)
+    if row is None:
+        session.add(DataFreshness(stream=stream, updated_at=now, source=source))
+    else:
+        row.updated_at, row.source = now, source
+
+
+def load_freshness(session: Session) -> list[Freshness]:
+    rows = {r.stream: r for r in session.scalars(select(DataFreshness))}
+    return [Freshness(stream, rows[stream].updated_at if stream in rows else None) for stream in STREAMS]
+
+
+def site_policy(session: Session) -> FreshnessPolicy:
+    site = get_site(session)
+    try:
+        data = json.loads(site.policy_json) if site else {}
+    except ValueError:
+        log.error("site policy is not valid JSON; using defaults")
+        data = {}
+    return FreshnessPolicy.from_dict(data.get("freshness") if isinstance(data, dict) else None)
 
 
 def load_trust_store(session: Session) -> TrustStore:
@@ -97,5 +132,5 @@ def load_trust_store(session: Session) -> TrustStore:
             log.error("trusted key %s unusable: %s", row.id, exc)
             continue
         store.add(TrustedKey(row.kid, row.scheme, public_key, row.label, row.not_before, row.not_after,
-                             frozenset(filter(None, row.usage.split(",")))))
+                             frozenset(filter(None, row.usage.split(","))), row.issuer, row.cert_der))
     return store

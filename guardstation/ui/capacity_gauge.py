@@ -1,23 +1,24 @@
 """People inside versus the site's limit; amber from 80 %, red at 100 %."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ..domain.occupancy import GaugeLevel, Occupancy
 from .theme import GAUGE_COLOURS
+from .qt_helpers import label
 
 
 class CapacityGauge(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(self.tr("Inside / capacity"))
-        self.count = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.count = label(centered=True)
         self.count.setObjectName("gaugeCount")
         self.count.setStyleSheet("#gaugeCount { font-size: 40px; font-weight: 700; }")
-        self.bar = QProgressBar(textVisible=False)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
         self.bar.setFixedHeight(22)
-        self.note = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.note = label(centered=True, wrap=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.count)

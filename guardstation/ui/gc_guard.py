@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
+from .qt_helpers import timer
 
 INTERVAL_MS = 1000
 
@@ -17,7 +18,7 @@ class GuiThreadGarbageCollector(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         gc.disable()
-        self._timer = QTimer(self, interval=INTERVAL_MS, timeout=self.collect)
+        self._timer = timer(self, INTERVAL_MS, self.collect)
         self._timer.start()
 
     def collect(self) -> None:

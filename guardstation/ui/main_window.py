@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QMainWindow, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -16,10 +16,12 @@ from ..sound import SoundPlayer
 from ..station import StationContext
 from .camera_view import CameraView
 from .capacity_gauge import CapacityGauge
+from .freshness_label import FreshnessLabel
 from .manual_entry import ManualEntryPanel
 from .table_models import InsideNowModel, ScanLogModel
 from .theme import sound_cue
 from .verdict_banner import VerdictBanner
+from .qt_helpers import line_edit
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ class MainWindow(QMainWindow):
         self.manual_panel.submitted.connect(self.manual_requested)
         self.log_model = ScanLogModel(station.db, lang, self)
         self.log_view = self._table(self.log_model)
-        self.search = QLineEdit(placeholderText=self.tr("Search name in the log…"), clearButtonEnabled=True)
+        self.search = line_edit(self.tr("Search name in the log…"), clear_button=True)
         self.search.setMinimumWidth(320)
         self.search.textChanged.connect(self.log_model.set_query)
         self.gate_mode = QComboBox()
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.gate_mode.setCurrentIndex(self.gate_mode.findData(self.checkpoint.gate_mode.value))
         self.gate_mode.currentIndexChanged.connect(self._gate_mode_changed)
         self.camera_status = QLabel(self.tr("Camera: starting"))
+        self.freshness = FreshnessLabel(self.checkpoint)
         self.storage_status = QLabel()
         self._build_layout()
         self.refresh_all()
@@ -90,6 +93,7 @@ class MainWindow(QMainWindow):
             warning.setStyleSheet("color: #ef6c00;")
             top.addWidget(warning)
         top.addWidget(self.storage_status)
+        top.addWidget(self.freshness)
         top.addWidget(self.camera_status)
         top.addWidget(QLabel(self.tr("Gate mode:")))
         top.addWidget(self.gate_mode)
@@ -141,6 +145,7 @@ class MainWindow(QMainWindow):
 
     # -- updates -----------------------------------------------------------------------------
     def refresh_all(self) -> None:
+        self.freshness.refresh()
         self.gauge.update_occupancy(self.checkpoint.occupancy())
         self.inside_model.refresh()
         self.log_model.refresh()
@@ -155,6 +160,8 @@ class MainWindow(QMainWindow):
             detail += " · " + self.tr("employee")
         elif outcome.credential.person_kind is PersonKind.VISITOR:
             detail += " · " + self.tr("visitor")
+        for warning in decision.warnings:
+            detail += ("\n" if detail else "") + "⚠ " + warning.text(self.lang)
         self.banner.show_verdict(decision.colour, decision.action, decision.reason.text(self.lang), detail)
         self.sound.play(sound_cue(decision.colour, decision.action))
         self.storage_status.setText("")

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QPushButton
 
 from ..checkpoint import ManualEntry
 from ..domain.nik import NIK_LENGTH, check_nik, clean_nik
+from .qt_helpers import label, line_edit
 
 
 class ManualEntryPanel(QGroupBox):
@@ -21,16 +22,12 @@ class ManualEntryPanel(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("Manual entry (no phone)"))
         self.lang = lang
-        self.nik = QLineEdit(placeholderText=self.tr("16-digit NIK from the ID card"))
-        self.nik.setMaxLength(24)
-        self.nik_status = QLabel(wordWrap=True)
+        self.nik = line_edit(self.tr("16-digit NIK from the ID card"), max_length=24)
+        self.nik_status = label(wrap=True)
         self.nik_status.setObjectName("nikStatus")
-        self.name = QLineEdit(placeholderText=self.tr("Full name as on the ID card"))
-        self.name.setMaxLength(200)
-        self.purpose = QLineEdit(placeholderText=self.tr("e.g. meeting, KTP service"))
-        self.purpose.setMaxLength(200)
-        self.host = QLineEdit(placeholderText=self.tr("person or office visited"))
-        self.host.setMaxLength(200)
+        self.name = line_edit(self.tr("Full name as on the ID card"))
+        self.purpose = line_edit(self.tr("e.g. meeting, KTP service"))
+        self.host = line_edit(self.tr("person or office visited"))
         self.submit = QPushButton(self.tr("Record entry"))
         self.submit.setEnabled(False)
         form = QFormLayout(self)

@@ -1,11 +1,12 @@
 """The big verdict banner: one word readable across the desk, the reason underneath."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..domain.verdict_types import Action, Colour
 from .theme import IDLE_COLOURS, verdict_colours, verdict_word
+from .qt_helpers import label, timer
 
 IDLE_AFTER_MS = 8000  # back to "ready" so an old verdict is never mistaken for the next person's
 
@@ -15,11 +16,11 @@ class VerdictBanner(QWidget):
         super().__init__(parent)
         self.setObjectName("verdictBanner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.headline = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.headline = label(centered=True)
         self.headline.setObjectName("verdictHeadline")
-        self.reason = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.reason = label(centered=True, wrap=True)
         self.reason.setObjectName("verdictReason")
-        self.detail = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.detail = label(centered=True, wrap=True)
         self.detail.setObjectName("verdictDetail")
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
@@ -27,7 +28,7 @@ class VerdictBanner(QWidget):
         layout.addWidget(self.detail)
         self.colour: Colour | None = None
         self.action: Action | None = None
-        self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_AFTER_MS, timeout=self.show_idle)
+        self._idle_timer = timer(self, IDLE_AFTER_MS, self.show_idle, single_shot=True)
         self.setMinimumHeight(190)
         self.show_idle()
 

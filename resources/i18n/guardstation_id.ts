@@ -27,6 +27,44 @@
     </message>
   </context>
   <context>
+    <name>FreshnessLabel</name>
+    <message>
+      <location filename="../../guardstation/ui/freshness_label.py" line="29" />
+      <source>keys</source>
+      <translation>kunci</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/freshness_label.py" line="29" />
+      <source>rules</source>
+      <translation>aturan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/freshness_label.py" line="30" />
+      <source>status list</source>
+      <translation>daftar status</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/freshness_label.py" line="44" />
+      <source>Data age:</source>
+      <translation>Umur data:</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/freshness_label.py" line="46" />
+      <source>stale data: entries are DENIED</source>
+      <translation>data usang: masuk DITOLAK</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/freshness_label.py" line="47" />
+      <source>stale data: admitting with a warning</source>
+      <translation>data usang: masuk dengan peringatan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/freshness_label.py" line="50" />
+      <source>Age of the trusted keys, rule pack and status list</source>
+      <translation>Umur kunci tepercaya, paket aturan dan daftar status</translation>
+    </message>
+  </context>
+  <context>
     <name>InsideNowModel</name>
     <message>
       <location filename="../../guardstation/ui/table_models.py" line="127" />
@@ -65,104 +103,104 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="41" />
+      <location filename="../../guardstation/ui/main_window.py" line="42" />
       <source>GuardStation — %1 · %2</source>
       <translation>GuardStation — %1 · %2</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="50" />
+      <location filename="../../guardstation/ui/main_window.py" line="51" />
       <source>Check out selected</source>
       <translation>Catat keluar yang dipilih</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="56" />
+      <location filename="../../guardstation/ui/main_window.py" line="57" />
       <source>Search name in the log…</source>
       <translation>Cari nama di log…</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="59" />
+      <location filename="../../guardstation/ui/main_window.py" line="61" />
       <source>Auto (in/out)</source>
       <translation>Otomatis (masuk/keluar)</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="59" />
+      <location filename="../../guardstation/ui/main_window.py" line="61" />
       <source>In only</source>
       <translation>Masuk saja</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="60" />
+      <location filename="../../guardstation/ui/main_window.py" line="62" />
       <source>Out only</source>
       <translation>Keluar saja</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="64" />
+      <location filename="../../guardstation/ui/main_window.py" line="66" />
       <source>Camera: starting</source>
       <translation>Kamera: menyala…</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="88" />
+      <location filename="../../guardstation/ui/main_window.py" line="91" />
       <source>Keys stored in a file (no OS keyring)</source>
       <translation>Kunci disimpan di berkas (tanpa keyring OS)</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="93" />
+      <location filename="../../guardstation/ui/main_window.py" line="97" />
       <source>Gate mode:</source>
       <translation>Mode gerbang:</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="104" />
+      <location filename="../../guardstation/ui/main_window.py" line="108" />
       <source>&lt;b&gt;Inside now&lt;/b&gt; (evacuation list)</source>
       <translation>&lt;b&gt;Di dalam sekarang&lt;/b&gt; (daftar evakuasi)</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="119" />
+      <location filename="../../guardstation/ui/main_window.py" line="124" />
       <source>&lt;b&gt;Recent scans&lt;/b&gt;</source>
       <translation>&lt;b&gt;Pindaian terakhir&lt;/b&gt;</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="152" />
+      <location filename="../../guardstation/ui/main_window.py" line="159" />
       <source>employee</source>
       <translation>pegawai</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="154" />
+      <location filename="../../guardstation/ui/main_window.py" line="161" />
       <source>visitor</source>
       <translation>tamu</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="175" />
+      <location filename="../../guardstation/ui/main_window.py" line="184" />
       <source>Disk full: scans are NOT being recorded. Free disk space, then scan again.</source>
       <translation>Disk penuh: pindaian TIDAK tercatat. Kosongkan ruang disk, lalu pindai ulang.</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="176" />
+      <location filename="../../guardstation/ui/main_window.py" line="185" />
       <source>Storage is read-only: scans are NOT being recorded.</source>
       <translation>Penyimpanan hanya-baca: pindaian TIDAK tercatat.</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="177" />
+      <location filename="../../guardstation/ui/main_window.py" line="186" />
       <source>Database busy: scan not recorded, please scan again.</source>
       <translation>Basis data sibuk: pindaian tidak tercatat, silakan pindai ulang.</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="188" />
+      <location filename="../../guardstation/ui/main_window.py" line="197" />
       <source>Something went wrong. The data recorded so far is safe.
 Log folder: %1</source>
       <translation>Terjadi kesalahan. Data yang sudah tercatat aman.
 Folder log: %1</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="189" />
+      <location filename="../../guardstation/ui/main_window.py" line="198" />
       <source>Unexpected error</source>
       <translation>Kesalahan tak terduga</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="197" />
+      <location filename="../../guardstation/ui/main_window.py" line="206" />
       <source>Camera: on</source>
       <translation>Kamera: aktif</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/main_window.py" line="200" />
+      <location filename="../../guardstation/ui/main_window.py" line="209" />
       <source>Camera disconnected — manual entry still works</source>
       <translation>Kamera terputus — entri manual tetap bisa</translation>
     </message>
@@ -316,17 +354,17 @@ Folder log: %1</translation>
   <context>
     <name>VerdictBanner</name>
     <message>
-      <location filename="../../guardstation/ui/verdict_banner.py" line="44" />
+      <location filename="../../guardstation/ui/verdict_banner.py" line="46" />
       <source>READY</source>
       <translation>SIAP</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/verdict_banner.py" line="45" />
+      <location filename="../../guardstation/ui/verdict_banner.py" line="47" />
       <source>Show the QR code to the camera</source>
       <translation>Tunjukkan kode QR ke kamera</translation>
     </message>
     <message>
-      <location filename="../../guardstation/ui/verdict_banner.py" line="61" />
+      <location filename="../../guardstation/ui/verdict_banner.py" line="63" />
       <source>ATTENTION</source>
       <translation>PERHATIAN</translation>
     </message>
