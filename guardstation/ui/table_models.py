@@ -31,14 +31,37 @@ def _who(visit: Visit) -> str:
     return visit.display_name or QCoreApplication.translate("Log", "(unknown)")
 
 
-class ScanLogModel(QAbstractTableModel):
+class _VisitTable(QAbstractTableModel):
+    """Rows of Visit objects under fixed headers; subclasses decide which rows and what each cell shows."""
+
+    headers: list[str]
+
+    def __init__(self, db: Database, parent=None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.rows: list[Visit] = []
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def visit_at(self, row: int) -> Visit:
+        return self.rows[row]
+
+
+class ScanLogModel(_VisitTable):
     """Every scan, newest first, fetched a page at a time as the view scrolls."""
 
     def __init__(self, db: Database, lang: str, parent=None) -> None:
-        super().__init__(parent)
-        self.db = db
+        super().__init__(db, parent)
         self.lang = lang
-        self.rows: list[Visit] = []
         self.query = ""
         self._exhausted = False
         self.headers = [self.tr("Time"), self.tr("Verdict"), self.tr("Name"), self.tr("NIK"), self.tr("Reason"),
@@ -72,20 +95,6 @@ class ScanLogModel(QAbstractTableModel):
             self.rows.extend(page)
             self.endInsertRows()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def visit_at(self, row: int) -> Visit:
-        return self.rows[row]
-
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
@@ -117,13 +126,11 @@ class ScanLogModel(QAbstractTableModel):
         return None
 
 
-class InsideNowModel(QAbstractTableModel):
+class InsideNowModel(_VisitTable):
     """Who is inside now (also the evacuation list), oldest arrival first."""
 
     def __init__(self, db: Database, parent=None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.rows: list[Visit] = []
+        super().__init__(db, parent)
         self.headers = [self.tr("Since"), self.tr("Name"), self.tr("NIK"), self.tr("Purpose"), self.tr("Host")]
 
     def refresh(self) -> None:
@@ -131,20 +138,6 @@ class InsideNowModel(QAbstractTableModel):
         with self.db.read() as session:
             self.rows = visits.inside_now(session)
         self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def visit_at(self, row: int) -> Visit:
-        return self.rows[row]
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
