@@ -187,7 +187,8 @@ def test_forged_pass_is_red_and_the_denied_scan_is_logged(station, make_pass, ke
 def test_garbage_scan_is_logged_as_denied(station):
     outcome = station.checkpoint.scan("https://example.com/promo")
     assert outcome.decision.colour is Colour.RED
-    assert outcome.decision.reason.code == "plain_text"
+    assert outcome.decision.reason.code == "url"
+    assert outcome.decision.reason.text("id") == "Tautan web, bukan sertifikat atau kartu kunjungan"
     assert _visit(station, outcome.visit_id).status == visits.DENIED
 
 

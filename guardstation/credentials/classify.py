@@ -1,37 +1,29 @@
 """Recognise what kind of code a QR text is, before any verification."""
 from __future__ import annotations
 
-import re
-
 from ..domain.credential import CredentialKind
-from . import gspass
+from . import gspass, venue
+from .venue import NIK_PATTERN
 
-NIK_PATTERN = re.compile(r"^\s*\d{16}\s*$")
+__all__ = ["CREDENTIAL_PREFIXES", "NIK_PATTERN", "classify"]   # NIK_PATTERN: kept importable from here
 
-# Venue check-in codes name a place, not a person (prefix -> scheme label).
-VENUE_PREFIXES = (
-    ("https://e.coronawarn.app", "Corona-Warn-App"),
-    ("https://qr.notifyme.ch", "NotifyMe"),
-    ("https://qr.crowdnotifier", "CrowdNotifier"),
-    ("https://app.luca-app.de/webapp", "luca"),
-    ("NZCOVIDTRACER:", "NZ COVID Tracer"),
-    ("UKC19TRACING:", "NHS COVID-19"),
-    ("https://temperaturepass.ndi-api.gov.sg", "SafeEntry"),
-    ("https://www.safeentry-qr.gov.sg", "SafeEntry"),
+# Verifiable credentials by their exact, case-sensitive prefix (what the issuers' QR codes carry).
+CREDENTIAL_PREFIXES = (
+    (gspass.PREFIX, CredentialKind.GSPASS, None),
+    ("HC1:", CredentialKind.DCC, "EU DCC"),
+    ("shc:/", CredentialKind.SHC, "SMART Health Card"),
 )
 
 
 def classify(text: str) -> tuple[CredentialKind, str | None]:
-    """(kind, scheme label) for a decoded QR text."""
-    if text.startswith(gspass.PREFIX):
-        return CredentialKind.GSPASS, None
-    if text.startswith("HC1:"):
-        return CredentialKind.DCC, "EU DCC"
-    if text.startswith("shc:/"):
-        return CredentialKind.SHC, "SMART Health Card"
-    for prefix, label in VENUE_PREFIXES:
+    """(kind, scheme label) for a decoded QR text.
+
+    VENUE: a check-in code of a place (label = the app); NIK: a bare 16-digit NIK; TEXT: anything
+    else, with a label when it is a known pass this station cannot verify (e.g. "NZ COVID Pass").
+    What to tell the guard about VENUE/NIK/TEXT codes: venue.describe_other(text).
+    """
+    for prefix, kind, label in CREDENTIAL_PREFIXES:
         if text.startswith(prefix):
-            return CredentialKind.VENUE, label
-    if NIK_PATTERN.match(text):
-        return CredentialKind.NIK, None
-    return CredentialKind.TEXT, None
+            return kind, label
+    found = venue.recognise(text)
+    return found.kind, found.label

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 COSE_SIGN1_TAG = 18
+CWT_TAG = 61
 HEADER_ALG = 1
 HEADER_KID = 4
 ALG_EDDSA = -8
@@ -55,6 +56,8 @@ def decode_sign1(data: bytes) -> Sign1:
         obj = cbor2.loads(data)
     except Exception as exc:  # cbor2 raises several types on garbage
         raise CoseError(f"not CBOR ({exc.__class__.__name__})") from None
+    if isinstance(obj, cbor2.CBORTag) and obj.tag == CWT_TAG:
+        obj = obj.value  # RFC 8392 §6: a CWT tag may wrap the COSE message (some DCC issuers send both)
     if isinstance(obj, cbor2.CBORTag):
         if obj.tag != COSE_SIGN1_TAG:
             raise CoseError(f"unexpected CBOR tag {obj.tag}")
@@ -91,10 +94,13 @@ def verify_signature(message: Sign1, public_key: Any) -> bool:
         if alg == ALG_EDDSA and isinstance(public_key, ed25519.Ed25519PublicKey):
             public_key.verify(message.signature, data)
         elif alg == ALG_ES256 and isinstance(public_key, ec.EllipticCurvePublicKey):
-            if len(message.signature) != 64:
+            # r || s, each as long as the curve's order. ES256 names P-256, but some DCC issuers sign
+            # "ECDSA with SHA-256" with a P-384 key (96-byte signatures); the key decides the size.
+            half = (public_key.curve.key_size + 7) // 8
+            if len(message.signature) != 2 * half:
                 return False
-            r = int.from_bytes(message.signature[:32], "big")
-            s = int.from_bytes(message.signature[32:], "big")
+            r = int.from_bytes(message.signature[:half], "big")
+            s = int.from_bytes(message.signature[half:], "big")
             public_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
         elif alg == ALG_PS256 and isinstance(public_key, rsa.RSAPublicKey):
             public_key.verify(message.signature, data,

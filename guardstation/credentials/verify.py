@@ -5,7 +5,7 @@ from datetime import datetime
 
 from ..domain.credential import Credential, CredentialKind
 from ..domain.reasons import Reason
-from . import gspass
+from . import dcc, gspass, shc, venue
 from .classify import classify
 from .trust import TrustStore
 
@@ -14,14 +14,12 @@ def parse_and_verify(text: str | None, trust: TrustStore, at: datetime) -> Crede
     """Never raises on bad input: every rejection comes back as a Credential with a reason."""
     if text is None:
         return Credential(CredentialKind.NONE, None, {"picture_decode": False}, Reason("no_code"))
-    kind, label = classify(text)
+    kind, _label = classify(text)
     if kind is CredentialKind.GSPASS:
         return gspass.verify_pass(text, trust, at)
-    if kind in (CredentialKind.DCC, CredentialKind.SHC):
-        # Recognised but not verified here yet: never trusted, so never green.
-        return Credential(kind, text, {"unprefix": True}, Reason("credential_unsupported", {"kind": label}))
-    if kind is CredentialKind.VENUE:
-        return Credential(kind, text, {}, Reason("venue_code", {"scheme": label}))
-    if kind is CredentialKind.NIK:
-        return Credential(kind, text, {}, Reason("unsigned_nik"))
-    return Credential(kind, text, {}, Reason("plain_text"))
+    if kind is CredentialKind.SHC:
+        return shc.verify_shc(text, trust, at)
+    if kind is CredentialKind.DCC:
+        return dcc.verify_dcc(text, trust, at)
+    # Venue codes, links, a bare NIK, free text: unsigned, so answered but never trusted.
+    return venue.describe_other(text)
