@@ -112,10 +112,7 @@ def dcc_usage(cert: x509.Certificate) -> frozenset[str]:
 
 
 def _name_part(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
-    try:
-        attrs = name.get_attributes_for_oid(oid)
-    except ValueError:
-        return ""
+    attrs = name.get_attributes_for_oid(oid)
     return str(attrs[0].value) if attrs else ""
 
 
@@ -125,9 +122,12 @@ def dcc_trusted_key(cert: x509.Certificate, *, country: str = "") -> TrustedKey:
         public_key = cert.public_key()
     except Exception as exc:  # unsupported or damaged key algorithm
         raise TrustImportError(f"the certificate's public key cannot be used ({exc})") from None
-    cn = _name_part(cert.subject, NameOID.COMMON_NAME)
-    c = _name_part(cert.subject, NameOID.COUNTRY_NAME) or country
-    label = " / ".join(p for p in (cn, c) if p) or cert.subject.rfc4514_string()
+    try:  # cryptography parses names lazily: a damaged one fails here, with ValueError or TypeError
+        cn = _name_part(cert.subject, NameOID.COMMON_NAME)
+        c = _name_part(cert.subject, NameOID.COUNTRY_NAME) or country
+        label = " / ".join(p for p in (cn, c) if p) or cert.subject.rfc4514_string()
+    except _CERT_ERRORS as exc:
+        raise TrustImportError(f"the certificate's subject name cannot be read ({exc})") from None
     return TrustedKey(
         kid=dcc_kid(cert), scheme=SCHEME, public_key=public_key, label=label,
         not_before=cert.not_valid_before_utc.astimezone(timezone.utc),
@@ -136,16 +136,24 @@ def dcc_trusted_key(cert: x509.Certificate, *, country: str = "") -> TrustedKey:
     )
 
 
+# What cryptography raises for damaged certificates (several are not ValueErrors).
+_CERT_ERRORS = (ValueError, TypeError, x509.InvalidVersion, x509.DuplicateExtension,
+                x509.UnsupportedGeneralNameType)
+
+
 def _parse(der: bytes) -> x509.Certificate:
     cert = x509.load_der_x509_certificate(der)
-    cert.extensions  # parsed lazily: touch them so that a strictness error surfaces here  # noqa: B018
+    # Parsed lazily: touch every part we read later, so that damage surfaces here, once.
+    cert.extensions  # noqa: B018
+    cert.version  # noqa: B018
+    cert.subject.rfc4514_string()
     return cert
 
 
 def _load_der(der: bytes, what: str) -> x509.Certificate:
     try:
         return _parse(der)
-    except ValueError as exc:
+    except _CERT_ERRORS as exc:
         first_error = exc
     try:
         repaired = _repair_der(der)
@@ -154,7 +162,7 @@ def _load_der(der: bytes, what: str) -> x509.Certificate:
     if repaired != der:
         try:
             cert = _parse(repaired)
-        except ValueError:
+        except _CERT_ERRORS:
             pass
         else:
             _ORIGINAL_DER[cert.public_bytes(serialization.Encoding.DER)] = der
