@@ -1,7 +1,8 @@
-"""The project's benchmarks: `python -m guardstation.bench {scan,log} [--json]`.
+"""The project's benchmarks: `python -m guardstation.bench {scan,log,verify} [--json]`.
 
-- scan: decoder cost on empty frames (zxing vs pyzbar) and the full scan-to-verdict hot path.
-- log:  the scan log with a million visits (first page, next page, name search, memory).
+- scan:   decoder cost on empty frames (zxing vs pyzbar) and the full scan-to-verdict hot path.
+- log:    the scan log with a million visits (first page, next page, name search, memory).
+- verify: full verifications per second of each signed format (HC1, SHC, our pass).
 
 Each benchmark runs in a temporary station home with the in-memory keyring, prints
 one JSON object with --json (else a table), and exits 0. Progress goes to stderr.
@@ -15,7 +16,7 @@ from typing import Any, Sequence
 
 from .common import isolate_environment
 
-SUBCOMMANDS = ("scan", "log")
+SUBCOMMANDS = ("scan", "log", "verify")
 
 
 def _module(name: str):
@@ -23,6 +24,8 @@ def _module(name: str):
         from . import scan as module
     elif name == "log":
         from . import log as module
+    elif name == "verify":
+        from . import verify as module
     else:  # pragma: no cover - argparse restricts the choice
         raise ValueError(name)
     return module
@@ -32,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m guardstation.bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
     for name, help_text in (("scan", "decoder cost on empty frames and scan-to-verdict latency"),
-                            ("log", "scan log with many visits: first page, next page, name search")):
+                            ("log", "scan log with many visits: first page, next page, name search"),
+                            ("verify", "full verifications per second: HC1, SHC, our pass")):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
         p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

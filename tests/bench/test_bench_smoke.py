@@ -75,3 +75,12 @@ def test_table_output(capsys):
 def test_bad_arguments():
     with pytest.raises(SystemExit):
         main(["nosuchbench"])
+
+
+def test_verify_bench_reports_every_format():
+    from guardstation.bench import run
+
+    result = run(["verify", "--seconds", "0.3"])
+    for key in ("hc1_per_s", "hc1_forged_per_s", "shc_per_s", "gspass_per_s", "raw_ecdsa_p256_verify_per_s",
+                "hc1_cost_vs_raw_ecdsa"):
+        assert result[key] > 0 and math.isfinite(result[key]), key

@@ -13,11 +13,12 @@ import json
 import os
 import random
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import base45
 import pytest
 
+from guardstation.bench.samples import sample_gspass, sample_shc
 from guardstation.credentials.trust import TrustStore
 from guardstation.credentials.verify import parse_and_verify
 from guardstation.domain.reasons import known_codes
@@ -124,55 +125,19 @@ def dcc_seed(corpus_dir):
     return [case["PREFIX"]], trust, at
 
 
+def _sample_seed(make):
+    sample = make(AT)
+    trust = TrustStore([sample.key])
+    assert parse_and_verify(sample.text, trust, AT).trusted, "the seed must verify, or the fuzz is shallow"
+    return [sample.text], trust
+
+
 def shc_seed():
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-
-    from guardstation.credentials.jwks import jwk_for, thumbprint
-    from guardstation.credentials.trust import TrustedKey
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    kid = thumbprint(jwk_for(key.public_key()))
-    issuer = "https://fuzz.example.org/issuer"
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
-        {"fullUrl": "resource:0", "resource": {"resourceType": "Patient", "name": [{"family": "Santoso",
-                                               "given": ["Budi"]}], "birthDate": "1980-08-17"}},
-        *({"fullUrl": f"resource:{i}", "resource": {"resourceType": "Immunization", "status": "completed",
-           "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "207"}]},
-           "patient": {"reference": "resource:0"}, "occurrenceDateTime": f"2021-0{i}-01"}} for i in (1, 2))]}
-    payload = {"iss": issuer, "nbf": int((AT - timedelta(days=30)).timestamp()),
-               "vc": {"type": ["https://smarthealth.cards#health-card"],
-                      "credentialSubject": {"fhirVersion": "4.0.1", "fhirBundle": bundle}}}
-
-    def b64(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-    compressor = zlib.compressobj(wbits=-15)
-    body = compressor.compress(json.dumps(payload, separators=(",", ":")).encode()) + compressor.flush()
-    signing_input = b64(json.dumps({"alg": "ES256", "zip": "DEF", "kid": kid}).encode()) + "." + b64(body)
-    r, s_ = decode_dss_signature(key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
-    jws = signing_input + "." + b64(r.to_bytes(32, "big") + s_.to_bytes(32, "big"))
-    text = "shc:/" + "".join(f"{ord(c) - 45:02d}" for c in jws)
-    trust = TrustStore([TrustedKey(kid.encode(), "shc", key.public_key(), issuer, issuer=issuer)])
-    assert parse_and_verify(text, trust, AT).trusted, "the SHC seed must verify, or the fuzz is shallow"
-    return [text], trust
+    return _sample_seed(sample_shc)
 
 
 def gspass_seed():
-    from cryptography.hazmat.primitives.asymmetric import ed25519
-
-    from guardstation.credentials.gspass import PassClaims, issue_pass
-    from guardstation.credentials.trust import TrustedKey, kid_for
-    from guardstation.domain.credential import PersonKind
-
-    key = ed25519.Ed25519PrivateKey.generate()
-    claims = PassClaims("0189f3c2-7b1e-7000-8000-000000000001", "ab" * 16, "Budi Santoso", PersonKind.VISITOR, 2,
-                        AT - timedelta(days=1), AT + timedelta(days=30))
-    trust = TrustStore([TrustedKey(kid_for(key.public_key()), "gspass", key.public_key())])
-    text = issue_pass(claims, key)
-    assert parse_and_verify(text, trust, AT).trusted
-    return [text], trust
+    return _sample_seed(sample_gspass)
 
 
 OTHER_SEEDS = [
