@@ -34,7 +34,6 @@ import base64
 import json
 import re
 import struct
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -47,6 +46,7 @@ from ..domain.credential import Credential, CredentialKind, Recovery, TestResult
 from ..domain.reasons import Reason
 from ..domain.subject import identity_from_name
 from ..resources import resource
+from .inflate import InflateError, inflate_bounded
 from .cose import ALG_ES256, ALG_NAMES, ALG_PS256, CoseError, Sign1, decode_sign1, verify_signature
 from .trust import TrustedKey, TrustStore
 
@@ -349,17 +349,10 @@ def verify_dcc(text: str, trust: TrustStore, at: datetime) -> Credential:
         return fail("malformed", detail="bad base45")
     stages["base45"] = True
 
-    inflater = zlib.decompressobj()
     try:
-        data = inflater.decompress(raw, MAX_PAYLOAD + 1)
-    except zlib.error:
-        return fail("malformed", detail="not zlib-compressed")
-    if len(data) > MAX_PAYLOAD or inflater.unconsumed_tail:
-        return fail("malformed", detail=f"inflates to more than {MAX_PAYLOAD} bytes")
-    if not inflater.eof:
-        return fail("malformed", detail="compressed data is cut short")
-    if inflater.unused_data:
-        return fail("malformed", detail="data after the compressed stream")
+        data = inflate_bounded(raw, limit=MAX_PAYLOAD)
+    except InflateError as exc:
+        return fail("malformed", detail=str(exc))
     stages["decompress"] = True
 
     try:

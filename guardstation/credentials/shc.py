@@ -17,7 +17,6 @@ import binascii
 import hashlib
 import json
 import re
-import zlib
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from ..domain.credential import Credential, CredentialKind, Vaccination
 from ..domain.reasons import Reason
 from ..domain.subject import identity_from_name
+from .inflate import InflateError, inflate_bounded
 from .trust import TrustStore
 
 PREFIX = "shc:/"
@@ -119,18 +119,10 @@ def _numeric_to_jws(digits: str) -> str:
 
 
 def _inflate(payload: bytes) -> bytes:
-    inflater = zlib.decompressobj(wbits=-15)
     try:
-        data = inflater.decompress(payload, MAX_INFLATED + 1)
-    except zlib.error:
-        raise _Fail("malformed", detail="payload is not raw DEFLATE") from None
-    if len(data) > MAX_INFLATED or inflater.unconsumed_tail:
-        raise _Fail("malformed", detail=f"payload inflates beyond {MAX_INFLATED} bytes")
-    if not inflater.eof:
-        raise _Fail("malformed", detail="DEFLATE stream is truncated")
-    if inflater.unused_data:
-        raise _Fail("malformed", detail="data after the end of the DEFLATE stream")
-    return data
+        return inflate_bounded(payload, limit=MAX_INFLATED, raw=True)
+    except InflateError as exc:
+        raise _Fail("malformed", detail=str(exc)) from None
 
 
 def _signature_holds(signing_input: bytes, signature: bytes, public_key: Any) -> bool:
