@@ -17,6 +17,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 from keyring.backends import fail
+from keyring.compat import properties
 
 SERVICE = "guardstation"
 
@@ -72,8 +73,16 @@ class FileKeyring(keyring.backend.KeyringBackend):
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """For tests: nothing touches disk or the developer's real keyring."""
-    priority = 0.1
+    """For tests: nothing touches disk or the developer's real keyring.
+
+    Never chosen by keyring's own discovery (which considers every loaded backend class):
+    on a box without an OS keyring it would otherwise win over the file fallback, and the
+    station's keys would vanish at exit.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("MemoryKeyring is only used when chosen explicitly (tests)")
 
     def __init__(self) -> None:
         super().__init__()
