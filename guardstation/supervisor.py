@@ -1,0 +1,175 @@
+"""The supervisor PIN: Argon2id hash, checking, and lock-out after repeated failures.
+
+No Qt here (the PIN dialog is ui/pin_dialog.py). The PIN itself is never stored
+or logged: only its Argon2id hash (in the settings file, `supervisor_pin_hash`).
+Failed attempts are counted in `supervisor_lockout.json` in the station home,
+so restarting the app does not reset a lock-out.
+
+A 4-12 digit PIN has a small key space; Argon2id (64 MiB, 3 passes) makes each
+offline guess cost ~0.2 s, and the lock-out (5 failures -> 5 minutes) limits
+guesses at the desk.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=5)
+PIN_MIN, PIN_MAX = 4, 12
+LOCKOUT_FILE = "supervisor_lockout.json"
+
+
+class PinProblem(str, Enum):
+    """Why a new PIN is refused (the UI turns these into words)."""
+    EMPTY = "empty"
+    NOT_DIGITS = "not_digits"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    TOO_SIMPLE = "too_simple"     # 0000, 1234, 9876 ...
+    MISMATCH = "mismatch"         # the confirmation differs
+
+
+def check_new_pin(pin: str, confirm: str | None = None) -> PinProblem | None:
+    """None if `pin` is acceptable as a new supervisor PIN."""
+    if not pin:
+        return PinProblem.EMPTY
+    if not pin.isascii() or not pin.isdigit():
+        return PinProblem.NOT_DIGITS
+    if len(pin) < PIN_MIN:
+        return PinProblem.TOO_SHORT
+    if len(pin) > PIN_MAX:
+        return PinProblem.TOO_LONG
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    if len(set(pin)) == 1 or steps in ({1}, {-1}):
+        return PinProblem.TOO_SIMPLE
+    if confirm is not None and confirm != pin:
+        return PinProblem.MISMATCH
+    return None
+
+
+def default_hasher() -> PasswordHasher:
+    return PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
+
+
+def hash_pin(pin: str, hasher: PasswordHasher | None = None) -> str:
+    problem = check_new_pin(pin)
+    if problem is not None:
+        raise ValueError(f"unacceptable PIN: {problem.value}")
+    return (hasher or default_hasher()).hash(pin)
+
+
+class PinResult(str, Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+    NOT_SET = "not_set"
+
+
+@dataclass(frozen=True)
+class PinCheck:
+    result: PinResult
+    tries_left: int = MAX_FAILURES
+    locked_until: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is PinResult.OK
+
+    def seconds_locked(self, now: datetime) -> int:
+        if self.locked_until is None:
+            return 0
+        return max(0, int((self.locked_until - now).total_seconds() + 0.999))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class SupervisorPin:
+    """Checks PIN attempts against a stored hash, with a persistent failure counter."""
+
+    def __init__(self, pin_hash: str, state_path: Path, *, clock: Callable[[], datetime] = _utc_now,
+                 hasher: PasswordHasher | None = None) -> None:
+        self.pin_hash = pin_hash or ""
+        self.state_path = Path(state_path)
+        self._clock = clock
+        self._hasher = hasher or default_hasher()
+
+    @classmethod
+    def for_home(cls, home: Path, pin_hash: str, **kw) -> "SupervisorPin":
+        return cls(pin_hash, Path(home) / LOCKOUT_FILE, **kw)
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.pin_hash)
+
+    # -- the failure counter -------------------------------------------------------------------
+    def _load(self) -> tuple[int, datetime | None]:
+        try:
+            data = json.loads(self.state_path.read_text("utf-8"))
+            until = data.get("locked_until")
+            return int(data.get("failures", 0)), datetime.fromisoformat(until) if until else None
+        except FileNotFoundError:
+            return 0, None
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            # A damaged counter must not unlock anything: treat it as a fresh lock-out.
+            log.error("supervisor lock-out file %s unreadable (%s); locking", self.state_path, exc)
+            return MAX_FAILURES, self._clock() + LOCKOUT
+
+    def _save(self, failures: int, locked_until: datetime | None) -> None:
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"failures": failures,
+                                   "locked_until": locked_until.isoformat() if locked_until else None}), "utf-8")
+        os.replace(tmp, self.state_path)
+
+    def status(self) -> PinCheck:
+        """The lock-out state without trying a PIN: NOT_SET, LOCKED, or OK with the tries left."""
+        if not self.is_set:
+            return PinCheck(PinResult.NOT_SET)
+        failures, until = self._load()
+        now = self._clock()
+        if until is not None:
+            # A clock set back must not stretch a lock-out beyond its length.
+            until = min(until, now + LOCKOUT)
+            if now < until:
+                return PinCheck(PinResult.LOCKED, 0, until)
+            failures = 0
+        return PinCheck(PinResult.OK, MAX_FAILURES - failures)  # OK here means "not locked"
+
+    def verify(self, pin: str) -> PinCheck:
+        state = self.status()
+        if state.result in (PinResult.NOT_SET, PinResult.LOCKED):
+            return state
+        failures = MAX_FAILURES - state.tries_left
+        try:
+            self._hasher.verify(self.pin_hash, pin)
+        except VerifyMismatchError:
+            failures += 1
+            if failures >= MAX_FAILURES:
+                until = self._clock() + LOCKOUT
+                self._save(failures, until)
+                log.warning("supervisor PIN: %d wrong attempts, locked until %s", failures, until.isoformat())
+                return PinCheck(PinResult.LOCKED, 0, until)
+            self._save(failures, None)
+            log.info("supervisor PIN: wrong attempt (%d of %d)", failures, MAX_FAILURES)
+            return PinCheck(PinResult.WRONG, MAX_FAILURES - failures)
+        except (InvalidHashError, VerificationError) as exc:
+            # A damaged stored hash: nobody can unlock with a PIN; the log says why.
+            log.error("supervisor PIN hash unusable: %s", exc)
+            return PinCheck(PinResult.WRONG, MAX_FAILURES - failures)
+        if failures:
+            self._save(0, None)
+        return PinCheck(PinResult.OK)
