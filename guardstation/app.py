@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 
@@ -27,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS, help="language (default: id)")
     common.add_argument("--decoder", choices=("zxing", "pyzbar", "opencv"), default=argparse.SUPPRESS,
                         help="QR decoder backend (default: zxing)")
+    common.add_argument("--portable", action="store_true", default=argparse.SUPPRESS,
+                        help="keep all data, keys and logs next to the program (USB installs): the "
+                             "executable's data/ folder, or ./portable-data in a source checkout")
 
     parser = argparse.ArgumentParser(prog="guardstation", parents=[common],
                                      description="GuardStation: the guard's entrance station.")
@@ -39,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds before the same code counts as a new scan (default 3)")
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)  # used by docs and tests
     parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test", action="store_true",
+                        help="check database, rule pack, trust store, QR decoding, the window and the keyring; "
+                             "one PASS/FAIL line per check, non-zero exit if any failed")
+    parser.add_argument("--kiosk", action="store_true",
+                        help="full screen; leaving it or closing needs the supervisor PIN")
+    # Startup timing (packaging/build.py --measure): print a marker when the window is first shown, then quit.
+    parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command")
 
     verify = sub.add_parser("verify", parents=[common], help="decode, verify and judge codes without the GUI")
@@ -93,7 +104,7 @@ def _run_command(args: argparse.Namespace) -> int:
     from .store.db import DatabaseError
     from .store.secrets import SecretStoreError
 
-    home = resolve_home(args.home)
+    home = resolve_home(args.home, portable=args.portable)
     setup_logging(home)
     try:
         station = open_station(home)
@@ -119,13 +130,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in ("home", "lang", "decoder"):  # suppressed when not given (see build_parser)
         if not hasattr(args, name):
             setattr(args, name, None)
+    if not hasattr(args, "portable"):
+        args.portable = False
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.portable:
+        # Portable means the keys travel with the data too: the file keyring in the portable folder.
+        os.environ.setdefault("GUARDSTATION_KEYRING", "file")
     if args.command:
         return _run_command(args)
+    if args.self_test:
+        from .selftest import run_self_test
+        return run_self_test(resolve_home(args.home, portable=args.portable), lang=args.lang,
+                             decoder=args.decoder)
     from .ui.launch import run_gui  # Qt only when the window is wanted
     return run_gui(args)
 

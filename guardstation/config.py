@@ -11,6 +11,8 @@ import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+import sys
+
 import platformdirs
 
 log = logging.getLogger(__name__)
@@ -19,10 +21,28 @@ HOME_ENV = "GUARDSTATION_HOME"
 APP_NAME = "GuardStation"
 
 
-def resolve_home(explicit: str | os.PathLike | None = None, *, demo: bool = False) -> Path:
-    """--home wins, then $GUARDSTATION_HOME, then the platform's data folder (demo gets its own)."""
+PORTABLE_FROZEN_DIR = "data"            # beside the executable of a packaged build
+PORTABLE_SOURCE_DIR = "portable-data"   # in a source checkout's root
+
+
+def portable_home() -> Path:
+    """Where `--portable` keeps everything: next to the executable (USB installs)."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent / PORTABLE_FROZEN_DIR
+    return Path(__file__).resolve().parent.parent / PORTABLE_SOURCE_DIR
+
+
+def resolve_home(explicit: str | os.PathLike | None = None, *, demo: bool = False, portable: bool = False) -> Path:
+    """--home wins, then --portable, then $GUARDSTATION_HOME, then the platform's data folder.
+
+    Demo mode gets its own `demo/` subfolder of the portable or platform folder.
+    """
     if explicit:
         home = Path(explicit)
+    elif portable:
+        home = portable_home()
+        if demo:
+            home = home / "demo"
     elif os.environ.get(HOME_ENV):
         home = Path(os.environ[HOME_ENV])
     else:
@@ -42,6 +62,15 @@ class Settings:
     gate_mode: str = "auto"
     sound: bool = True
     rescan_cooldown_s: float = 3.0
+    # First-run setup (ui/setup_wizard.py): False until the wizard has been finished once.
+    configured: bool = False
+    kiosk: bool = False
+    # Argon2id hash of the supervisor PIN (guardstation/supervisor.py); never the PIN itself.
+    supervisor_pin_hash: str = ""
+    # "standalone", or "pending": a central server URL was given but enrolment has not happened
+    # yet (the enrolment code waits in the keyring for the sync client).
+    enrolment: str = "standalone"
+    server_url: str = ""
 
     @classmethod
     def load(cls, home: Path) -> "Settings":
