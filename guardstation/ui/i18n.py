@@ -58,3 +58,15 @@ def install_translator(app: QCoreApplication, lang: str) -> QTranslator | None:
         return None
     app.installTranslator(translator)
     return translator
+
+
+def switch_language(app: QCoreApplication, lang: str) -> QTranslator | None:
+    """Replaces the app's GuardStation catalogue (kept as `app._translator`, as ui/launch.py does).
+
+    Every widget then gets a LanguageChange event; the setup wizard re-words itself on it.
+    """
+    old = getattr(app, "_translator", None)
+    if old is not None:
+        app.removeTranslator(old)
+    app._translator = install_translator(app, lang)
+    return app._translator

@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QThread, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QThread, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ..config import resolve_home
 from ..scanner.sources import IMAGE_SUFFIXES
@@ -16,8 +17,13 @@ from ..sound import SoundPlayer
 from ..station import StationContext, open_station
 from ..store.db import DatabaseError
 from ..store.secrets import SecretStoreError
+from ..hardware_check import REFUSE, run_hardware_check
+from ..supervisor import SupervisorPin
+from .crash import CrashReporter
 from .gc_guard import GuiThreadGarbageCollector
-from .i18n import install_translator
+from .hardware_notices import NoticeBar
+from .i18n import install_translator, switch_language
+from .kiosk import KioskGuard
 from .main_window import MainWindow
 from .workers import CameraBridge, StationWorker
 
@@ -47,6 +53,9 @@ class GuardStationApp:
         self.worker.crashed.connect(self.window.show_crash)
         self.worker_thread.start()
         self.camera: CameraBridge | None = None
+        self.notices: NoticeBar | None = None
+        self.kiosk: KioskGuard | None = None
+        self.menu = None
         if camera_spec is not None:
             self._start_camera(camera_spec, decoder_name, rescan_after_s, source_options or {})
 
@@ -62,6 +71,25 @@ class GuardStationApp:
         self.camera.scanned.connect(self.window.scan_requested)
         self.camera.status.connect(self.window.show_camera_status)
         self.camera.start()
+
+    def restart_camera(self, spec: str | None, decoder_name: str, rescan_after_s: float) -> None:
+        """A new camera chosen in the setup: stop the old one, start the new one."""
+        if self.camera is not None:
+            self.camera.stop()
+            self.camera = None
+        if spec is not None:
+            self._start_camera(spec, decoder_name, rescan_after_s, picture_source_options(spec, rescan_after_s))
+
+    def hardware_check(self, camera_spec: str | None) -> list:
+        """Camera, free disk space and clock at start-up, shown above the feed."""
+        findings = run_hardware_check(camera=camera_spec, home=self.station.home, db=self.station.db,
+                                      now=self.station.checkpoint.now())
+        self.notices = NoticeBar()
+        self.window.add_top_widget(self.notices)   # parent first: a parentless widget shown is a window
+        self.notices.show_findings(findings)
+        if any(f.check == "disk" and f.level == REFUSE for f in findings):
+            self.window.show_storage_failure("disk_full")
+        return findings
 
     def shutdown(self) -> None:
         if self.camera is not None:
@@ -84,6 +112,40 @@ def picture_source_options(spec: str, rescan_after_s: float, *, demo: bool = Fal
     return options
 
 
+class _FirstShown(QObject):
+    """Prints a marker when the window first paints, then ends the app (startup timing)."""
+    MARKER = "GUARDSTATION_WINDOW_SHOWN"
+
+    def __init__(self, window, started: float, exit_after: bool) -> None:
+        super().__init__(window)
+        self.started = started
+        self.exit_after = exit_after
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            seconds = time.monotonic() - self.started
+            log.info("main window shown %.2f s after start-up began", seconds)
+            if self.exit_after:
+                print(f"{self.MARKER} {seconds:.3f}", flush=True)
+                QTimer.singleShot(0, lambda: QApplication.instance().exit(0))
+        return False
+
+
+def run_setup_wizard(station: StationContext, quit_after: float | None = None) -> bool:
+    """The first-run setup, before the guard's window exists. False if the installer cancelled."""
+    from .setup_wizard import SetupWizard
+
+    wizard = SetupWizard(station)
+    if quit_after:   # automation (--quit-after) never waits for an installer forever
+        QTimer.singleShot(int(quit_after * 1000), wizard.reject)
+    wizard.show()
+    accepted = wizard.exec() == QDialog.DialogCode.Accepted.value
+    log.info("first-run setup %s", "finished" if accepted else "cancelled")
+    return accepted
+
+
 def _fatal(message: str) -> int:
     log.error("cannot start: %s", message)
     print(f"guardstation: {message}", file=sys.stderr)
@@ -94,10 +156,32 @@ def _fatal(message: str) -> int:
 def run_gui(args: argparse.Namespace) -> int:
     from ..app import setup_logging
 
-    home = resolve_home(args.home, demo=args.demo)
+    started = time.monotonic()
+    home = resolve_home(args.home, demo=args.demo, portable=getattr(args, "portable", False))
     log_dir = setup_logging(home)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("GuardStation")
+    _set_window_icon(app)
+    crash = CrashReporter(log_dir)
+    crash.install()
+    try:
+        return _run_gui(args, app, home, log_dir, crash, started)
+    finally:
+        crash.uninstall()
+
+
+def _set_window_icon(app: QApplication) -> None:
+    from PySide6.QtGui import QIcon
+
+    from ..resources import resources_dir
+
+    icon = resources_dir() / "icons" / "guardstation.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
+def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: Path, crash: CrashReporter,
+             started: float) -> int:
     try:
         if args.demo:
             from ..demo import prepare_demo
@@ -109,6 +193,13 @@ def run_gui(args: argparse.Namespace) -> int:
     settings = station.settings
     lang = args.lang or settings.language
     app._translator = install_translator(app, lang)  # kept alive with the app
+    if not args.demo and not settings.configured:
+        if not run_setup_wizard(station, args.quit_after):
+            station.close()
+            return 1
+        if (args.lang or settings.language) != lang:
+            lang = args.lang or settings.language
+            switch_language(app, lang)
     camera = args.camera if args.camera is not None else (str(demo_camera) if demo_camera else settings.camera)
     rescan = args.rescan_after if args.rescan_after is not None else settings.rescan_cooldown_s
     options = picture_source_options(camera, rescan, demo=demo_camera is not None and args.camera is None)
@@ -118,13 +209,41 @@ def run_gui(args: argparse.Namespace) -> int:
     gui = GuardStationApp(station, lang=lang, camera_spec=camera, decoder_name=args.decoder or settings.decoder,
                           rescan_after_s=rescan, sound=SoundPlayer(enabled=settings.sound), log_dir=log_dir,
                           source_options=options)
-    gui.window.show()
+    crash.parent_window = gui.window
+    gui.hardware_check(camera)
+    kiosk = KioskGuard(gui.window, SupervisorPin.for_home(home, settings.supervisor_pin_hash))
+    gui.kiosk = kiosk
+    gui.menu = _settings_menu(gui, kiosk, log_dir, rescan, args)
+    _FirstShown(gui.window, started, args.exit_when_shown)
+    if (args.kiosk or settings.kiosk) and not args.demo:
+        kiosk.engage()
+    else:
+        gui.window.show()
     if args.screenshot:
         QTimer.singleShot(int((args.quit_after or 3) * 1000) - 200,
                           lambda: gui.window.grab().save(args.screenshot))
     if args.quit_after:
-        QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+        def quit_now() -> None:
+            kiosk.release()   # an automated stop is not a guard closing the kiosk
+            app.quit()
+        QTimer.singleShot(int(args.quit_after * 1000), quit_now)
     try:
         return app.exec()
     finally:
+        kiosk.release()
         gui.shutdown()
+
+
+def _settings_menu(gui: GuardStationApp, kiosk: KioskGuard, log_dir: Path, rescan: float,
+                   args: argparse.Namespace):
+    from .station_menu import StationMenu
+
+    def applied(settings) -> None:
+        gui.window.refresh_identity()
+        kiosk.pin = SupervisorPin.for_home(gui.station.home, settings.supervisor_pin_hash)
+        if args.camera is None:
+            gui.restart_camera(settings.camera, args.decoder or settings.decoder, rescan)
+        if settings.kiosk and not kiosk.active:
+            kiosk.engage()
+
+    return StationMenu(gui.window, gui.station, kiosk, log_dir=log_dir, on_setup_applied=applied)

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         top = QHBoxLayout()
-        site = QLabel(f"<b>{self.checkpoint.site_name}</b> · {self.checkpoint.gate_name}")
+        site = self.site_label = QLabel(f"<b>{self.checkpoint.site_name}</b> · {self.checkpoint.gate_name}")
         site.setStyleSheet("font-size: 18px;")
         top.addWidget(site)
         top.addStretch(1)
@@ -142,6 +142,17 @@ class MainWindow(QMainWindow):
         outer.addLayout(top)
         outer.addWidget(vertical, 1)
         self.setCentralWidget(central)
+
+    def add_top_widget(self, widget: QWidget) -> None:
+        """A bar above the feed (the start-up hardware notices)."""
+        self.centralWidget().layout().insertWidget(0, widget)
+
+    def refresh_identity(self) -> None:
+        """After the setup was run again: the site and gate names may have changed."""
+        self.setWindowTitle(self.tr("GuardStation — %1 · %2").replace("%1", self.checkpoint.site_name)
+                            .replace("%2", self.checkpoint.gate_name))
+        self.site_label.setText(f"<b>{self.checkpoint.site_name}</b> · {self.checkpoint.gate_name}")
+        self.refresh_all()
 
     # -- updates -----------------------------------------------------------------------------
     def refresh_all(self) -> None:

@@ -1,6 +1,7 @@
 """kill -9 right after a verdict is shown: after restart the visit is there and the database is intact."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -20,6 +21,8 @@ def test_visit_survives_kill_9_right_after_verdict(tmp_path, monkeypatch):
         assert main(["--home", str(home), "pass", "issue", "--name", name, "--doses", "2",
                      "--out", str(cards / f"{i}.png")]) == 0
 
+    # A station that has been through the first-run setup (otherwise the setup wizard would open).
+    (home / "config.json").write_text(json.dumps({"configured": True}), "utf-8")
     log_file = home / "logs" / "guardstation.log"
     child = subprocess.Popen([sys.executable, "-m", "guardstation", "--home", str(home), "--camera", str(cards),
                               "--rescan-after", "0.5", "--quit-after", "60"], env=env,
