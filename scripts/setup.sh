@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up GuardStation in ./.venv on a fresh machine (Debian/Ubuntu or any system with python3 >= 3.11).
 #   scripts/setup.sh            the app
-#   scripts/setup.sh test       the app + everything the tests need (zbar, pytest, ...)
+#   scripts/setup.sh test       the app + everything the tests need (zbar, pytest, PyInstaller, ...)
 # System libraries (zbar for the optional pyzbar decoder, the few libraries Qt needs even offscreen)
 # are installed with apt-get when they are missing and we are root or have sudo.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 want="${1:-app}"
 
 apt_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
-[ "$want" = test ] && apt_packages+=(libzbar0)
+[ "$want" = test ] && apt_packages+=(libzbar0 binutils)   # binutils: PyInstaller reads ELF headers
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -36,7 +36,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 if [ "$want" = test ]; then
-  .venv/bin/python -m pip install -q -e ".[test,zbar,server]"
+  .venv/bin/python -m pip install -q -e ".[test,zbar,server,packaging]"
 else
   .venv/bin/python -m pip install -q -e .
 fi

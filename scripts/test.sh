@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need (system libraries included) and runs the whole test suite.
-# Extra arguments go to pytest, e.g. `scripts/test.sh -m slow` for the long fuzz/soak runs.
+# Extra arguments go to pytest, e.g. `scripts/test.sh -m slow` for the long fuzz/soak runs; with no
+# arguments the PyInstaller bundle is built and self-tested after the tests (packaging/build.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
 [ -d ../shared/corpus ] || { echo "test: ../shared/corpus is missing (the public test corpora)" >&2; exit 1; }
-if [ $# -eq 0 ]; then
-  set -- -m "not slow"
+if [ $# -gt 0 ]; then
+  exec .venv/bin/python -m pytest -p no:cacheprovider --timeout=600 -q "$@"
 fi
-exec .venv/bin/python -m pytest -p no:cacheprovider --timeout=600 -q "$@"
+.venv/bin/python -m pytest -p no:cacheprovider --timeout=600 -q -m "not slow"
+# The whole run (CI) also builds the packaged executable and runs its own --self-test; --measure
+# prints its size and start-up time (JSON).
+.venv/bin/python packaging/build.py --measure
