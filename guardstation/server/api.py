@@ -1,0 +1,294 @@
+"""The HTTP API of protocol v1 (DESIGN §6) plus the admin endpoint for exposure tracing.
+
+Stateless: every request gets what it needs from the database, so any number
+of these processes can run behind a load balancer. Errors always come back as
+`{"error": code, "message": text}` with a 4xx status; a 5xx is a bug (or the
+database being unreachable: 503, retry later).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import zlib
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Callable
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from . import changelog, ingest, service, tracing
+from .db import ENV_DB, ServerDB, open_db
+from .models import Station
+from .schemas import (EnrollRequest, EnrollResponse, ErrorResponse, FlagRequest, OccupancyResponse, PullResponse,
+                      PushRequest, PushResponse)
+from .service import ServiceError
+
+log = logging.getLogger(__name__)
+
+MAX_WIRE_BYTES = 5 * 1024 * 1024          # a request body as sent (compressed or not)
+MAX_INFLATED_BYTES = 50 * 1024 * 1024     # a gzip body once inflated
+WIB = timezone(timedelta(hours=7))
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def error(status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message, **extra}, status_code=status, headers=headers)
+
+
+class BodyLimitMiddleware:
+    """Bounds request bodies (413) and inflates `Content-Encoding: gzip` ones before anything parses them."""
+
+    def __init__(self, app, max_wire: int = MAX_WIRE_BYTES, max_inflated: int = MAX_INFLATED_BYTES) -> None:
+        self.app, self.max_wire, self.max_inflated = app, max_wire, max_inflated
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            return await self.app(scope, receive, send)
+        headers = [(k.lower(), v) for k, v in scope["headers"]]
+        values = {k: v.decode("latin-1") for k, v in headers}
+        encoding = values.get(b"content-encoding", "identity").strip().lower()
+        length = values.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_wire):
+            return await self._reply(scope, receive, send, 413, "too_large",
+                                     f"request body larger than {self.max_wire} bytes")
+        if encoding not in ("identity", "", "gzip"):
+            return await self._reply(scope, receive, send, 415, "unsupported_encoding",
+                                     "Content-Encoding must be gzip or absent")
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_wire:
+                return await self._reply(scope, receive, send, 413, "too_large",
+                                         f"request body larger than {self.max_wire} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if encoding == "gzip":
+            try:
+                body = self._inflate(body)
+            except OverflowError:
+                return await self._reply(scope, receive, send, 413, "too_large",
+                                         f"request body inflates to more than {self.max_inflated} bytes")
+            except (zlib.error, ValueError) as exc:
+                return await self._reply(scope, receive, send, 400, "bad_gzip", f"body is not valid gzip: {exc}")
+        new_headers = [(k, v) for k, v in headers if k not in (b"content-encoding", b"content-length")]
+        new_headers.append((b"content-length", str(len(body)).encode()))
+        scope = dict(scope, headers=new_headers)
+        delivered = False
+
+        async def replay():
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+    def _inflate(self, data: bytes) -> bytes:
+        out, total = [], 0
+        while data:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            pending = data
+            while pending:
+                part = inflater.decompress(pending, self.max_inflated + 1 - total)
+                total += len(part)
+                if total > self.max_inflated:
+                    raise OverflowError
+                out.append(part)
+                pending = inflater.unconsumed_tail
+            if not inflater.eof:
+                raise ValueError("truncated gzip stream")
+            data = inflater.unused_data   # concatenated gzip members are one body
+        return b"".join(out)
+
+    @staticmethod
+    async def _reply(scope, receive, send, status, code, message):
+        await error(status, code, message)(scope, receive, send)
+
+
+def parse_since(text: str) -> datetime:
+    """A date means midnight Western Indonesian Time; a time must carry its UTC offset."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(0), WIB)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ServiceError("bad_since", f"not a date (YYYY-MM-DD) or ISO time: {text!r}", 422) from None
+    if value.tzinfo is None:
+        raise ServiceError("bad_since", "a time needs a UTC offset, e.g. 2026-11-20T08:00:00+07:00", 422)
+    return value
+
+
+_bearer = HTTPBearer(auto_error=False, description="the station token from /v1/enroll (or an admin token)")
+
+
+def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime] = utcnow,
+               migrate: bool = False) -> FastAPI:
+    if not isinstance(db, ServerDB):
+        db = open_db(db, migrate=migrate)
+    app = FastAPI(title="GuardStation central server", version="1",
+                  description="Sync protocol v1 between guard stations and the central office (DESIGN §6-7).",
+                  responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+                             422: {"model": ErrorResponse}})
+    app.state.db = db
+    app.state.clock = clock
+
+    def now_() -> datetime:
+        return clock().astimezone(timezone.utc)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimitMiddleware)
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_request, exc: ServiceError):
+        return error(exc.status, exc.code, exc.message, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request, exc: RequestValidationError):
+        details = []
+        for item in exc.errors()[:20]:
+            loc = [str(p) for p in item.get("loc", ())]
+            details.append({"loc": loc, "msg": str(item.get("msg", "")), "type": str(item.get("type", ""))})
+        first = details[0] if details else {"loc": [], "msg": "invalid request", "type": ""}
+        if first["type"] == "json_invalid":
+            return error(422, "invalid_json", f"the body is not valid JSON (near character {first['loc'][-1]})",
+                         detail=details)
+        where = ".".join(first["loc"][1:] if first["loc"][:1] == ["body"] else first["loc"]) or "request"
+        return error(422, "invalid_request", f"{where}: {first['msg']}", detail=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request, exc: StarletteHTTPException):
+        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed"}.get(exc.status_code, "error")
+        return error(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def _db_unavailable(_request, exc: OperationalError):
+        log.error("database unavailable: %s", exc.orig)
+        return error(503, "unavailable", "the database is busy or unreachable; retry later",
+                     headers={"Retry-After": "5"})
+
+    @app.exception_handler(DBAPIError)
+    async def _db_error(_request, exc: DBAPIError):
+        log.exception("database error")
+        return error(503, "unavailable", "the database refused the request; retry later",
+                     headers={"Retry-After": "5"})
+
+    def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
+        if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+            raise ServiceError("unauthorized", "send Authorization: Bearer <station token>", 401)
+        return credentials.credentials
+
+    def station(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Station:
+        token = _token(credentials)
+        with db.read() as session:
+            found = service.station_for_token(session, token)
+            if found is None:
+                raise ServiceError("unauthorized", "unknown or revoked station token", 401)
+            session.expunge(found)
+            return found
+
+    def admin(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str:
+        token = _token(credentials)
+        with db.read() as session:
+            found = service.admin_for_token(session, token)
+            if found is None:
+                raise ServiceError("forbidden", "this needs an admin token (guardstation-server admin-token)", 403)
+            return found.name
+
+    @app.get("/v1/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        with db.read() as session:
+            last = changelog.last_seq(session)
+        return {"status": "ok", "server_time": now_().isoformat(), "change_seq": last}
+
+    @app.post("/v1/enroll", response_model=EnrollResponse, tags=["sync"],
+              responses={401: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+    def enroll(request: EnrollRequest) -> dict[str, Any]:
+        now = now_()
+        with db.write() as session:
+            result = service.enroll(session, request.enrollment_code, request.station_name, request.app_version, now)
+        return {"station_id": result.station_id, "site_id": result.site_id, "token": result.token,
+                "epoch": result.epoch, "server_time": now}
+
+    @app.post("/v1/sync/push", response_model=PushResponse, tags=["sync"],
+              responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
+                         409: {"model": ErrorResponse}})
+    def push(request: PushRequest, me: Station = Depends(station)) -> Any:
+        if request.station_id != me.station_id:
+            raise ServiceError("forbidden", "station_id does not match the token", 403)
+        now = now_()
+        events = [ingest.WireEvent(e.event_id.lower(), e.seq, e.kind, e.schema_v, e.hlc, e.occurred_at,
+                                   e.clock_offset_ms, e.body) for e in request.events]
+        from sqlalchemy.exc import IntegrityError
+
+        for attempt in range(2):
+            try:
+                with db.write() as session:
+                    outcome = ingest.push(session, station_id=me.station_id, epoch=request.epoch, events=events,
+                                          now=now)
+                break
+            except IntegrityError:
+                # A concurrent push of the same station slipped a seq in between: run again, it will see it.
+                if attempt:
+                    raise
+        if outcome.unknown_station:
+            raise ServiceError("unauthorized", "unknown or revoked station token", 401)
+        if outcome.epoch_conflict is not None:
+            return error(409, "epoch_conflict", "this station's data went back in time (restored from a backup?): "
+                         "take the given epoch and resend every unacknowledged event", epoch=outcome.epoch_conflict)
+        return {"acked_through": outcome.acked_through, "rejected": outcome.rejected, "server_time": now,
+                "server_hlc": outcome.server_hlc}
+
+    @app.get("/v1/sync/pull", response_model=PullResponse, tags=["sync"],
+             responses={401: {"model": ErrorResponse}})
+    def pull(cursor: int = Query(0, ge=0, le=2**62), limit: int = Query(500, ge=1, le=5000),
+             me: Station = Depends(station)) -> dict[str, Any]:
+        now = now_()
+        with db.read() as session:
+            page = changelog.pull(session, site_id=me.site_id, station_id=me.station_id, cursor=cursor, limit=limit,
+                                  now=now)
+        return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more,
+                "server_time": now, "server_hlc": ingest.server_hlc(now)}
+
+    @app.get("/v1/sites/{site_id}/occupancy", response_model=OccupancyResponse, tags=["sync"],
+             responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
+    def occupancy(site_id: str, me: Station = Depends(station)) -> dict[str, Any]:
+        if site_id != me.site_id:
+            raise ServiceError("forbidden", "a station may only read its own site", 403)
+        with db.read() as session:
+            site = service.get_site(session, site_id)
+            inside, gates = ingest.occupancy(session, site_id)
+            capacity = site.capacity
+        return {"site_id": site_id, "capacity": capacity, "inside": inside,
+                "by_gate": [{"station_id": g.station_id, "gate": g.gate, "inside": g.inside} for g in gates],
+                "server_time": now_()}
+
+    @app.post("/v1/admin/status/flag", tags=["admin"],
+              responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
+    def flag(request: FlagRequest, who: str = Depends(admin)) -> dict[str, Any]:
+        since = parse_since(request.since)
+        with db.write() as session:
+            result = tracing.flag_positive(session, request.subject_key, since, now_(), source=f"api:{who}")
+        return result.as_dict()
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """uvicorn factory for multi-process serving: `uvicorn --factory guardstation.server.api:create_app_from_env`."""
+    return create_app(os.environ.get(ENV_DB), migrate=False)

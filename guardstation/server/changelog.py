@@ -1,0 +1,141 @@
+"""The change log: one global, gap-free order of everything stations pull.
+
+Why a station can never skip a row
+----------------------------------
+A station pulls `seq > cursor` and then stores the highest seq it saw as its
+new cursor. That is only safe if no row with a *lower* seq can become visible
+*later*. With a plain sequence (or autoincrement) and several API processes on
+PostgreSQL it can: transaction A takes seq 41, transaction B takes seq 42 and
+commits first, a station reads 42 and moves its cursor past 41, then A commits
+and row 41 is never delivered.
+
+We assign change seqs from a one-row counter table, `change_counter`, with
+`UPDATE change_counter SET last_seq = last_seq + n RETURNING last_seq`. The
+UPDATE takes the row lock and keeps it until the transaction ends, so:
+
+- only one transaction at a time holds unpublished seqs, and they are all
+  higher than every committed seq;
+- the next writer's UPDATE waits for that commit (or rollback) and then, in
+  READ COMMITTED, re-reads the committed row, so seqs are handed out in commit
+  order, with no holes (a rolled-back block is handed out again);
+- PostgreSQL makes a commit visible before it releases the transaction's
+  locks, so a reader that sees seq 42 also sees everything below it.
+
+In other words the committed seqs are always a prefix 1..N: "the lowest seq
+still in flight" is simply N+1, and a reader never has to compute it. On
+SQLite writers are serialised by the database lock anyway, and the same code
+gives the same guarantee. Nothing lives in process memory, so any number of
+API processes behind a load balancer can share one PostgreSQL.
+
+The cost is that appends are serialised. Writers therefore take the counter
+*last*, right before commit (everything else in the transaction is done by
+then) and append all of a transaction's changes in one block, so the lock is
+held for a few hundred microseconds per transaction, not per event.
+
+Alternatives considered: a PostgreSQL sequence plus `pg_snapshot_xmin()` /
+per-row transaction ids (lock-free appends, but the cursor becomes a pair,
+the reader logic is subtle and there is no SQLite equivalent), or a delay
+("only show rows older than 5 s"), which fails under a long transaction.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Sequence
+
+from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from .models import ChangeCounter, ChangeLog, Visit
+
+STREAMS = ("visit_event", "site_config", "rule_pack", "status_entry", "trust_key", "alert")
+SITE_STREAMS = ("visit_event", "site_config", "alert")       # the rest are deployment-wide
+# Other gates' visit events are delivered while the visit is open, or while the event is this recent.
+VISIT_EVENT_HORIZON = timedelta(hours=36)
+
+
+@dataclass(frozen=True)
+class Change:
+    stream: str
+    op: str
+    data: dict[str, Any]
+    site_id: str | None = None
+    origin_station_id: str | None = None
+    visit_id: str | None = None
+    event_time: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.stream not in STREAMS:
+            raise ValueError(f"unknown stream {self.stream!r}")
+        if self.stream in SITE_STREAMS and self.site_id is None:
+            raise ValueError(f"{self.stream} changes belong to one site")
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def reserve(session: Session, count: int) -> int:
+    """Locks the counter until commit and returns the first of `count` new seqs."""
+    last = session.execute(update(ChangeCounter).where(ChangeCounter.id == 1)
+                           .values(last_seq=ChangeCounter.last_seq + count)
+                           .returning(ChangeCounter.last_seq)).scalar_one()
+    return last - count + 1
+
+
+def append(session: Session, changes: Sequence[Change], now: datetime) -> list[int]:
+    """Call as the last thing before commit: the counter stays locked until then."""
+    if not changes:
+        return []
+    first = reserve(session, len(changes))
+    rows = [{"seq": first + i, "stream": c.stream, "op": c.op, "site_id": c.site_id,
+             "origin_station_id": c.origin_station_id, "visit_id": c.visit_id, "event_time": c.event_time,
+             "data_json": dumps(c.data), "created_at": now} for i, c in enumerate(changes)]
+    session.execute(insert(ChangeLog), rows)
+    return [r["seq"] for r in rows]
+
+
+def last_seq(session: Session) -> int:
+    return session.scalar(select(ChangeCounter.last_seq).where(ChangeCounter.id == 1)) or 0
+
+
+@dataclass(frozen=True)
+class Page:
+    changes: list[dict[str, Any]]
+    next_cursor: int
+    has_more: bool
+
+
+def _open_visit(visit_id_col):
+    return exists().where(and_(Visit.visit_id == visit_id_col, Visit.time_in.is_not(None),
+                               Visit.time_out.is_(None), Visit.voided.is_(False)))
+
+
+def pull(session: Session, *, site_id: str, station_id: str, cursor: int, limit: int, now: datetime) -> Page:
+    """The changes a station of `site_id` may see after `cursor`, in seq order.
+
+    Rows the station must not see (other sites' data, its own events, old
+    closed visits) are skipped, and the cursor still moves past them.
+    """
+    # Everything <= high is committed (see the module docstring): a page never reaches beyond it.
+    high = last_seq(session)
+    horizon = now - VISIT_EVENT_HORIZON
+    visible = and_(
+        ChangeLog.seq > cursor, ChangeLog.seq <= high,
+        or_(ChangeLog.site_id.is_(None), ChangeLog.site_id == site_id),
+        or_(ChangeLog.stream != "visit_event",
+            and_(ChangeLog.origin_station_id != station_id,
+                 or_(ChangeLog.event_time >= horizon, _open_visit(ChangeLog.visit_id)))),
+    )
+    rows = session.execute(select(ChangeLog.seq, ChangeLog.stream, ChangeLog.op, ChangeLog.data_json)
+                           .where(visible).order_by(ChangeLog.seq).limit(limit + 1)).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    changes = [{"seq": seq, "stream": stream, "op": op, "data": json.loads(data)} for seq, stream, op, data in rows]
+    if has_more:
+        next_cursor = rows[-1][0]
+    else:
+        # Nothing visible left up to `high`: the cursor may skip to it (past other sites' rows).
+        next_cursor = max(cursor, high)
+    return Page(changes, next_cursor, has_more)
