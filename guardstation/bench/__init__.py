@@ -1,8 +1,9 @@
-"""The project's benchmarks: `python -m guardstation.bench {scan,log,verify} [--json]`.
+"""The project's benchmarks: `python -m guardstation.bench {scan,log,verify,sync} [--json]`.
 
 - scan:   decoder cost on empty frames (zxing vs pyzbar) and the full scan-to-verdict hot path.
 - log:    the scan log with a million visits (first page, next page, name search, memory).
 - verify: full verifications per second of each signed format (HC1, SHC, our pass).
+- sync:   central server ingest (SQLite, PostgreSQL), pushes over loopback, bytes per event on the wire.
 
 Each benchmark runs in a temporary station home with the in-memory keyring, prints
 one JSON object with --json (else a table), and exits 0. Progress goes to stderr.
@@ -16,7 +17,7 @@ from typing import Any, Sequence
 
 from .common import isolate_environment
 
-SUBCOMMANDS = ("scan", "log", "verify")
+SUBCOMMANDS = ("scan", "log", "verify", "sync")
 
 
 def _module(name: str):
@@ -26,6 +27,8 @@ def _module(name: str):
         from . import log as module
     elif name == "verify":
         from . import verify as module
+    elif name == "sync":
+        from . import sync as module
     else:  # pragma: no cover - argparse restricts the choice
         raise ValueError(name)
     return module
@@ -36,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
     for name, help_text in (("scan", "decoder cost on empty frames and scan-to-verdict latency"),
                             ("log", "scan log with many visits: first page, next page, name search"),
-                            ("verify", "full verifications per second: HC1, SHC, our pass")):
+                            ("verify", "full verifications per second: HC1, SHC, our pass"),
+                            ("sync", "central server: ingest per second, loopback pushes, bytes per event")):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
         p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

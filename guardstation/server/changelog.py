@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import ChangeCounter, ChangeLog, Visit
@@ -92,7 +92,10 @@ def append(session: Session, changes: Sequence[Change], now: datetime) -> list[i
     rows = [{"seq": first + i, "stream": c.stream, "op": c.op, "site_id": c.site_id,
              "origin_station_id": c.origin_station_id, "visit_id": c.visit_id, "event_time": c.event_time,
              "data_json": dumps(c.data), "created_at": now} for i, c in enumerate(changes)]
-    session.execute(insert(ChangeLog), rows)
+    from . import bulk
+
+    stmt, params = bulk.insert_rows(session, ChangeLog.__table__, rows)
+    bulk.run(session, stmt, params)
     return [r["seq"] for r in rows]
 
 

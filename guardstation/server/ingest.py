@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..domain.hlc import HybridClock, Timestamp
-from . import changelog
+from . import bulk, changelog
 from .models import Event, RejectedEvent, Station, StationEpoch, Visit
 
 SUPPORTED_SCHEMA = 1
@@ -172,8 +172,6 @@ def apply_visits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
             groups.setdefault((row["kind"], row["visit_id"]), []).append(row)
     if not groups:
         return
-    ins = _dialect_insert(session)
-    conn = session.connection()
     blank = {"subject_key": None, "time_in": None, "in_event_id": None, "gate_in": "", "station_in": "",
              "time_out": None, "raw_time_out": None, "out_event_id": None, "gate_out": "", "station_out": "",
              "correction_hlc": None, "voided": False, "time_uncertain": False}
@@ -201,7 +199,7 @@ def apply_visits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     for kind, params in by_kind.items():
         if not params:
             continue
-        stmt = ins(table)
+        stmt, rows_param = bulk.insert_rows(session, table, params)
         ex = stmt.excluded
         if kind == "check_in":
             take = or_(v.time_in.is_(None), ex.time_in < v.time_in,
@@ -226,7 +224,7 @@ def apply_visits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
                     "time_out": case((take, ex.time_out), else_=v.time_out)}
         # A visit id already used at another site is never touched (checked before, enforced here).
         stmt = stmt.on_conflict_do_update(index_elements=[v.visit_id], set_=sets, where=(v.site_id == ex.site_id))
-        conn.execute(stmt, params)
+        bulk.run(session, stmt, rows_param)
 
 
 def _published(row: dict[str, Any], wire: WireEvent) -> changelog.Change:
@@ -283,11 +281,12 @@ def push(session: Session, *, station_id: str, epoch: int, events: Sequence[Wire
             rejects.append((ev, reject))
 
     ids = [ev.event_id for ev in events]
-    existing = dict(session.execute(select(Event.event_id, Event.station_id).where(Event.event_id.in_(ids))).all()) \
-        if ids else {}
+    existing = dict(session.execute(select(Event.event_id, Event.station_id)
+                                    .where(bulk.one_of(session, Event.event_id, ids))).all()) if ids else {}
     earlier_rejects = dict(session.execute(
         select(RejectedEvent.event_id, RejectedEvent.code)
-        .where(RejectedEvent.station_id == station_id, RejectedEvent.event_id.in_(ids))).all()) if ids else {}
+        .where(RejectedEvent.station_id == station_id, bulk.one_of(session, RejectedEvent.event_id, ids))).all()) \
+        if ids else {}
     fresh: list[tuple[WireEvent, dict]] = []
     for ev, row in candidates:
         owner = existing.get(ev.event_id)
@@ -303,7 +302,7 @@ def push(session: Session, *, station_id: str, epoch: int, events: Sequence[Wire
     # Visits that belong to another site are not this station's to touch.
     visit_ids = sorted({row["visit_id"] for _, row in fresh if row["visit_id"]})
     if visit_ids:
-        foreign = set(session.scalars(select(Visit.visit_id).where(Visit.visit_id.in_(visit_ids),
+        foreign = set(session.scalars(select(Visit.visit_id).where(bulk.one_of(session, Visit.visit_id, visit_ids),
                                                                    Visit.site_id != station.site_id)))
         if foreign:
             for ev, row in [x for x in fresh if x[1]["visit_id"] in foreign]:
@@ -314,7 +313,8 @@ def push(session: Session, *, station_id: str, epoch: int, events: Sequence[Wire
     seqs = [row["seq"] for _, row in fresh]
     if seqs:
         clash = session.scalar(select(func.count()).select_from(Event).where(
-            Event.station_id == station_id, Event.epoch == station.epoch, Event.seq.in_(seqs)))
+            Event.station_id == station_id, Event.epoch == station.epoch,
+            bulk.one_of(session, Event.seq, seqs)))
         if clash:
             new_epoch = station.epoch + 1
             station.epoch, station.last_seq = new_epoch, 0
@@ -324,11 +324,10 @@ def push(session: Session, *, station_id: str, epoch: int, events: Sequence[Wire
     rows = [row for _, row in fresh]
     inserted: set[str] = set()
     if rows:
-        ins = _dialect_insert(session)
-        stmt = ins(Event.__table__).on_conflict_do_nothing(index_elements=["event_id"]) \
-            .returning(Event.__table__.c.event_id)
         plain = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
-        inserted = set(session.connection().execute(stmt, plain).scalars())
+        stmt, params = bulk.insert_rows(session, Event.__table__, plain)
+        stmt = stmt.on_conflict_do_nothing(index_elements=["event_id"]).returning(Event.__table__.c.event_id)
+        inserted = set(bulk.run(session, stmt, params).scalars())
     stored = [(ev, row) for ev, row in fresh if row["event_id"] in inserted]
     outcome.stored = len(stored)
     outcome.duplicates += len(fresh) - len(stored)

@@ -1,0 +1,22 @@
+"""The sync benchmark runs end to end with tiny sizes and reports every figure (timings never asserted)."""
+from __future__ import annotations
+
+import json
+import math
+
+from guardstation.bench import main
+from guardstation.bench import sync as sync_bench
+
+
+def test_sync_bench_smoke(capsys):
+    assert main(["sync", "--events", "1000", "--naive-events", "20", "--json", "--quiet"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert len(lines) == 1
+    result = json.loads(lines[0])
+    assert set(sync_bench.KEYS) <= result.keys()
+    for key in ("server_ingest_per_s", "server_ingest_per_s_sqlite", "push_events_per_s", "naive_push_events_per_s",
+                "bytes_per_event"):
+        assert isinstance(result[key], float) and math.isfinite(result[key]) and result[key] > 0, key
+    assert result["catchup_21k_s"] is None and result["catchup_21k_note"]
+    assert result["postgres"]                       # PostgreSQL ran (the test extra ships it)
+    assert 20 < result["bytes_per_event"] < result["json_bytes_per_event"]
