@@ -1,15 +1,18 @@
 """How old the verification data is (trust keys, rule pack, status list), in the top bar."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from PySide6.QtWidgets import QLabel
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..checkpoint import Checkpoint
 from ..domain.freshness import stale_streams
 from .qt_helpers import timer
 
 REFRESH_MS = 60_000
+log = logging.getLogger(__name__)
 
 
 def format_age(hours: float | None) -> str:
@@ -30,12 +33,25 @@ class FreshnessLabel(QLabel):
                       "status_entry": self.tr("status list")}
         self.stale: tuple[str, ...] = ()
         self._timer = timer(self, REFRESH_MS, self.refresh)
-        self._timer.start()
         self.refresh()
+
+    # The timer runs only while the label is on screen: a closed window must not keep reading.
+    def showEvent(self, event) -> None:
+        self._timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
 
     def refresh(self, now: datetime | None = None) -> None:
         now = now or self.checkpoint.now()
-        freshness = self.checkpoint.freshness()
+        try:
+            freshness = self.checkpoint.freshness()
+        except SQLAlchemyError as exc:  # busy or vanished storage: say so, try again next minute
+            log.warning("data age not readable: %s", exc)
+            self.setText(self.tr("Data age: unknown"))
+            return
         self.stale = stale_streams(freshness, self.checkpoint.policy, now)
         parts = []
         for item in freshness:

@@ -1,970 +1,974 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="id_ID" sourcelanguage="en">
-<context>
+  <context>
     <name>CameraPage</name>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="311"/>
-        <source>Folder of images to use as the camera</source>
-        <translation>Folder gambar yang dipakai sebagai kamera</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="311" />
+      <source>Folder of images to use as the camera</source>
+      <translation>Folder gambar yang dipakai sebagai kamera</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="329"/>
-        <source>Choose a folder or a video file</source>
-        <translation>Pilih folder atau berkas video</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="329" />
+      <source>Choose a folder or a video file</source>
+      <translation>Pilih folder atau berkas video</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="339"/>
-        <source>Starting camera…</source>
-        <translation>Menyalakan kamera…</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="339" />
+      <source>Starting camera…</source>
+      <translation>Menyalakan kamera…</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="356"/>
-        <source>Camera works: %1. Hold a QR code up to test a scan.</source>
-        <translation>Kamera berfungsi: %1. Tunjukkan kode QR ke kamera untuk uji pindai.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="356" />
+      <source>Camera works: %1. Hold a QR code up to test a scan.</source>
+      <translation>Kamera berfungsi: %1. Tunjukkan kode QR ke kamera untuk uji pindai.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="359"/>
-        <source>Camera not available: %1</source>
-        <translation>Kamera tidak tersedia: %1</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="359" />
+      <source>Camera not available: %1</source>
+      <translation>Kamera tidak tersedia: %1</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="361"/>
-        <source>No picture from this camera</source>
-        <translation>Tidak ada gambar dari kamera ini</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="361" />
+      <source>No picture from this camera</source>
+      <translation>Tidak ada gambar dari kamera ini</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="371"/>
-        <source>Test scan: code read (%1) → %2 %3 — nothing was recorded.</source>
-        <translation>Uji pindai: kode terbaca (%1) → %2 %3 — tidak ada yang dicatat.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="371" />
+      <source>Test scan: code read (%1) → %2 %3 — nothing was recorded.</source>
+      <translation>Uji pindai: kode terbaca (%1) → %2 %3 — tidak ada yang dicatat.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="376"/>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="379"/>
-        <source>Camera</source>
-        <translation>Kamera</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="376" />
+      <location filename="../../guardstation/ui/setup_wizard.py" line="379" />
+      <source>Camera</source>
+      <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="377"/>
-        <source>Choose the camera that looks at the visitors&apos; codes. A code held up to it is read and checked here as a test; nothing is recorded.</source>
-        <translation>Pilih kamera yang membaca kode pengunjung. Kode yang ditunjukkan ke kamera dibaca dan diperiksa di sini sebagai uji; tidak ada yang dicatat.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="377" />
+      <source>Choose the camera that looks at the visitors' codes. A code held up to it is read and checked here as a test; nothing is recorded.</source>
+      <translation>Pilih kamera yang membaca kode pengunjung. Kode yang ditunjukkan ke kamera dibaca dan diperiksa di sini sebagai uji; tidak ada yang dicatat.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="380"/>
-        <source>Folder or file</source>
-        <translation>Folder atau berkas</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="380" />
+      <source>Folder or file</source>
+      <translation>Folder atau berkas</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="381"/>
-        <source>Browse…</source>
-        <translation>Telusuri…</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="381" />
+      <source>Browse…</source>
+      <translation>Telusuri…</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="382"/>
-        <source>a folder of images or a video file</source>
-        <translation>folder gambar atau berkas video</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="382" />
+      <source>a folder of images or a video file</source>
+      <translation>folder gambar atau berkas video</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="384"/>
-        <source>Webcam %1</source>
-        <translation>Webcam %1</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="384" />
+      <source>Webcam %1</source>
+      <translation>Webcam %1</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="386"/>
-        <source>(not detected)</source>
-        <translation>(tidak terdeteksi)</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="386" />
+      <source>(not detected)</source>
+      <translation>(tidak terdeteksi)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="388"/>
-        <source>Folder or video file…</source>
-        <translation>Folder atau berkas video…</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="388" />
+      <source>Folder or video file…</source>
+      <translation>Folder atau berkas video…</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>CameraView</name>
     <message>
-        <location filename="../../guardstation/ui/camera_view.py" line="39"/>
-        <source>Starting camera…</source>
-        <translation>Menyalakan kamera…</translation>
+      <location filename="../../guardstation/ui/camera_view.py" line="39" />
+      <source>Starting camera…</source>
+      <translation>Menyalakan kamera…</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>CapacityGauge</name>
     <message>
-        <location filename="../../guardstation/ui/capacity_gauge.py" line="14"/>
-        <source>Inside / capacity</source>
-        <translation>Di dalam / kapasitas</translation>
+      <location filename="../../guardstation/ui/capacity_gauge.py" line="14" />
+      <source>Inside / capacity</source>
+      <translation>Di dalam / kapasitas</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/capacity_gauge.py" line="37"/>
-        <source>No capacity limit set</source>
-        <translation>Tidak ada batas kapasitas</translation>
+      <location filename="../../guardstation/ui/capacity_gauge.py" line="37" />
+      <source>No capacity limit set</source>
+      <translation>Tidak ada batas kapasitas</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/capacity_gauge.py" line="42"/>
-        <source>FULL: wait until someone leaves</source>
-        <translation>PENUH: tunggu sampai ada yang keluar</translation>
+      <location filename="../../guardstation/ui/capacity_gauge.py" line="42" />
+      <source>FULL: wait until someone leaves</source>
+      <translation>PENUH: tunggu sampai ada yang keluar</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ConnectionPage</name>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="153"/>
-        <source>Connection</source>
-        <translation>Koneksi</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="153" />
+      <source>Connection</source>
+      <translation>Koneksi</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="154"/>
-        <source>Does this station report to the central office, or work on its own?</source>
-        <translation>Apakah pos ini melapor ke kantor pusat, atau bekerja sendiri?</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="154" />
+      <source>Does this station report to the central office, or work on its own?</source>
+      <translation>Apakah pos ini melapor ke kantor pusat, atau bekerja sendiri?</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="155"/>
-        <source>Standalone: this station works on its own</source>
-        <translation>Mandiri: pos ini bekerja sendiri</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="155" />
+      <source>Standalone: this station works on its own</source>
+      <translation>Mandiri: pos ini bekerja sendiri</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="156"/>
-        <source>Rules and capacity are set here; the visitor log stays on this computer.</source>
-        <translation>Aturan dan kapasitas diatur di sini; buku tamu tetap di komputer ini.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="156" />
+      <source>Rules and capacity are set here; the visitor log stays on this computer.</source>
+      <translation>Aturan dan kapasitas diatur di sini; buku tamu tetap di komputer ini.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="158"/>
-        <source>Enrol with the central server (Diskominfo)</source>
-        <translation>Daftarkan ke server pusat (Diskominfo)</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="158" />
+      <source>Enrol with the central server (Diskominfo)</source>
+      <translation>Daftarkan ke server pusat (Diskominfo)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="159"/>
-        <source>Server address</source>
-        <translation>Alamat server</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="159" />
+      <source>Server address</source>
+      <translation>Alamat server</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="160"/>
-        <source>Enrolment code</source>
-        <translation>Kode pendaftaran</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="160" />
+      <source>Enrolment code</source>
+      <translation>Kode pendaftaran</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="161"/>
-        <source>one-time code from the central office</source>
-        <translation>kode sekali pakai dari kantor pusat</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="161" />
+      <source>one-time code from the central office</source>
+      <translation>kode sekali pakai dari kantor pusat</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="162"/>
-        <source>Enrolment is not available in this version yet. The address and code are saved and marked as pending; until the station is enrolled it works standalone, and nothing is sent.</source>
-        <translation>Pendaftaran belum tersedia di versi ini. Alamat dan kode disimpan dan ditandai menunggu; sampai pos terdaftar, pos bekerja mandiri dan tidak ada data yang dikirim.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="162" />
+      <source>Enrolment is not available in this version yet. The address and code are saved and marked as pending; until the station is enrolled it works standalone, and nothing is sent.</source>
+      <translation>Pendaftaran belum tersedia di versi ini. Alamat dan kode disimpan dan ditandai menunggu; sampai pos terdaftar, pos bekerja mandiri dan tidak ada data yang dikirim.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>CrashReporter</name>
     <message>
-        <location filename="../../guardstation/ui/crash.py" line="95"/>
-        <source>Something unexpected went wrong. GuardStation keeps running, and every scan shown so far is saved.
+      <location filename="../../guardstation/ui/crash.py" line="95" />
+      <source>Something unexpected went wrong. GuardStation keeps running, and every scan shown so far is saved.
 
 Please tell the technician. Log folder: %1</source>
-        <translation>Terjadi kesalahan tak terduga. GuardStation tetap berjalan, dan semua pindaian yang sudah tampil tersimpan.
+      <translation>Terjadi kesalahan tak terduga. GuardStation tetap berjalan, dan semua pindaian yang sudah tampil tersimpan.
 
 Mohon beri tahu teknisi. Folder log: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../guardstation/ui/crash.py" line="99"/>
-        <source>(%n errors)</source>
-        <translation>
-            <numerusform>(%n kesalahan)</numerusform>
-        </translation>
+      <location filename="../../guardstation/ui/crash.py" line="99" />
+      <source>(%n errors)</source>
+      <translation>
+        <numerusform>(%n kesalahan)</numerusform>
+      </translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/crash.py" line="103"/>
-        <source>Unexpected error</source>
-        <translation>Kesalahan tak terduga</translation>
+      <location filename="../../guardstation/ui/crash.py" line="103" />
+      <source>Unexpected error</source>
+      <translation>Kesalahan tak terduga</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/crash.py" line="105"/>
-        <source>Close</source>
-        <translation>Tutup</translation>
+      <location filename="../../guardstation/ui/crash.py" line="105" />
+      <source>Close</source>
+      <translation>Tutup</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>FreshnessLabel</name>
     <message>
-        <location filename="../../guardstation/ui/freshness_label.py" line="29"/>
-        <source>keys</source>
-        <translation>kunci</translation>
+      <location filename="../../guardstation/ui/freshness_label.py" line="32" />
+      <source>keys</source>
+      <translation>kunci</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/freshness_label.py" line="29"/>
-        <source>rules</source>
-        <translation>aturan</translation>
+      <location filename="../../guardstation/ui/freshness_label.py" line="32" />
+      <source>rules</source>
+      <translation>aturan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/freshness_label.py" line="30"/>
-        <source>status list</source>
-        <translation>daftar status</translation>
+      <location filename="../../guardstation/ui/freshness_label.py" line="33" />
+      <source>status list</source>
+      <translation>daftar status</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/freshness_label.py" line="44"/>
-        <source>Data age:</source>
-        <translation>Umur data:</translation>
+      <location filename="../../guardstation/ui/freshness_label.py" line="53" />
+      <source>Data age: unknown</source>
+      <translation>Umur data: tidak diketahui</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/freshness_label.py" line="46"/>
-        <source>stale data: entries are DENIED</source>
-        <translation>data usang: masuk DITOLAK</translation>
+      <location filename="../../guardstation/ui/freshness_label.py" line="60" />
+      <source>Data age:</source>
+      <translation>Umur data:</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/freshness_label.py" line="47"/>
-        <source>stale data: admitting with a warning</source>
-        <translation>data usang: masuk dengan peringatan</translation>
+      <location filename="../../guardstation/ui/freshness_label.py" line="62" />
+      <source>stale data: entries are DENIED</source>
+      <translation>data usang: masuk DITOLAK</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/freshness_label.py" line="50"/>
-        <source>Age of the trusted keys, rule pack and status list</source>
-        <translation>Umur kunci tepercaya, paket aturan dan daftar status</translation>
+      <location filename="../../guardstation/ui/freshness_label.py" line="63" />
+      <source>stale data: admitting with a warning</source>
+      <translation>data usang: masuk dengan peringatan</translation>
     </message>
-</context>
-<context>
+    <message>
+      <location filename="../../guardstation/ui/freshness_label.py" line="66" />
+      <source>Age of the trusted keys, rule pack and status list</source>
+      <translation>Umur kunci tepercaya, paket aturan dan daftar status</translation>
+    </message>
+  </context>
+  <context>
     <name>InsideNowModel</name>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="134"/>
-        <source>Since</source>
-        <translation>Sejak</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="134" />
+      <source>Since</source>
+      <translation>Sejak</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="134"/>
-        <source>Name</source>
-        <translation>Nama</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="134" />
+      <source>Name</source>
+      <translation>Nama</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="134"/>
-        <source>NIK</source>
-        <translation>NIK</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="134" />
+      <source>NIK</source>
+      <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="134"/>
-        <source>Purpose</source>
-        <translation>Keperluan</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="134" />
+      <source>Purpose</source>
+      <translation>Keperluan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="134"/>
-        <source>Host</source>
-        <translation>Tujuan</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="134" />
+      <source>Host</source>
+      <translation>Tujuan</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>KioskGuard</name>
     <message>
-        <location filename="../../guardstation/ui/kiosk.py" line="60"/>
-        <source>Enter the supervisor PIN to close GuardStation.</source>
-        <translation>Masukkan PIN supervisor untuk menutup GuardStation.</translation>
+      <location filename="../../guardstation/ui/kiosk.py" line="60" />
+      <source>Enter the supervisor PIN to close GuardStation.</source>
+      <translation>Masukkan PIN supervisor untuk menutup GuardStation.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/kiosk.py" line="63"/>
-        <source>Enter the supervisor PIN to leave kiosk mode.</source>
-        <translation>Masukkan PIN supervisor untuk keluar dari mode kios.</translation>
+      <location filename="../../guardstation/ui/kiosk.py" line="63" />
+      <source>Enter the supervisor PIN to leave kiosk mode.</source>
+      <translation>Masukkan PIN supervisor untuk keluar dari mode kios.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>LanguagePage</name>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="86"/>
-        <source>Language</source>
-        <translation>Bahasa</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="86" />
+      <source>Language</source>
+      <translation>Bahasa</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="87"/>
-        <source>The language of the guard&apos;s screen. You can change it later in this setup.</source>
-        <translation>Bahasa layar petugas. Dapat diubah nanti lewat pengaturan ini.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="87" />
+      <source>The language of the guard's screen. You can change it later in this setup.</source>
+      <translation>Bahasa layar petugas. Dapat diubah nanti lewat pengaturan ini.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="88"/>
-        <source>Welcome to GuardStation. This setup takes about five minutes: the office and gate, the camera, and the supervisor PIN.</source>
-        <translation>Selamat datang di GuardStation. Pengaturan ini sekitar lima menit: kantor dan pintu, kamera, dan PIN supervisor.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="88" />
+      <source>Welcome to GuardStation. This setup takes about five minutes: the office and gate, the camera, and the supervisor PIN.</source>
+      <translation>Selamat datang di GuardStation. Pengaturan ini sekitar lima menit: kantor dan pintu, kamera, dan PIN supervisor.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>Log</name>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="31"/>
-        <source>(unknown)</source>
-        <translation>(tidak diketahui)</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="31" />
+      <source>(unknown)</source>
+      <translation>(tidak diketahui)</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="43"/>
-        <location filename="../../guardstation/ui/main_window.py" line="152"/>
-        <source>GuardStation — %1 · %2</source>
-        <translation>GuardStation — %1 · %2</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="43" />
+      <location filename="../../guardstation/ui/main_window.py" line="152" />
+      <source>GuardStation — %1 · %2</source>
+      <translation>GuardStation — %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="52"/>
-        <source>Check out selected</source>
-        <translation>Catat keluar yang dipilih</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="52" />
+      <source>Check out selected</source>
+      <translation>Catat keluar yang dipilih</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="58"/>
-        <source>Search name in the log…</source>
-        <translation>Cari nama di log…</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="58" />
+      <source>Search name in the log…</source>
+      <translation>Cari nama di log…</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="62"/>
-        <source>Auto (in/out)</source>
-        <translation>Otomatis (masuk/keluar)</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="62" />
+      <source>Auto (in/out)</source>
+      <translation>Otomatis (masuk/keluar)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="62"/>
-        <source>In only</source>
-        <translation>Masuk saja</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="62" />
+      <source>In only</source>
+      <translation>Masuk saja</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="63"/>
-        <source>Out only</source>
-        <translation>Keluar saja</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="63" />
+      <source>Out only</source>
+      <translation>Keluar saja</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="67"/>
-        <source>Camera: starting</source>
-        <translation>Kamera: menyala…</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="67" />
+      <source>Camera: starting</source>
+      <translation>Kamera: menyala…</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="92"/>
-        <source>Keys stored in a file (no OS keyring)</source>
-        <translation>Kunci disimpan di berkas (tanpa keyring OS)</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="92" />
+      <source>Keys stored in a file (no OS keyring)</source>
+      <translation>Kunci disimpan di berkas (tanpa keyring OS)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="98"/>
-        <source>Gate mode:</source>
-        <translation>Mode gerbang:</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="98" />
+      <source>Gate mode:</source>
+      <translation>Mode gerbang:</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="109"/>
-        <source>&lt;b&gt;Inside now&lt;/b&gt; (evacuation list)</source>
-        <translation>&lt;b&gt;Di dalam sekarang&lt;/b&gt; (daftar evakuasi)</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="109" />
+      <source>&lt;b&gt;Inside now&lt;/b&gt; (evacuation list)</source>
+      <translation>&lt;b&gt;Di dalam sekarang&lt;/b&gt; (daftar evakuasi)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="125"/>
-        <source>&lt;b&gt;Recent scans&lt;/b&gt;</source>
-        <translation>&lt;b&gt;Pindaian terakhir&lt;/b&gt;</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="125" />
+      <source>&lt;b&gt;Recent scans&lt;/b&gt;</source>
+      <translation>&lt;b&gt;Pindaian terakhir&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="171"/>
-        <source>employee</source>
-        <translation>pegawai</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="171" />
+      <source>employee</source>
+      <translation>pegawai</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="173"/>
-        <source>visitor</source>
-        <translation>tamu</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="173" />
+      <source>visitor</source>
+      <translation>tamu</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="196"/>
-        <source>Disk full: scans are NOT being recorded. Free disk space, then scan again.</source>
-        <translation>Disk penuh: pindaian TIDAK tercatat. Kosongkan ruang disk, lalu pindai ulang.</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="196" />
+      <source>Disk full: scans are NOT being recorded. Free disk space, then scan again.</source>
+      <translation>Disk penuh: pindaian TIDAK tercatat. Kosongkan ruang disk, lalu pindai ulang.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="197"/>
-        <source>Storage is read-only: scans are NOT being recorded.</source>
-        <translation>Penyimpanan hanya-baca: pindaian TIDAK tercatat.</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="197" />
+      <source>Storage is read-only: scans are NOT being recorded.</source>
+      <translation>Penyimpanan hanya-baca: pindaian TIDAK tercatat.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="198"/>
-        <source>Database busy: scan not recorded, please scan again.</source>
-        <translation>Basis data sibuk: pindaian tidak tercatat, silakan pindai ulang.</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="198" />
+      <source>Database busy: scan not recorded, please scan again.</source>
+      <translation>Basis data sibuk: pindaian tidak tercatat, silakan pindai ulang.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="209"/>
-        <source>Something went wrong. The data recorded so far is safe.
+      <location filename="../../guardstation/ui/main_window.py" line="209" />
+      <source>Something went wrong. The data recorded so far is safe.
 Log folder: %1</source>
-        <translation>Terjadi kesalahan. Data yang sudah tercatat aman.
+      <translation>Terjadi kesalahan. Data yang sudah tercatat aman.
 Folder log: %1</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="210"/>
-        <source>Unexpected error</source>
-        <translation>Kesalahan tak terduga</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="210" />
+      <source>Unexpected error</source>
+      <translation>Kesalahan tak terduga</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="218"/>
-        <source>Camera: on</source>
-        <translation>Kamera: aktif</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="218" />
+      <source>Camera: on</source>
+      <translation>Kamera: aktif</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/main_window.py" line="221"/>
-        <source>Camera disconnected — manual entry still works</source>
-        <translation>Kamera terputus — entri manual tetap bisa</translation>
+      <location filename="../../guardstation/ui/main_window.py" line="221" />
+      <source>Camera disconnected — manual entry still works</source>
+      <translation>Kamera terputus — entri manual tetap bisa</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ManualEntryPanel</name>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="23"/>
-        <source>Manual entry (no phone)</source>
-        <translation>Entri manual (tanpa ponsel)</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="23" />
+      <source>Manual entry (no phone)</source>
+      <translation>Entri manual (tanpa ponsel)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="25"/>
-        <source>16-digit NIK from the ID card</source>
-        <translation>NIK 16 digit dari KTP</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="25" />
+      <source>16-digit NIK from the ID card</source>
+      <translation>NIK 16 digit dari KTP</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="28"/>
-        <source>Full name as on the ID card</source>
-        <translation>Nama lengkap sesuai KTP</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="28" />
+      <source>Full name as on the ID card</source>
+      <translation>Nama lengkap sesuai KTP</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="29"/>
-        <source>e.g. meeting, KTP service</source>
-        <translation>mis. rapat, layanan KTP</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="29" />
+      <source>e.g. meeting, KTP service</source>
+      <translation>mis. rapat, layanan KTP</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="30"/>
-        <source>person or office visited</source>
-        <translation>orang atau bagian yang dituju</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="30" />
+      <source>person or office visited</source>
+      <translation>orang atau bagian yang dituju</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="31"/>
-        <source>Record entry</source>
-        <translation>Catat masuk</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="31" />
+      <source>Record entry</source>
+      <translation>Catat masuk</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="34"/>
-        <source>NIK</source>
-        <translation>NIK</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="34" />
+      <source>NIK</source>
+      <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="36"/>
-        <source>Name</source>
-        <translation>Nama</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="36" />
+      <source>Name</source>
+      <translation>Nama</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="37"/>
-        <source>Purpose</source>
-        <translation>Keperluan</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="37" />
+      <source>Purpose</source>
+      <translation>Keperluan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="38"/>
-        <source>Host</source>
-        <translation>Tujuan</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="38" />
+      <source>Host</source>
+      <translation>Tujuan</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../guardstation/ui/manual_entry.py" line="51"/>
-        <source>%n more digit(s)</source>
-        <translation>
-            <numerusform>kurang %n digit</numerusform>
-        </translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="51" />
+      <source>%n more digit(s)</source>
+      <translation>
+        <numerusform>kurang %n digit</numerusform>
+      </translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="58"/>
-        <source>female</source>
-        <translation>perempuan</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="58" />
+      <source>female</source>
+      <translation>perempuan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/manual_entry.py" line="58"/>
-        <source>male</source>
-        <translation>laki-laki</translation>
+      <location filename="../../guardstation/ui/manual_entry.py" line="58" />
+      <source>male</source>
+      <translation>laki-laki</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>NoticeBar</name>
     <message>
-        <location filename="../../guardstation/ui/hardware_notices.py" line="29"/>
-        <source>No camera chosen: codes cannot be scanned. Manual entry still works.</source>
-        <translation>Belum ada kamera dipilih: kode tidak dapat dipindai. Entri manual tetap bisa.</translation>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="29" />
+      <source>No camera chosen: codes cannot be scanned. Manual entry still works.</source>
+      <translation>Belum ada kamera dipilih: kode tidak dapat dipindai. Entri manual tetap bisa.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/hardware_notices.py" line="30"/>
-        <source>Camera %1 not found. Check its cable, or choose another camera in the setup. Manual entry still works.</source>
-        <translation>Kamera %1 tidak ditemukan. Periksa kabelnya, atau pilih kamera lain di pengaturan. Entri manual tetap bisa.</translation>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="30" />
+      <source>Camera %1 not found. Check its cable, or choose another camera in the setup. Manual entry still works.</source>
+      <translation>Kamera %1 tidak ditemukan. Periksa kabelnya, atau pilih kamera lain di pengaturan. Entri manual tetap bisa.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/hardware_notices.py" line="32"/>
-        <source>Camera source not found: %1</source>
-        <translation>Sumber kamera tidak ditemukan: %1</translation>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="32" />
+      <source>Camera source not found: %1</source>
+      <translation>Sumber kamera tidak ditemukan: %1</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/hardware_notices.py" line="33"/>
-        <source>Low disk space: %1 MB free. Free some space soon: below 100 MB no new scans can be taken.</source>
-        <translation>Ruang disk hampir habis: sisa %1 MB. Segera kosongkan ruang: di bawah 100 MB pindaian baru tidak dapat dicatat.</translation>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="33" />
+      <source>Low disk space: %1 MB free. Free some space soon: below 100 MB no new scans can be taken.</source>
+      <translation>Ruang disk hampir habis: sisa %1 MB. Segera kosongkan ruang: di bawah 100 MB pindaian baru tidak dapat dicatat.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/hardware_notices.py" line="35"/>
-        <source>Disk almost full: %1 MB free. New scans are refused until space is freed.</source>
-        <translation>Disk hampir penuh: sisa %1 MB. Pindaian baru ditolak sampai ruang dikosongkan.</translation>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="35" />
+      <source>Disk almost full: %1 MB free. New scans are refused until space is freed.</source>
+      <translation>Disk hampir penuh: sisa %1 MB. Pindaian baru ditolak sampai ruang dikosongkan.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/hardware_notices.py" line="37"/>
-        <source>The computer&apos;s clock shows %1, which cannot be right. Set the date and time before scanning.</source>
-        <translation>Jam komputer menunjukkan %1, dan itu tidak mungkin benar. Atur tanggal dan jam sebelum memindai.</translation>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="37" />
+      <source>The computer's clock shows %1, which cannot be right. Set the date and time before scanning.</source>
+      <translation>Jam komputer menunjukkan %1, dan itu tidak mungkin benar. Atur tanggal dan jam sebelum memindai.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/hardware_notices.py" line="39"/>
-        <source>The computer&apos;s clock (%1) is behind the last recorded scan (%2). Check the date and time: visit times would be wrong.</source>
-        <translation>Jam komputer (%1) lebih awal dari pindaian terakhir yang tercatat (%2). Periksa tanggal dan jam: waktu kunjungan akan salah.</translation>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="39" />
+      <source>The computer's clock (%1) is behind the last recorded scan (%2). Check the date and time: visit times would be wrong.</source>
+      <translation>Jam komputer (%1) lebih awal dari pindaian terakhir yang tercatat (%2). Periksa tanggal dan jam: waktu kunjungan akan salah.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../guardstation/ui/pin_dialog.py" line="36"/>
-        <source>Supervisor PIN</source>
-        <translation>PIN supervisor</translation>
+      <location filename="../../guardstation/ui/pin_dialog.py" line="36" />
+      <source>Supervisor PIN</source>
+      <translation>PIN supervisor</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/pin_dialog.py" line="39"/>
-        <source>PIN</source>
-        <translation>PIN</translation>
+      <location filename="../../guardstation/ui/pin_dialog.py" line="39" />
+      <source>PIN</source>
+      <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/pin_dialog.py" line="44"/>
-        <source>Unlock</source>
-        <translation>Buka</translation>
+      <location filename="../../guardstation/ui/pin_dialog.py" line="44" />
+      <source>Unlock</source>
+      <translation>Buka</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/pin_dialog.py" line="45"/>
-        <source>Cancel</source>
-        <translation>Batal</translation>
+      <location filename="../../guardstation/ui/pin_dialog.py" line="45" />
+      <source>Cancel</source>
+      <translation>Batal</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/pin_dialog.py" line="72"/>
-        <source>Too many wrong PINs. Locked for %1 more.</source>
-        <translation>Terlalu banyak PIN salah. Terkunci %1 lagi.</translation>
+      <location filename="../../guardstation/ui/pin_dialog.py" line="72" />
+      <source>Too many wrong PINs. Locked for %1 more.</source>
+      <translation>Terlalu banyak PIN salah. Terkunci %1 lagi.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../guardstation/ui/pin_dialog.py" line="77"/>
-        <source>Wrong PIN. %n more attempt(s) before a %1-minute lock.</source>
-        <translation>
-            <numerusform>PIN salah. Sisa %n percobaan sebelum terkunci %1 menit.</numerusform>
-        </translation>
+      <location filename="../../guardstation/ui/pin_dialog.py" line="77" />
+      <source>Wrong PIN. %n more attempt(s) before a %1-minute lock.</source>
+      <translation>
+        <numerusform>PIN salah. Sisa %n percobaan sebelum terkunci %1 menit.</numerusform>
+      </translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/pin_dialog.py" line="80"/>
-        <source>No supervisor PIN has been set: run the setup first.</source>
-        <translation>PIN supervisor belum diatur: jalankan pengaturan dulu.</translation>
+      <location filename="../../guardstation/ui/pin_dialog.py" line="80" />
+      <source>No supervisor PIN has been set: run the setup first.</source>
+      <translation>PIN supervisor belum diatur: jalankan pengaturan dulu.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PinPage</name>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="441"/>
-        <source>Supervisor PIN</source>
-        <translation>PIN supervisor</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="441" />
+      <source>Supervisor PIN</source>
+      <translation>PIN supervisor</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="442"/>
-        <source>The supervisor PIN protects the settings, and closing the station in kiosk mode.</source>
-        <translation>PIN supervisor melindungi pengaturan, dan penutupan aplikasi dalam mode kios.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="442" />
+      <source>The supervisor PIN protects the settings, and closing the station in kiosk mode.</source>
+      <translation>PIN supervisor melindungi pengaturan, dan penutupan aplikasi dalam mode kios.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="444"/>
-        <source>%1 to %2 digits. Not 0000 or 1234. Five wrong PINs lock it for five minutes.</source>
-        <translation>%1 sampai %2 angka. Jangan 0000 atau 1234. Lima kali salah mengunci selama lima menit.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="444" />
+      <source>%1 to %2 digits. Not 0000 or 1234. Five wrong PINs lock it for five minutes.</source>
+      <translation>%1 sampai %2 angka. Jangan 0000 atau 1234. Lima kali salah mengunci selama lima menit.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="446"/>
-        <source>New PIN</source>
-        <translation>PIN baru</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="446" />
+      <source>New PIN</source>
+      <translation>PIN baru</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="447"/>
-        <source>PIN again</source>
-        <translation>Ulangi PIN</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="447" />
+      <source>PIN again</source>
+      <translation>Ulangi PIN</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="448"/>
-        <source>Leave both empty to keep the current PIN.</source>
-        <translation>Kosongkan keduanya untuk tetap memakai PIN sekarang.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="448" />
+      <source>Leave both empty to keep the current PIN.</source>
+      <translation>Kosongkan keduanya untuk tetap memakai PIN sekarang.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="449"/>
-        <source>Kiosk mode: full screen, closing needs the PIN</source>
-        <translation>Mode kios: layar penuh, menutup perlu PIN</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="449" />
+      <source>Kiosk mode: full screen, closing needs the PIN</source>
+      <translation>Mode kios: layar penuh, menutup perlu PIN</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="450"/>
-        <source>Recommended for a PC used only as the guard station.</source>
-        <translation>Disarankan untuk PC yang hanya dipakai sebagai pos jaga.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="450" />
+      <source>Recommended for a PC used only as the guard station.</source>
+      <translation>Disarankan untuk PC yang hanya dipakai sebagai pos jaga.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ScanLogModel</name>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="67"/>
-        <source>Time</source>
-        <translation>Waktu</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="67" />
+      <source>Time</source>
+      <translation>Waktu</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="67"/>
-        <source>Verdict</source>
-        <translation>Hasil</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="67" />
+      <source>Verdict</source>
+      <translation>Hasil</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="67"/>
-        <source>Name</source>
-        <translation>Nama</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="67" />
+      <source>Name</source>
+      <translation>Nama</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="67"/>
-        <source>NIK</source>
-        <translation>NIK</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="67" />
+      <source>NIK</source>
+      <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="67"/>
-        <source>Reason</source>
-        <translation>Alasan</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="67" />
+      <source>Reason</source>
+      <translation>Alasan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="68"/>
-        <source>Purpose</source>
-        <translation>Keperluan</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="68" />
+      <source>Purpose</source>
+      <translation>Keperluan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="68"/>
-        <source>Gate</source>
-        <translation>Gerbang</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="68" />
+      <source>Gate</source>
+      <translation>Gerbang</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/table_models.py" line="68"/>
-        <source>Out</source>
-        <translation>Keluar</translation>
+      <location filename="../../guardstation/ui/table_models.py" line="68" />
+      <source>Out</source>
+      <translation>Keluar</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="535"/>
-        <source>GuardStation setup</source>
-        <translation>Pengaturan GuardStation</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="535" />
+      <source>GuardStation setup</source>
+      <translation>Pengaturan GuardStation</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="535"/>
-        <source>GuardStation setup (again)</source>
-        <translation>Pengaturan GuardStation (ulang)</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="535" />
+      <source>GuardStation setup (again)</source>
+      <translation>Pengaturan GuardStation (ulang)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="536"/>
-        <source>&lt; Back</source>
-        <translation>&lt; Kembali</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="536" />
+      <source>&lt; Back</source>
+      <translation>&lt; Kembali</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="537"/>
-        <source>Next &gt;</source>
-        <translation>Lanjut &gt;</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="537" />
+      <source>Next &gt;</source>
+      <translation>Lanjut &gt;</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="538"/>
-        <source>Finish</source>
-        <translation>Selesai</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="538" />
+      <source>Finish</source>
+      <translation>Selesai</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="539"/>
-        <source>Cancel</source>
-        <translation>Batal</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="539" />
+      <source>Cancel</source>
+      <translation>Batal</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="544"/>
-        <source>Enter the office name.</source>
-        <translation>Isi nama kantor.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="544" />
+      <source>Enter the office name.</source>
+      <translation>Isi nama kantor.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="545"/>
-        <source>Enter the gate name.</source>
-        <translation>Isi nama pintu.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="545" />
+      <source>Enter the gate name.</source>
+      <translation>Isi nama pintu.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="546"/>
-        <source>Names can be at most 100 characters.</source>
-        <translation>Nama paling banyak 100 karakter.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="546" />
+      <source>Names can be at most 100 characters.</source>
+      <translation>Nama paling banyak 100 karakter.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="547"/>
-        <source>Capacity must be between 1 and 100000, or no limit.</source>
-        <translation>Kapasitas harus antara 1 dan 100000, atau tanpa batas.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="547" />
+      <source>Capacity must be between 1 and 100000, or no limit.</source>
+      <translation>Kapasitas harus antara 1 dan 100000, atau tanpa batas.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="548"/>
-        <source>The server address must look like https://sync.example.go.id</source>
-        <translation>Alamat server harus seperti https://sync.example.go.id</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="548" />
+      <source>The server address must look like https://sync.example.go.id</source>
+      <translation>Alamat server harus seperti https://sync.example.go.id</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="549"/>
-        <source>The server address must start with https:// (the data is personal and must be encrypted).</source>
-        <translation>Alamat server harus diawali https:// (datanya data pribadi dan wajib dienkripsi).</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="549" />
+      <source>The server address must start with https:// (the data is personal and must be encrypted).</source>
+      <translation>Alamat server harus diawali https:// (datanya data pribadi dan wajib dienkripsi).</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="551"/>
-        <source>The enrolment code has 6 to 64 letters, digits or hyphens.</source>
-        <translation>Kode pendaftaran terdiri dari 6 sampai 64 huruf, angka atau tanda hubung.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="551" />
+      <source>The enrolment code has 6 to 64 letters, digits or hyphens.</source>
+      <translation>Kode pendaftaran terdiri dari 6 sampai 64 huruf, angka atau tanda hubung.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="552"/>
-        <source>Choose a camera, or a folder or video file.</source>
-        <translation>Pilih kamera, atau folder atau berkas video.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="552" />
+      <source>Choose a camera, or a folder or video file.</source>
+      <translation>Pilih kamera, atau folder atau berkas video.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="557"/>
-        <source>Enter a PIN.</source>
-        <translation>Isi PIN.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="557" />
+      <source>Enter a PIN.</source>
+      <translation>Isi PIN.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="558"/>
-        <source>The PIN may contain digits only.</source>
-        <translation>PIN hanya boleh berisi angka.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="558" />
+      <source>The PIN may contain digits only.</source>
+      <translation>PIN hanya boleh berisi angka.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="559"/>
-        <source>The PIN needs at least %1 digits.</source>
-        <translation>PIN minimal %1 angka.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="559" />
+      <source>The PIN needs at least %1 digits.</source>
+      <translation>PIN minimal %1 angka.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="560"/>
-        <source>The PIN can have at most %1 digits.</source>
-        <translation>PIN paling banyak %1 angka.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="560" />
+      <source>The PIN can have at most %1 digits.</source>
+      <translation>PIN paling banyak %1 angka.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="561"/>
-        <source>This PIN is too easy to guess (all the same digit, or a run).</source>
-        <translation>PIN ini terlalu mudah ditebak (angka sama semua, atau berurutan).</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="561" />
+      <source>This PIN is too easy to guess (all the same digit, or a run).</source>
+      <translation>PIN ini terlalu mudah ditebak (angka sama semua, atau berurutan).</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="562"/>
-        <source>The two PINs are not the same.</source>
-        <translation>Kedua PIN tidak sama.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="562" />
+      <source>The two PINs are not the same.</source>
+      <translation>Kedua PIN tidak sama.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="570"/>
-        <source>Setup not saved</source>
-        <translation>Pengaturan tidak tersimpan</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="570" />
+      <source>Setup not saved</source>
+      <translation>Pengaturan tidak tersimpan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="571"/>
-        <source>The setup could not be saved: %1</source>
-        <translation>Pengaturan tidak dapat disimpan: %1</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="571" />
+      <source>The setup could not be saved: %1</source>
+      <translation>Pengaturan tidak dapat disimpan: %1</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SitePage</name>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="223"/>
-        <source>Office and gate</source>
-        <translation>Kantor dan pintu</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="223" />
+      <source>Office and gate</source>
+      <translation>Kantor dan pintu</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="224"/>
-        <source>Shown at the top of the guard&apos;s screen and written with every visit.</source>
-        <translation>Tampil di atas layar petugas dan dicatat pada setiap kunjungan.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="224" />
+      <source>Shown at the top of the guard's screen and written with every visit.</source>
+      <translation>Tampil di atas layar petugas dan dicatat pada setiap kunjungan.</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="225"/>
-        <source>Office (site) name</source>
-        <translation>Nama kantor (lokasi)</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="225" />
+      <source>Office (site) name</source>
+      <translation>Nama kantor (lokasi)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="226"/>
-        <source>Gate name</source>
-        <translation>Nama pintu</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="226" />
+      <source>Gate name</source>
+      <translation>Nama pintu</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="227"/>
-        <source>Capacity (people inside at once)</source>
-        <translation>Kapasitas (orang di dalam sekaligus)</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="227" />
+      <source>Capacity (people inside at once)</source>
+      <translation>Kapasitas (orang di dalam sekaligus)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="228"/>
-        <source>no limit</source>
-        <translation>tanpa batas</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="228" />
+      <source>no limit</source>
+      <translation>tanpa batas</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="229"/>
-        <source>e.g. Kantor Bupati Probolinggo</source>
-        <translation>mis. Kantor Bupati Probolinggo</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="229" />
+      <source>e.g. Kantor Bupati Probolinggo</source>
+      <translation>mis. Kantor Bupati Probolinggo</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="230"/>
-        <source>e.g. Pintu Depan</source>
-        <translation>mis. Pintu Depan</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="230" />
+      <source>e.g. Pintu Depan</source>
+      <translation>mis. Pintu Depan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="231"/>
-        <source>The capacity will come from the central server once the station is enrolled; until then there is no limit.</source>
-        <translation>Kapasitas akan dikirim server pusat setelah pos terdaftar; sampai saat itu tanpa batas.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="231" />
+      <source>The capacity will come from the central server once the station is enrolled; until then there is no limit.</source>
+      <translation>Kapasitas akan dikirim server pusat setelah pos terdaftar; sampai saat itu tanpa batas.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>StationMenu</name>
     <message>
-        <location filename="../../guardstation/ui/station_menu.py" line="32"/>
-        <source>&amp;Settings</source>
-        <translation>&amp;Pengaturan</translation>
+      <location filename="../../guardstation/ui/station_menu.py" line="32" />
+      <source>&amp;Settings</source>
+      <translation>&amp;Pengaturan</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/station_menu.py" line="33"/>
-        <source>Run setup again…</source>
-        <translation>Jalankan pengaturan lagi…</translation>
+      <location filename="../../guardstation/ui/station_menu.py" line="33" />
+      <source>Run setup again…</source>
+      <translation>Jalankan pengaturan lagi…</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/station_menu.py" line="36"/>
-        <source>Kiosk mode (full screen, PIN to close)</source>
-        <translation>Mode kios (layar penuh, tutup dengan PIN)</translation>
+      <location filename="../../guardstation/ui/station_menu.py" line="36" />
+      <source>Kiosk mode (full screen, PIN to close)</source>
+      <translation>Mode kios (layar penuh, tutup dengan PIN)</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/station_menu.py" line="38"/>
-        <source>Leave kiosk mode…</source>
-        <translation>Keluar dari mode kios…</translation>
+      <location filename="../../guardstation/ui/station_menu.py" line="38" />
+      <source>Leave kiosk mode…</source>
+      <translation>Keluar dari mode kios…</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/station_menu.py" line="41"/>
-        <source>Open the log folder</source>
-        <translation>Buka folder log</translation>
+      <location filename="../../guardstation/ui/station_menu.py" line="41" />
+      <source>Open the log folder</source>
+      <translation>Buka folder log</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/station_menu.py" line="59"/>
-        <source>Enter the supervisor PIN to change the setup.</source>
-        <translation>Masukkan PIN supervisor untuk mengubah pengaturan.</translation>
+      <location filename="../../guardstation/ui/station_menu.py" line="59" />
+      <source>Enter the supervisor PIN to change the setup.</source>
+      <translation>Masukkan PIN supervisor untuk mengubah pengaturan.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="471"/>
-        <source>Language</source>
-        <translation>Bahasa</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="471" />
+      <source>Language</source>
+      <translation>Bahasa</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="472"/>
-        <source>Office</source>
-        <translation>Kantor</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="472" />
+      <source>Office</source>
+      <translation>Kantor</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="472"/>
-        <source>Gate</source>
-        <translation>Pintu</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="472" />
+      <source>Gate</source>
+      <translation>Pintu</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="474"/>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="477"/>
-        <source>Connection</source>
-        <translation>Koneksi</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="474" />
+      <location filename="../../guardstation/ui/setup_wizard.py" line="477" />
+      <source>Connection</source>
+      <translation>Koneksi</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="474"/>
-        <source>standalone</source>
-        <translation>mandiri</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="474" />
+      <source>standalone</source>
+      <translation>mandiri</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="475"/>
-        <source>Capacity</source>
-        <translation>Kapasitas</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="475" />
+      <source>Capacity</source>
+      <translation>Kapasitas</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="475"/>
-        <source>no limit</source>
-        <translation>tanpa batas</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="475" />
+      <source>no limit</source>
+      <translation>tanpa batas</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="477"/>
-        <source>enrolment pending with %1</source>
-        <translation>pendaftaran menunggu di %1</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="477" />
+      <source>enrolment pending with %1</source>
+      <translation>pendaftaran menunggu di %1</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="479"/>
-        <source>Camera</source>
-        <translation>Kamera</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="479" />
+      <source>Camera</source>
+      <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="479"/>
-        <source>Webcam %1</source>
-        <translation>Webcam %1</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="479" />
+      <source>Webcam %1</source>
+      <translation>Webcam %1</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="480"/>
-        <source>Supervisor PIN</source>
-        <translation>PIN supervisor</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="480" />
+      <source>Supervisor PIN</source>
+      <translation>PIN supervisor</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="480"/>
-        <source>keep the current PIN</source>
-        <translation>tetap memakai PIN sekarang</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="480" />
+      <source>keep the current PIN</source>
+      <translation>tetap memakai PIN sekarang</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="481"/>
-        <source>new PIN set</source>
-        <translation>PIN baru diatur</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="481" />
+      <source>new PIN set</source>
+      <translation>PIN baru diatur</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="482"/>
-        <source>Kiosk mode</source>
-        <translation>Mode kios</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="482" />
+      <source>Kiosk mode</source>
+      <translation>Mode kios</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="482"/>
-        <source>on</source>
-        <translation>aktif</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="482" />
+      <source>on</source>
+      <translation>aktif</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="482"/>
-        <source>off</source>
-        <translation>mati</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="482" />
+      <source>off</source>
+      <translation>mati</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="488"/>
-        <source>Ready</source>
-        <translation>Siap</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="488" />
+      <source>Ready</source>
+      <translation>Siap</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/setup_wizard.py" line="489"/>
-        <source>Check the choices, then press Finish. The setup can be run again from the Settings menu with the supervisor PIN.</source>
-        <translation>Periksa pilihan, lalu tekan Selesai. Pengaturan dapat dijalankan lagi dari menu Pengaturan dengan PIN supervisor.</translation>
+      <location filename="../../guardstation/ui/setup_wizard.py" line="489" />
+      <source>Check the choices, then press Finish. The setup can be run again from the Settings menu with the supervisor PIN.</source>
+      <translation>Periksa pilihan, lalu tekan Selesai. Pengaturan dapat dijalankan lagi dari menu Pengaturan dengan PIN supervisor.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>Verdict</name>
     <message>
-        <location filename="../../guardstation/ui/theme.py" line="25"/>
-        <source>OUT</source>
-        <translation>KELUAR</translation>
+      <location filename="../../guardstation/ui/theme.py" line="25" />
+      <source>OUT</source>
+      <translation>KELUAR</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/theme.py" line="27"/>
-        <source>GREEN</source>
-        <translation>HIJAU</translation>
+      <location filename="../../guardstation/ui/theme.py" line="27" />
+      <source>GREEN</source>
+      <translation>HIJAU</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/theme.py" line="27"/>
-        <source>YELLOW</source>
-        <translation>KUNING</translation>
+      <location filename="../../guardstation/ui/theme.py" line="27" />
+      <source>YELLOW</source>
+      <translation>KUNING</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/theme.py" line="28"/>
-        <source>RED</source>
-        <translation>MERAH</translation>
+      <location filename="../../guardstation/ui/theme.py" line="28" />
+      <source>RED</source>
+      <translation>MERAH</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/theme.py" line="28"/>
-        <source>BLACK</source>
-        <translation>HITAM</translation>
+      <location filename="../../guardstation/ui/theme.py" line="28" />
+      <source>BLACK</source>
+      <translation>HITAM</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/theme.py" line="29"/>
-        <source>FULL</source>
-        <translation>PENUH</translation>
+      <location filename="../../guardstation/ui/theme.py" line="29" />
+      <source>FULL</source>
+      <translation>PENUH</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>VerdictBanner</name>
     <message>
-        <location filename="../../guardstation/ui/verdict_banner.py" line="47"/>
-        <source>READY</source>
-        <translation>SIAP</translation>
+      <location filename="../../guardstation/ui/verdict_banner.py" line="47" />
+      <source>READY</source>
+      <translation>SIAP</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/verdict_banner.py" line="48"/>
-        <source>Show the QR code to the camera</source>
-        <translation>Tunjukkan kode QR ke kamera</translation>
+      <location filename="../../guardstation/ui/verdict_banner.py" line="48" />
+      <source>Show the QR code to the camera</source>
+      <translation>Tunjukkan kode QR ke kamera</translation>
     </message>
     <message>
-        <location filename="../../guardstation/ui/verdict_banner.py" line="64"/>
-        <source>ATTENTION</source>
-        <translation>PERHATIAN</translation>
+      <location filename="../../guardstation/ui/verdict_banner.py" line="64" />
+      <source>ATTENTION</source>
+      <translation>PERHATIAN</translation>
     </message>
-</context>
+  </context>
 </TS>

@@ -87,3 +87,20 @@ def test_guard_sees_data_age_and_staleness(gui, station, clock):
     assert "Umur data:" in text and "daftar status" in text and "⚠" in text
     assert window.freshness.stale == ("status_entry",)
     assert "DITOLAK" in window.freshness.toolTip()
+
+
+def test_data_age_timer_runs_only_while_shown_and_survives_a_lost_database(gui, station, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    window = gui().window
+    label = window.freshness
+    assert label._timer.isActive()
+    window.close()
+    assert not label._timer.isActive()  # a closed window no longer reads the database
+
+    def gone():
+        raise OperationalError("SELECT", {}, Exception("unable to open database file"))
+
+    monkeypatch.setattr(station.checkpoint, "freshness", gone)
+    label.refresh()
+    assert label.text() == "Umur data: tidak diketahui"
