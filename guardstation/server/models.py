@@ -99,12 +99,9 @@ class AdminToken(Base):
 class Event(Base):
     """A visit event as pushed by a station, stored once (event_id is the idempotency key)."""
     __tablename__ = "event"
-    __table_args__ = (
-        UniqueConstraint("station_id", "epoch", "seq", name="uq_event_station_epoch_seq"),
-        Index("ix_event_site_time", "site_id", "corrected_at"),
-        Index("ix_event_visit", "visit_id"),
-        Index("ix_event_subject", "subject_key"),
-    )
+    # Only what a query uses is indexed: every index is paid for on each of thousands of inserts a second.
+    # Occupancy and tracing read the derived `visit` table, not this one.
+    __table_args__ = (UniqueConstraint("station_id", "epoch", "seq", name="uq_event_station_epoch_seq"),)
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     station_id: Mapped[str] = mapped_column(String(36))
     site_id: Mapped[str] = mapped_column(String(36))

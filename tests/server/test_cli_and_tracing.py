@@ -168,3 +168,24 @@ def test_occupancy_and_rebuild_commands(capsys, db_url, deployment):
     rebuilt, _ = cli(capsys, db_url, "rebuild-visits")
     assert rebuilt["events"] == 2
     assert cli(capsys, db_url, "occupancy", site)[0]["inside"] == 2
+
+
+def test_trust_publish_reaches_every_station(capsys, db_url, deployment, corpus, tmp_path):
+    import base64
+
+    case = json.loads((corpus / "dcc/DE/2DCode/raw/1.json").read_text("utf-8"))
+    der = base64.b64decode(case["TESTCTX"]["CERTIFICATE"])
+    cert = tmp_path / "dsc.pem"
+    cert.write_text("-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(der).decode() + "-----END CERTIFICATE-----\n")
+    gate = deployment.gate(deployment.site())
+    published, _ = cli(capsys, db_url, "trust", "publish", str(cert))
+    (key,) = published["keys"]
+    assert key["scheme"] == "dcc" and key["not_after"]
+    again, _ = cli(capsys, db_url, "trust", "publish", str(cert))         # same key: nothing new to pull
+    assert again["keys"] == published["keys"]
+    keys = [c["data"] for c in gate.pull_all() if c["stream"] == "trust_key"]
+    assert len(keys) == 1 and base64.b64decode(keys[0]["public_der"])
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate")
+    refused, _ = cli(capsys, db_url, "trust", "publish", str(bad), code=2)
+    assert refused["error"] == "bad_trust_file"

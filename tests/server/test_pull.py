@@ -128,3 +128,22 @@ def test_no_row_is_skipped_while_writers_run_concurrently(deployment, db, client
     assert not errors, errors
     assert len(visits) == len(set(visits)) == per_writer * len(writers)
     assert seen == list(range(seen[0], seen[0] + len(seen)))      # contiguous: nothing skipped
+
+
+def test_a_station_far_behind_walks_past_other_sites_in_windows(deployment, db, client, server_clock, monkeypatch):
+    monkeypatch.setattr(changelog, "SCAN_WINDOW", 10)
+    mine, other = deployment.site("Kantor Bupati"), deployment.site("RSUD")
+    reader, a = deployment.gate(mine, "reader"), deployment.gate(other, "A")
+    a.push([a.event("check_in", f"o{i}") for i in range(35)])      # 35 rows the reader never gets
+    writer = deployment.gate(mine, "W")
+    writer.push([writer.event("check_in", "mine")])
+    pages, got = 0, []
+    while True:
+        r = client.get("/v1/sync/pull", params={"cursor": reader.cursor, "limit": 100}, headers=reader.auth).json()
+        pages += 1
+        got += [c["data"]["body"]["visit_id"] for c in r["changes"] if c["stream"] == "visit_event"]
+        assert r["next_cursor"] - reader.cursor <= 10
+        reader.cursor = r["next_cursor"]
+        if not r["has_more"]:
+            break
+    assert got == ["mine"] and pages >= 4

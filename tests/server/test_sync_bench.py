@@ -14,7 +14,8 @@ def test_sync_bench_smoke(capsys):
     assert len(lines) == 1
     result = json.loads(lines[0])
     assert set(sync_bench.KEYS) <= result.keys()
-    for key in ("server_ingest_per_s", "server_ingest_per_s_sqlite", "push_events_per_s", "naive_push_events_per_s",
+    for key in ("server_ingest_per_s", "server_ingest_per_s_workers", "server_ingest_per_s_sqlite", "push_events_per_s",
+                "naive_push_events_per_s",
                 "bytes_per_event"):
         assert isinstance(result[key], float) and math.isfinite(result[key]) and result[key] > 0, key
     assert result["catchup_21k_s"] is None and result["catchup_21k_note"]

@@ -74,10 +74,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('event_id'),
     sa.UniqueConstraint('station_id', 'epoch', 'seq', name='uq_event_station_epoch_seq')
     )
-    with op.batch_alter_table('event', schema=None) as batch_op:
-        batch_op.create_index('ix_event_site_time', ['site_id', 'corrected_at'], unique=False)
-        batch_op.create_index('ix_event_subject', ['subject_key'], unique=False)
-        batch_op.create_index('ix_event_visit', ['visit_id'], unique=False)
 
     op.create_table('rejected_event',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -212,11 +208,6 @@ def downgrade() -> None:
     op.drop_table('site')
     op.drop_table('rule_pack')
     op.drop_table('rejected_event')
-    with op.batch_alter_table('event', schema=None) as batch_op:
-        batch_op.drop_index('ix_event_visit')
-        batch_op.drop_index('ix_event_subject')
-        batch_op.drop_index('ix_event_site_time')
-
     op.drop_table('event')
     with op.batch_alter_table('change_log', schema=None) as batch_op:
         batch_op.drop_index('ix_change_log_site_seq')
