@@ -79,6 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
     trust_import.add_argument("--json", action="store_true")
     trust_list = trust_sub.add_parser("list", parents=[common], help="what is trusted and until when")
     trust_list.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", parents=[common],
+                            help="export the visit log or a report: CSV, XLSX or PDF (written only when complete)")
+    export.add_argument("--from", dest="date_from", metavar="DATE",
+                        help="first day (YYYY-MM-DD, local time) or an ISO time; not for --kind evacuation")
+    export.add_argument("--to", dest="date_to", metavar="DATE", help="last day, included (or an ISO time)")
+    export.add_argument("--format", choices=("csv", "xlsx", "pdf"), help="default: from the --out file name")
+    export.add_argument("--out", required=True, metavar="FILE", help="file to write")
+    export.add_argument("--kind", choices=("shift", "monitoring", "evacuation", "exposure"), default="shift",
+                        help="shift: the visit log (default); monitoring: report for inspectors; evacuation: "
+                             "who is inside now; exposure: who shared the site with --subject")
+    export.add_argument("--subject", metavar="KEY|NIK", help="exposure: a subject key or a NIK")
+    export.add_argument("--gap-minutes", type=int, default=60, metavar="N",
+                        help="monitoring: report gaps without scans longer than N minutes (default 60)")
+    export.add_argument("--json", action="store_true", help="print path, SHA-256 and counts as JSON")
     return parser
 
 
@@ -117,6 +132,9 @@ def _run_command(args: argparse.Namespace) -> int:
             return run_verify(station, args)
         if args.command == "trust":
             return (run_trust_import if args.trust_command == "import" else run_trust_list)(station, args)
+        if args.command == "export":
+            from .cli import run_export
+            return run_export(station, args)
         return run_pass_issue(station, args)
     except UsageError as exc:
         print(f"guardstation {args.command}: {exc}", file=sys.stderr)

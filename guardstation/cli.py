@@ -185,3 +185,63 @@ def run_trust_list(station: StationContext, args: argparse.Namespace, out: TextI
     if not rows and not args.json:
         out.write("no trusted keys\n")
     return 0
+
+
+# Export errors that mean "fix the command" (exit 2); the others (disk full, no permission...) exit 1.
+_EXPORT_USAGE_ERRORS = {"no_folder", "not_a_folder", "is_folder", "bad_format", "bad_period", "no_subject"}
+
+
+def run_export(station: StationContext, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """`guardstation export`: one file, written only when complete; prints its path and SHA-256."""
+    from .reports import FORMATS, ExportError, ExportRequest, parse_period, resolve_subject
+    from .reports import run_export as export
+
+    out = out or sys.stdout
+    lang = args.lang or "id"
+    fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: give csv, xlsx or pdf (cannot tell from the file name {args.out!r})")
+    now = station.checkpoint.now()
+    period = None
+    if args.kind == "evacuation":
+        if args.date_from or args.date_to:
+            raise UsageError("--from/--to do not apply to --kind evacuation (it lists who is inside now)")
+    else:
+        if not args.date_from or not args.date_to:
+            raise UsageError(f"--kind {args.kind} needs --from DATE and --to DATE (e.g. --from 2026-11-01 "
+                             "--to 2026-11-30)")
+        try:
+            period = parse_period(args.date_from, args.date_to, now.tzinfo)
+        except ValueError:
+            raise UsageError(f"--from/--to: not a date (YYYY-MM-DD) or ISO time: {args.date_from!r}, "
+                             f"{args.date_to!r}") from None
+    subject_key, subject_label = None, ""
+    if args.kind == "exposure":
+        if not args.subject:
+            raise UsageError("--kind exposure needs --subject (a subject key or a NIK)")
+        try:
+            subject_key, subject_label = resolve_subject(args.subject, station.checkpoint.subject_key_for)
+        except ValueError as exc:
+            raise UsageError(f"--subject: {exc}") from None
+    elif args.subject:
+        raise UsageError("--subject applies only to --kind exposure")
+    if args.gap_minutes < 1:
+        raise UsageError("--gap-minutes must be at least 1")
+    request = ExportRequest(args.kind, fmt, Path(args.out), period, lang=lang, subject_key=subject_key,
+                            subject_label=subject_label, gap_minutes=args.gap_minutes, actor="cli")
+    try:
+        result = export(station.db, request, now=now)
+    except ExportError as exc:
+        if exc.code in _EXPORT_USAGE_ERRORS:
+            raise UsageError(exc.message(lang)) from None
+        print(f"guardstation export: {exc.message(lang)}", file=sys.stderr)
+        return 1
+    if args.json:
+        info = result.as_dict()
+        if period is not None:
+            info.update({"from": period.start.isoformat(), "to": period.end.isoformat()})
+        out.write(json.dumps(info, ensure_ascii=False) + "\n")
+    else:
+        out.write(f"{result.path}\nSHA-256 {result.sha256}\n")
+    out.flush()
+    return 0
