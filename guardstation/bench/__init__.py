@@ -1,8 +1,9 @@
-"""The project's benchmarks: `python -m guardstation.bench {scan,log,verify,sync} [--json]`.
+"""The project's benchmarks: `python -m guardstation.bench {scan,log,verify,export,sync} [--json]`.
 
 - scan:   decoder cost on empty frames (zxing vs pyzbar) and the full scan-to-verdict hot path.
 - log:    the scan log with a million visits (first page, next page, name search, memory).
 - verify: full verifications per second of each signed format (HC1, SHC, our pass).
+- export: the visit log to CSV, XLSX and the PDF report (seconds, memory at two sizes).
 - sync:   central server ingest (SQLite, PostgreSQL), pushes over loopback, bytes per event on the wire.
 
 Each benchmark runs in a temporary station home with the in-memory keyring, prints
@@ -17,7 +18,7 @@ from typing import Any, Sequence
 
 from .common import isolate_environment
 
-SUBCOMMANDS = ("scan", "log", "verify", "sync")
+SUBCOMMANDS = ("scan", "log", "verify", "export", "sync")
 
 
 def _module(name: str):
@@ -27,6 +28,8 @@ def _module(name: str):
         from . import log as module
     elif name == "verify":
         from . import verify as module
+    elif name == "export":
+        from . import export as module
     elif name == "sync":
         from . import sync as module
     else:  # pragma: no cover - argparse restricts the choice
@@ -40,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text in (("scan", "decoder cost on empty frames and scan-to-verdict latency"),
                             ("log", "scan log with many visits: first page, next page, name search"),
                             ("verify", "full verifications per second: HC1, SHC, our pass"),
+                            ("export", "visit log to CSV, XLSX and PDF: seconds and memory"),
                             ("sync", "central server: ingest per second, loopback pushes, bytes per event")):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
