@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Callable, Sequence
@@ -103,11 +103,10 @@ def run_export(db: Database, request: ExportRequest, *, now: datetime, progress:
         ctx.ticker.finish()
 
     written = write_atomically(Path(request.out), write, cancel)
-    audit_id = None
     result = ExportResult(written.path, written.sha256, written.size, request.kind, request.fmt, rows)
     if request.audit:
-        audit_id = audit_export(db, result, request, now)
-    return ExportResult(written.path, written.sha256, written.size, request.kind, request.fmt, rows, audit_id)
+        result = replace(result, audit_id=audit_export(db, result, request, now))
+    return result
 
 
 def _write(ctx: ReportContext, request: ExportRequest, temp: Path) -> int:
