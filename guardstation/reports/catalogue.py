@@ -109,6 +109,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value.people": ("{n} orang", "{n} people"),
     "value.people_capacity": ("{n} orang (kapasitas {capacity})", "{n} people (capacity {capacity})"),
     "value.no_limit": ("tanpa batas", "no limit"),
+    "value.plus_minutes": ("+ {n} menit setelah subjek keluar", "+ {n} minutes after the subject left"),
     "footer.page": ("Halaman {page}", "Page {page}"),
     "footer.generated": ("GuardStation {version} · dibuat {time}", "GuardStation {version} · generated {time}"),
 

@@ -67,7 +67,7 @@ def document(ctx: ReportContext, subject_key: str, subject_label: str, period: d
     info = [
         (t("field.site"), ctx.station.site_name or t("value.not_recorded")),
         (t("field.subject"), subject_label),
-        (t("field.window"), ctx.period_text(period) + f" + {after} min"),
+        (t("field.window"), f"{ctx.period_text(period)} {t('value.plus_minutes', n=after)}"),
         (t("field.generated"), ctx.generated_text),
         (t("field.station"), ctx.station.station_id),
     ]
