@@ -219,6 +219,9 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
     @app.post("/v1/enroll", response_model=EnrollResponse, tags=["sync"],
               responses={401: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
     def enroll(request: EnrollRequest) -> dict[str, Any]:
+        """Trade a one-time enrolment code (from `guardstation-server enroll-code`) for a station identity and
+        its bearer token. The token is shown once; the server keeps only its SHA-256. A used code is 409, an
+        unknown or expired one 401."""
         now = now_()
         with db.write() as session:
             result = service.enroll(session, request.enrollment_code, request.station_name, request.app_version, now)
@@ -229,6 +232,19 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
               responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
                          409: {"model": ErrorResponse}})
     def push(request: PushRequest, me: Station = Depends(station)) -> Any:
+        """Store a batch of the station's visit events, in one transaction.
+
+        Idempotent by `event_id`: a batch sent twice is stored once. An event the server cannot accept (unknown
+        kind, bad body, another site's visit, ...) is recorded with a code, listed in `rejected` and
+        acknowledged like the others: after a 200, every event of the request is done with (`acked_through` is
+        the highest seq of the request). Visit kinds (check_in, check_out, void, correction) carry
+        `body.visit_id`; a correction carries `body.time_out` (ISO time with offset, or null to re-open).
+        `clock_offset_ms` is the station clock minus the server clock; the server stores the corrected time.
+
+        409 `epoch_conflict` with `epoch`: the request's epoch is older than the station's, or this epoch's
+        seq numbers were reused by different events (a disk restored from a backup). Take that epoch and resend
+        every unacknowledged event with the same ids. A newer epoch than the server knows is adopted.
+        """
         if request.station_id != me.station_id:
             raise ServiceError("forbidden", "station_id does not match the token", 403)
         now = now_()
@@ -258,6 +274,10 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
              responses={401: {"model": ErrorResponse}})
     def pull(cursor: int = Query(0, ge=0, le=2**62), limit: int = Query(500, ge=1, le=5000),
              me: Station = Depends(station)) -> dict[str, Any]:
+        """Changes after `cursor`, in one global order: other gates' visit events of the station's site (open
+        visits and the last 36 hours), its site config and alerts, and the deployment-wide rule packs, status
+        list and trust keys. Apply a page and store `next_cursor` in one local transaction; ask again while
+        `has_more`. The cursor never skips a row that commits later."""
         now = now_()
         with db.read() as session:
             page = changelog.pull(session, site_id=me.site_id, station_id=me.station_id, cursor=cursor, limit=limit,
@@ -268,6 +288,8 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
     @app.get("/v1/sites/{site_id}/occupancy", response_model=OccupancyResponse, tags=["sync"],
              responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
     def occupancy(site_id: str, me: Station = Depends(station)) -> dict[str, Any]:
+        """People inside the station's own site now (open visits from every gate), by the gate they came in at.
+        Another site's occupancy is 403."""
         if site_id != me.site_id:
             raise ServiceError("forbidden", "a station may only read its own site", 403)
         with db.read() as session:
@@ -281,6 +303,8 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
     @app.post("/v1/admin/status/flag", tags=["admin"],
               responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
     def flag(request: FlagRequest, who: str = Depends(admin)) -> dict[str, Any]:
+        """Exposure tracing (needs an admin token): flag the subject positive, mark the close contacts and send
+        an alert to every site the subject visited. Same as `guardstation-server status flag`."""
         since = parse_since(request.since)
         with db.write() as session:
             result = tracing.flag_positive(session, request.subject_key, since, now_(), source=f"api:{who}")

@@ -68,12 +68,20 @@ class TempPostgres:
 def start(*, fast: bool = True, timeout: float = 60.0) -> TempPostgres:
     """Starts a fresh server. `fast` turns fsync off (tests); benchmarks keep the durable defaults."""
     bin_dir = binaries()
-    folder = Path(tempfile.mkdtemp(prefix="guardstation-pg-"))
-    user_kw: dict = {}
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if as_root:
         import pwd
 
-        nobody = pwd.getpwnam("nobody")
+        try:
+            nobody = pwd.getpwnam("nobody")
+        except KeyError:
+            raise PostgresUnavailable("running as root and there is no 'nobody' account to run PostgreSQL as "
+                                      "(PostgreSQL refuses to run as root)") from None
+    # Under root the folder must be reachable by `nobody`: /tmp is, a private $TMPDIR may not be.
+    folder = Path(tempfile.mkdtemp(prefix="guardstation-pg-", dir="/tmp" if as_root and os.path.isdir("/tmp")
+                                   else None))
+    user_kw: dict = {}
+    if as_root:
         os.chmod(folder, 0o755)
         os.chown(folder, nobody.pw_uid, nobody.pw_gid)
         user_kw = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}

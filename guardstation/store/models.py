@@ -162,6 +162,34 @@ class Outbox(Base):
     event_id: Mapped[str] = mapped_column(ForeignKey("visit_event.event_id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    reject_code: Mapped[str] = mapped_column(String(40), default="", server_default="")  # server refused it
+
+
+class SyncState(Base):
+    """Where this station stands with the central server (one row once enrolled; the token is in the keyring)."""
+    __tablename__ = "sync_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    server_url: Mapped[str] = mapped_column(String(300))
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    clock_offset_ms: Mapped[int] = mapped_column(Integer, default=0)    # station clock minus server clock
+    last_push_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_pull_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class RemoteEvent(Base):
+    """Another gate's visit event, as pulled from the server; merged into `visit` by set union."""
+    __tablename__ = "remote_event"
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(36))
+    visit_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    hlc: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)      # the server's corrected time
+    body_json: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AuditLog(Base):
