@@ -226,7 +226,7 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
         with db.write() as session:
             result = service.enroll(session, request.enrollment_code, request.station_name, request.app_version, now)
         return {"station_id": result.station_id, "site_id": result.site_id, "token": result.token,
-                "epoch": result.epoch, "server_time": now}
+                "epoch": result.epoch, "server_time": now, "deployment_key": result.deployment_key}
 
     @app.post("/v1/sync/push", response_model=PushResponse, tags=["sync"],
               responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},

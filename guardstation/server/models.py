@@ -88,6 +88,15 @@ class EnrollmentCode(Base):
     station_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
+class DeploymentSecret(Base):
+    """The deployment's HMAC key for subject keys, handed to each station at enrolment (over HTTPS), so that a
+    person gets the same subject key at every gate; the server needs it too, to flag a subject by NIK."""
+    __tablename__ = "deployment_secret"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class AdminToken(Base):
     __tablename__ = "admin_token"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

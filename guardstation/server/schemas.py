@@ -49,6 +49,8 @@ class EnrollResponse(Strict):
     token: str = Field(description="Bearer token for every later call; shown once, the server keeps only its hash")
     epoch: int
     server_time: datetime
+    deployment_key: str = Field(description="base64 HMAC key for subject keys, shared by every station of the "
+                                            "deployment; the station keeps it in its OS keyring")
 
 
 class EventIn(Strict):

@@ -3,7 +3,8 @@ rule packs, status list, trust keys, admin tokens.
 
 Secrets (enrolment codes, station and admin tokens) are random, shown once,
 and stored only as SHA-256 hashes: a copy of the database lets nobody act as
-a station.
+a station. The one secret kept in clear is the deployment's subject-key HMAC
+key, which every station must share (see `deployment_key`).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..credentials.trust import TrustedKey
@@ -24,7 +26,7 @@ from ..domain.ids import new_id
 from ..domain.rules import RulePackError, parse_rule_pack
 from . import changelog
 from .changelog import Change
-from .models import AdminToken, EnrollmentCode, RulePackRow, Site, Station, StationEpoch, StatusEntry, TrustKey
+from .models import AdminToken, DeploymentSecret, EnrollmentCode, RulePackRow, Site, Station, StationEpoch, StatusEntry, TrustKey
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: read aloud over the phone
 CODE_GROUPS, CODE_GROUP_LEN = 4, 4                    # 16 symbols of 5 bits = 80 bits
@@ -117,6 +119,23 @@ class Enrolment:
     site_id: str
     token: str
     epoch: int
+    deployment_key: str = ""
+
+
+DEPLOYMENT_KEY = "subject-hmac"
+
+
+def deployment_key(session: Session, now: datetime) -> str:
+    """The deployment's subject-key secret (base64), made on first need. Racing creators: the loser's insert
+    does nothing and it reads the winner's key."""
+    row = session.get(DeploymentSecret, DEPLOYMENT_KEY)
+    if row is None:
+        value = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        session.execute(insert(DeploymentSecret).values(name=DEPLOYMENT_KEY, value=value, created_at=now)
+                        .on_conflict_do_nothing(index_elements=["name"]))
+        row = session.get(DeploymentSecret, DEPLOYMENT_KEY, populate_existing=True)
+    return row.value
 
 
 def enroll(session: Session, code: str, station_name: str, app_version: str, now: datetime) -> Enrolment:
@@ -140,7 +159,7 @@ def enroll(session: Session, code: str, station_name: str, app_version: str, now
                         token_hash=sha256_hex(token), epoch=1, last_seq=0, created_at=now, last_seen_at=now))
     session.flush()
     session.add(StationEpoch(station_id=station_id, epoch=1, reason="enrolled", at=now))
-    return Enrolment(station_id, row.site_id, token, 1)
+    return Enrolment(station_id, row.site_id, token, 1, deployment_key(session, now))
 
 
 def station_for_token(session: Session, token: str) -> Station | None:

@@ -1,6 +1,8 @@
 """Enrolment with one-time codes, bearer tokens stored only as hashes, revocation."""
 from __future__ import annotations
 
+import base64
+
 from sqlalchemy import select, text
 
 from guardstation.server import service
@@ -17,18 +19,22 @@ def test_code_works_once(deployment, client, db):
     first = _enrol(client, code)
     assert first.status_code == 200, first.text
     data = first.json()
-    assert set(data) == {"station_id", "site_id", "token", "epoch", "server_time"}
+    assert set(data) == {"station_id", "site_id", "token", "epoch", "server_time", "deployment_key"}
     assert data["site_id"] == site and data["epoch"] == 1 and data["token"].startswith("gst_")
+    assert len(base64.b64decode(data["deployment_key"])) == 32
     again = _enrol(client, code, "Pintu Lain")
     assert again.status_code == 409 and again.json()["error"] == "code_used"
+    # Every station of the deployment gets the same subject-key secret, so a person matches at every gate.
+    other = _enrol(client, deployment.code(deployment.site("Kantor Lain")), "Pintu Samping").json()
+    assert other["deployment_key"] == data["deployment_key"]
     # Only hashes are stored: neither the code nor the token appears anywhere in the database.
     with db.read() as s:
         rows = s.scalars(select(EnrollmentCode)).all()
         station = s.get(Station, data["station_id"])
         assert all(code.replace("-", "") not in r.code_hash for r in rows)
         assert station.token_hash == service.sha256_hex(data["token"])
-        dump = " ".join(str(v) for v in s.execute(text("SELECT * FROM station")).one())
-        assert data["token"] not in dump
+        dump = " ".join(str(v) for row in s.execute(text("SELECT * FROM station")).all() for v in row)
+        assert data["token"] not in dump and other["token"] not in dump
 
 
 def test_code_is_forgiving_about_case_and_dashes(deployment, client):
