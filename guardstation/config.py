@@ -71,6 +71,11 @@ class Settings:
     # yet (the enrolment code waits in the keyring for the sync client).
     enrolment: str = "standalone"
     server_url: str = ""
+    # Retention in days per data category (UU 27/2022; guardstation/retention.py purges past it).
+    # Visits stay at least 14 days: exposure tracing looks 14 days back.
+    retention_visit_days: int = 30       # names, masked NIK, purpose, host of visits that ended
+    retention_denied_days: int = 14      # the same for refused scans
+    retention_export_days: int = 30      # files in the data folder's exports/ (evacuation lists)
 
     @classmethod
     def load(cls, home: Path) -> "Settings":
