@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -104,12 +104,35 @@ class AlertRow(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
+class Guard(Base):
+    """A guard who may open a shift; the PIN is kept only as its Argon2id hash (guardstation/supervisor.py)."""
+    __tablename__ = "guard"
+    guard_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class Shift(Base):
     __tablename__ = "shift"
     shift_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     guard_name: Mapped[str] = mapped_column(String(100))
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    guard_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    summary_json: Mapped[str] = mapped_column(Text, default="", server_default="")   # handover summary at close
+
+
+class ShiftNote(Base):
+    """The shift book (buku mutasi): handover notes and incidents, with time, author and category."""
+    __tablename__ = "shift_note"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shift.shift_id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(20))             # handover | incident | info
+    text: Mapped[str] = mapped_column(Text)
 
 
 class VisitEvent(Base):
@@ -153,6 +176,9 @@ class Visit(Base):
     guard: Mapped[str] = mapped_column(String(100), default="")
     station_id: Mapped[str] = mapped_column(String(36))
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # closed at closing time
+    correction_hlc: Mapped[str | None] = mapped_column(String(64), nullable=True)   # HLC of the winning correction
+    override_of: Mapped[str | None] = mapped_column(String(36), nullable=True)      # the denied visit admitted
 
 
 class Outbox(Base):
