@@ -71,6 +71,10 @@ class Settings:
     # yet (the enrolment code waits in the keyring for the sync client).
     enrolment: str = "standalone"
     server_url: str = ""
+    # Forgotten check-outs and long stays (guardstation/supervision.py); the site policy, when it
+    # says, wins. auto_checkout_at: "HH:MM", "off", or "" for the site's closing time (17:00).
+    auto_checkout_at: str = ""
+    overstay_hours: float = 0          # 0: the default (8 hours)
     # Retention in days per data category (UU 27/2022; guardstation/retention.py purges past it).
     # Visits stay at least 14 days: exposure tracing looks 14 days back.
     retention_visit_days: int = 30       # names, masked NIK, purpose, host of visits that ended

@@ -63,6 +63,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "file_unreadable": ("Berkas gambar tidak dapat dibaca: {path}", "Cannot read image file: {path}"),
     "no_code": ("Tidak ada kode QR terbaca", "No QR code found"),
     "no_rule_pack": ("Tidak ada aturan yang berlaku", "No rule pack in force"),
+    "supervisor_override": ("Diizinkan supervisor {supervisor}: {reason}", "Admitted by supervisor {supervisor}: {reason}"),
 }
 
 

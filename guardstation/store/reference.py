@@ -113,14 +113,19 @@ def load_freshness(session: Session) -> list[Freshness]:
     return [Freshness(stream, rows[stream].updated_at if stream in rows else None) for stream in STREAMS]
 
 
-def site_policy(session: Session) -> FreshnessPolicy:
+def site_policy_data(session: Session) -> dict:
+    """The site policy as sent by the server; {} when missing or damaged (the gate keeps working)."""
     site = get_site(session)
     try:
         data = json.loads(site.policy_json) if site else {}
     except ValueError:
         log.error("site policy is not valid JSON; using defaults")
         data = {}
-    return FreshnessPolicy.from_dict(data.get("freshness") if isinstance(data, dict) else None)
+    return data if isinstance(data, dict) else {}
+
+
+def site_policy(session: Session) -> FreshnessPolicy:
+    return FreshnessPolicy.from_dict(site_policy_data(session).get("freshness"))
 
 
 def load_trust_store(session: Session) -> TrustStore:
