@@ -28,6 +28,9 @@ EXPECTED_PRAGMAS = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
 BACKUPS_KEPT = 3
 
 
+WRITE_OPTION = "guardstation_write"
+
+
 class DatabaseError(RuntimeError):
     """The database cannot be used safely; the message is meant for the person at the desk."""
 
@@ -58,6 +61,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
         with self.sessions.begin() as session:
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session
 
     def read(self) -> Session:
@@ -79,9 +83,23 @@ class Database:
         self.engine.dispose()
 
 
+def _take_over_transactions(dbapi_connection, _record) -> None:
+    # pysqlite's own BEGIN handling breaks SAVEPOINTs and always begins DEFERRED; we begin ourselves.
+    dbapi_connection.isolation_level = None
+
+
+def _begin(conn) -> None:
+    # A write transaction takes the write lock at BEGIN: with two writers (the checkpoint and the sync
+    # worker), a DEFERRED transaction that read first could not upgrade once the other committed, and
+    # would fail at once with "database is locked" instead of waiting `busy_timeout` for its turn.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+
 def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "connect", _take_over_transactions)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
