@@ -84,6 +84,7 @@ class Checkpoint:
             self.packs = reference.load_rule_packs(session)
             station = load_station(session)
             self.gate_name = station.gate_name
+            self.station_id = station.station_id
             site = reference.get_site(session)
             self.capacity = site.capacity if site else None
             self.site_name = site.name if site else ""
@@ -101,15 +102,23 @@ class Checkpoint:
     def rule_pack(self, at: datetime) -> RulePack | None:
         return pack_in_force(self.packs, at)
 
+    def rekey(self, deployment_key: bytes) -> None:
+        """After enrolment: subject keys from now on use the deployment's shared secret."""
+        self._key = deployment_key
+
     def subject_key_for(self, identity: str) -> str:
         return subject_key(self._key, identity)
 
     # -- reads ------------------------------------------------------------------------------
     def occupancy(self, session=None) -> Occupancy:
+        """Site-wide: this gate's open visits plus the other gates' as last synced, and how old those are."""
         if session is None:
             with self.db.read() as s:
-                return Occupancy(visits.count_inside(s), self.capacity)
-        return Occupancy(visits.count_inside(session), self.capacity)
+                return self.occupancy(s)
+        here, elsewhere = visits.count_inside_split(session, self.station_id)
+        synced = reference.stream_updated_at(session, "visit_event")
+        age = None if synced is None else max(0.0, (self._clock() - synced).total_seconds())
+        return Occupancy(here, self.capacity, elsewhere, age)
 
     def evaluate(self, text: str | None, at: datetime | None = None) -> tuple[Credential, Decision]:
         """Verify and decide without recording anything (the `verify` command)."""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.hlc import HybridClock, Timestamp
 from ..domain.ids import new_id
-from .models import Outbox, Station, VisitEvent
+from .models import Outbox, Station, SyncState, VisitEvent
 
 SCHEMA_VERSION = 1
 
@@ -33,8 +33,13 @@ def ensure_station(session: Session, *, site_id: str, gate_name: str, now: datet
 
 
 def append_event(session: Session, station: Station, *, kind: str, visit_id: str, occurred_at: datetime,
-                 body: dict[str, Any], guard: str = "", clock_offset_ms: int = 0) -> VisitEvent:
-    """The station row is the single counter: the seq is gapless because it commits with the event."""
+                 body: dict[str, Any], guard: str = "", clock_offset_ms: int | None = None) -> VisitEvent:
+    """The station row is the single counter: the seq is gapless because it commits with the event.
+
+    The clock offset defaults to the last one sync estimated, so the server can correct this time."""
+    if clock_offset_ms is None:
+        state = session.get(SyncState, 1)
+        clock_offset_ms = state.clock_offset_ms if state is not None else 0
     clock = HybridClock(station.station_id[:8],
                         Timestamp.decode(station.hlc_last) if station.hlc_last else None)
     stamp = clock.now(int(occurred_at.timestamp() * 1000))

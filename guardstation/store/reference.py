@@ -108,6 +108,11 @@ def mark_fresh(session: Session, stream: str, now: datetime, source: str) -> Non
         row.updated_at, row.source = now, source
 
 
+def stream_updated_at(session: Session, stream: str) -> datetime | None:
+    row = session.get(DataFreshness, stream)
+    return row.updated_at if row is not None else None
+
+
 def load_freshness(session: Session) -> list[Freshness]:
     rows = {r.stream: r for r in session.scalars(select(DataFreshness))}
     return [Freshness(stream, rows[stream].updated_at if stream in rows else None) for stream in STREAMS]

@@ -149,6 +149,15 @@ class SecretStore:
         except keyring.errors.KeyringError as exc:
             raise SecretStoreError(f"keyring unavailable: {exc}") from exc
 
+    def delete(self, name: str) -> None:
+        """Forget a secret (a used enrolment code); absent is fine."""
+        try:
+            self.backend.delete_password(SERVICE, self._name(name))
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreError(f"keyring unavailable: {exc}") from exc
+
     def get_or_create_bytes(self, name: str, size: int = 32) -> tuple[bytes, bool]:
         """(secret, created): a random secret made and stored on first use."""
         existing = self.get(name)

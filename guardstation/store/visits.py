@@ -28,6 +28,14 @@ def count_inside(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Visit).where(Visit.status == INSIDE)) or 0
 
 
+def count_inside_split(session: Session, station_id: str) -> tuple[int, int]:
+    """(inside through this gate, inside through the site's other gates as last synced)."""
+    total = count_inside(session)
+    here = session.scalar(select(func.count()).select_from(Visit)
+                          .where(Visit.status == INSIDE, Visit.station_id == station_id)) or 0
+    return here, total - here
+
+
 def inside_now(session: Session) -> list[Visit]:
     return list(session.scalars(select(Visit).where(Visit.status == INSIDE).order_by(Visit.time_in)))
 

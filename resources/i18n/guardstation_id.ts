@@ -90,6 +90,11 @@
   <context>
     <name>CapacityGauge</name>
     <message>
+      <location filename="../../guardstation/ui/capacity_gauge.py" line="49" />
+      <source>This gate %1 · other gates %2 (as of %3 min ago)</source>
+      <translation>Gerbang ini %1 · gerbang lain %2 (per %3 mnt lalu)</translation>
+    </message>
+    <message>
       <location filename="../../guardstation/ui/capacity_gauge.py" line="14" />
       <source>Inside / capacity</source>
       <translation>Di dalam / kapasitas</translation>

@@ -1,0 +1,110 @@
+"""How the station talks to the central server: one small interface, an httpx implementation.
+
+Every failure becomes one of a few errors that the sync engine knows how to treat:
+`Offline` and `ServerTrouble` are transient (retry with backoff, the queue keeps
+everything), `Refused` needs a person (revoked token, wrong site). A bad reply from the server never
+escapes as a raw exception.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+MAX_REPLY_BYTES = 32 * 1024 * 1024     # a pull page of 5,000 changes is a few MB; anything far bigger is wrong
+DEFAULT_TIMEOUT_S = 20.0
+
+
+class SyncError(Exception):
+    """A sync attempt that did not complete; `message` is for the log and the status bar."""
+
+
+class Offline(SyncError):
+    """No answer: no network, connection refused or reset, timeout."""
+
+
+class ServerTrouble(SyncError):
+    """An answer we cannot use: 5xx, not JSON, truncated, too large, or not what the protocol says."""
+
+
+class Refused(SyncError):
+    """The server said no in a way that retrying will not change (401 revoked, 403, 4xx)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code = status, code
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict[str, Any]
+    wire_bytes: int = 0                 # request body as sent, for the bytes-per-event figure
+
+
+class Transport(Protocol):
+    def request(self, method: str, path: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
+                token: str | None = None) -> Reply: ...
+
+    def close(self) -> None: ...
+
+
+def encode_body(json_body: Any) -> bytes:
+    return gzip.compress(json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def parse_reply(status: int, content: bytes) -> dict[str, Any]:
+    """The JSON object of a reply, or ServerTrouble."""
+    try:
+        body = json.loads(content.decode("utf-8")) if content else {}
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ServerTrouble(f"HTTP {status}: the reply is not valid JSON ({exc.__class__.__name__})") from None
+    if not isinstance(body, dict):
+        raise ServerTrouble(f"HTTP {status}: the reply is not a JSON object")
+    return body
+
+
+class HttpTransport:
+    """httpx over HTTPS (or HTTP on a trusted LAN); request bodies gzip-compressed; replies size-limited."""
+
+    def __init__(self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT_S, max_reply_bytes: int = MAX_REPLY_BYTES,
+                 client: httpx.Client | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.max_reply_bytes = max_reply_bytes
+        self._client = client or httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                                              headers={"User-Agent": "GuardStation"})
+
+    def request(self, method: str, path: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
+                token: str | None = None) -> Reply:
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        content = None
+        if json_body is not None:
+            content = encode_body(json_body)
+            headers.update({"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        try:
+            with self._client.stream(method, self.base_url + path, content=content, params=params,
+                                     headers=headers) as response:
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > self.max_reply_bytes:
+                    raise ServerTrouble(f"HTTP {response.status_code}: reply of {declared} bytes is too large")
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_reply_bytes:
+                        raise ServerTrouble(f"HTTP {response.status_code}: reply larger than "
+                                            f"{self.max_reply_bytes} bytes")
+                    chunks.append(chunk)
+                status = response.status_code
+        except httpx.TimeoutException:
+            raise Offline("the server did not answer in time") from None
+        except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise Offline(f"cannot reach the server ({exc.__class__.__name__}: {exc})") from None
+        return Reply(status, parse_reply(status, b"".join(chunks)), len(content or b""))
+
+    def close(self) -> None:
+        self._client.close()
