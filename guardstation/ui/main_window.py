@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
         self.inside_view = self._table(self.inside_model)
         self.check_out_button = QPushButton(self.tr("Check out selected"))
         self.check_out_button.clicked.connect(self._check_out_selected)
+        # One click, no PIN: any guard prints it in an emergency (wired by ui/reports_menu.py).
+        self.evacuation_button = QPushButton(self.tr("Print evacuation list"))
         self.manual_panel = ManualEntryPanel(lang)
         self.manual_panel.submitted.connect(self.manual_requested)
         self.log_model = ScanLogModel(station.db, lang, self)
@@ -83,7 +85,7 @@ class MainWindow(QMainWindow):
         return view
 
     def _build_layout(self) -> None:
-        top = QHBoxLayout()
+        top = self.top_bar = QHBoxLayout()
         site = self.site_label = QLabel(f"<b>{self.checkpoint.site_name}</b> · {self.checkpoint.gate_name}")
         site.setStyleSheet("font-size: 18px;")
         top.addWidget(site)
@@ -108,7 +110,10 @@ class MainWindow(QMainWindow):
         right.addWidget(self.gauge)
         right.addWidget(QLabel(self.tr("<b>Inside now</b> (evacuation list)")))
         right.addWidget(self.inside_view, 2)
-        right.addWidget(self.check_out_button)
+        inside_buttons = QHBoxLayout()
+        inside_buttons.addWidget(self.check_out_button, 1)
+        inside_buttons.addWidget(self.evacuation_button)
+        right.addLayout(inside_buttons)
         right.addWidget(self.manual_panel)
         right_widget = QWidget()
         right_widget.setLayout(right)
@@ -142,6 +147,10 @@ class MainWindow(QMainWindow):
         outer.addLayout(top)
         outer.addWidget(vertical, 1)
         self.setCentralWidget(central)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A status in the top bar, after the site name (the shift on duty)."""
+        self.top_bar.insertWidget(1, widget)
 
     def add_top_widget(self, widget: QWidget) -> None:
         """A bar above the feed (the start-up hardware notices)."""

@@ -188,6 +188,165 @@ Mohon beri tahu teknisi. Folder log: %1</translation>
     </message>
   </context>
   <context>
+    <name>ExportDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Export</source>
+      <translation>Ekspor</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Visit log (shift or period)</source>
+      <translation>Buku tamu (shift atau periode)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Monitoring report (for inspectors)</source>
+      <translation>Laporan pemantauan (untuk petugas pemeriksa)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Evacuation list (inside now)</source>
+      <translation>Daftar evakuasi (yang ada di dalam sekarang)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Exposure window of one visitor</source>
+      <translation>Jendela paparan satu pengunjung</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>NIK (16 digits) or subject key</source>
+      <translation>NIK (16 angka) atau kunci subjek</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Excel workbook (XLSX)</source>
+      <translation>Buku kerja Excel (XLSX)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>PDF report</source>
+      <translation>Laporan PDF</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>CSV (comma-separated text)</source>
+      <translation>CSV (teks dipisah koma)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>File to write</source>
+      <translation>Berkas yang ditulis</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Choose…</source>
+      <translation>Pilih…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Include the NIK column (always masked, e.g. 3513********0001)</source>
+      <translation>Sertakan kolom NIK (selalu disamarkan, mis. 3513********0001)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Cancel export</source>
+      <translation>Batalkan ekspor</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Close</source>
+      <translation>Tutup</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Report</source>
+      <translation>Laporan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Visitor</source>
+      <translation>Pengunjung</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>to</source>
+      <translation>s.d.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Period</source>
+      <translation>Periode</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Format</source>
+      <translation>Format</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Save as</source>
+      <translation>Simpan sebagai</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Save the export as</source>
+      <translation>Simpan ekspor sebagai</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Choose the file to write.</source>
+      <translation>Pilih berkas yang akan ditulis.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>The period ends before it starts.</source>
+      <translation>Periode berakhir sebelum dimulai.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Enter the visitor's NIK (16 digits) or subject key (32 hexadecimal characters).</source>
+      <translation>Masukkan NIK pengunjung (16 angka) atau kunci subjek (32 karakter heksadesimal).</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Exporting…</source>
+      <translation>Mengekspor…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Cancelling…</source>
+      <translation>Membatalkan…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Saved: %1
+SHA-256: %2</source>
+      <translation>Tersimpan: %1
+SHA-256: %2</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Saved: %1
+SHA-256: %2
+The audit log could not record it: %3</source>
+      <translation>Tersimpan: %1
+SHA-256: %2
+Log audit tidak dapat mencatatnya: %3</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>Export cancelled. No file was written.</source>
+      <translation>Ekspor dibatalkan. Tidak ada berkas yang ditulis.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/export_dialog.py" />
+      <source>The export failed unexpectedly (see the log): %1</source>
+      <translation>Ekspor gagal tanpa diduga (lihat log): %1</translation>
+    </message>
+  </context>
+  <context>
     <name>FreshnessLabel</name>
     <message>
       <location filename="../../guardstation/ui/freshness_label.py" line="32" />
@@ -402,6 +561,11 @@ Folder log: %1</translation>
       <source>Camera disconnected — manual entry still works</source>
       <translation>Kamera terputus — entri manual tetap bisa</translation>
     </message>
+    <message>
+      <location filename="../../guardstation/ui/main_window.py" />
+      <source>Print evacuation list</source>
+      <translation>Cetak daftar evakuasi</translation>
+    </message>
   </context>
   <context>
     <name>ManualEntryPanel</name>
@@ -595,6 +759,146 @@ Folder log: %1</translation>
     </message>
   </context>
   <context>
+    <name>ReportsMenu</name>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>&amp;Reports</source>
+      <translation>&amp;Laporan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>Print the evacuation list</source>
+      <translation>Cetak daftar evakuasi</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>Export…</source>
+      <translation>Ekspor…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>Enter the supervisor PIN to export visit data.</source>
+      <translation>Masukkan PIN supervisor untuk mengekspor data kunjungan.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>Data retention…</source>
+      <translation>Masa simpan data…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>Enter the supervisor PIN to change how long data is kept.</source>
+      <translation>Masukkan PIN supervisor untuk mengubah lama data disimpan.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>Evacuation list saved and opened for printing:
+%1</source>
+      <translation>Daftar evakuasi tersimpan dan dibuka untuk dicetak:
+%1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>Evacuation list saved; open it from this folder to print it:
+%1</source>
+      <translation>Daftar evakuasi tersimpan; buka dari folder ini untuk mencetaknya:
+%1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>The evacuation list could not be written (see the log): %1</source>
+      <translation>Daftar evakuasi tidak dapat ditulis (lihat log): %1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/reports_menu.py" />
+      <source>Evacuation list</source>
+      <translation>Daftar evakuasi</translation>
+    </message>
+  </context>
+  <context>
+    <name>RetentionDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Data retention</source>
+      <translation>Masa simpan data</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Personal data is kept only as long as needed (UU 27/2022). After these many days names, masked NIK, purpose and host are removed; the counts per day, verdict and reason stay. Every purge is recorded in the audit log.</source>
+      <translation>Data pribadi disimpan hanya selama diperlukan (UU 27/2022). Setelah sekian hari ini, nama, NIK tersamar, keperluan dan tujuan dihapus; jumlah per hari, keputusan dan alasan tetap ada. Setiap penghapusan dicatat dalam log audit.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Visits (names, NIK, purpose, host)</source>
+      <translation>Kunjungan (nama, NIK, keperluan, tujuan)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Refused scans</source>
+      <translation>Pindaian yang ditolak</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Files in the exports folder</source>
+      <translation>Berkas di folder ekspor</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Visits are kept at least %1 days: exposure tracing looks that far back. People still inside are never purged.</source>
+      <translation>Kunjungan disimpan sedikitnya %1 hari: pelacakan paparan melihat sejauh itu ke belakang. Orang yang masih di dalam tidak pernah dihapus.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Save</source>
+      <translation>Simpan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Purge now</source>
+      <translation>Hapus sekarang</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Close</source>
+      <translation>Tutup</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>The settings could not be saved: %1</source>
+      <translation>Pengaturan tidak dapat disimpan: %1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Saved. The next purge uses these days.</source>
+      <translation>Tersimpan. Penghapusan berikutnya memakai jumlah hari ini.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Saved, but the audit log could not record it: %1</source>
+      <translation>Tersimpan, tetapi log audit tidak dapat mencatatnya: %1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Purging…</source>
+      <translation>Menghapus…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>Purge done: %1 visits and %2 refused scans anonymised, %3 export files removed.</source>
+      <translation>Penghapusan selesai: %1 kunjungan dan %2 pindaian ditolak dianonimkan, %3 berkas ekspor dihapus.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source>The purge failed; see the log.</source>
+      <translation>Penghapusan gagal; lihat log.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/retention_dialog.py" />
+      <source> days</source>
+      <translation> hari</translation>
+    </message>
+  </context>
+  <context>
     <name>ScanLogModel</name>
     <message>
       <location filename="../../guardstation/ui/table_models.py" line="67" />
@@ -635,6 +939,11 @@ Folder log: %1</translation>
       <location filename="../../guardstation/ui/table_models.py" line="68" />
       <source>Out</source>
       <translation>Keluar</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/table_models.py" line="120" />
+      <source>(auto)</source>
+      <translation>(otomatis)</translation>
     </message>
   </context>
   <context>
@@ -974,6 +1283,573 @@ Folder log: %1</translation>
       <location filename="../../guardstation/ui/verdict_banner.py" line="64" />
       <source>ATTENTION</source>
       <translation>PERHATIAN</translation>
+    </message>
+  </context>
+  <context>
+    <name>CloseShiftDialog</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="176" />
+      <source>Close shift</source>
+      <translation>Tutup shift</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="176" />
+      <source>Close shift and hand over</source>
+      <translation>Tutup shift dan serah terima</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="190" />
+      <source>Done</source>
+      <translation>Selesai</translation>
+    </message>
+  </context>
+  <context>
+    <name>CorrectionDialog</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="104" />
+      <source>Correct a visit</source>
+      <translation>Koreksi kunjungan</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="104" />
+      <source>Save correction</source>
+      <translation>Simpan koreksi</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="108" />
+      <source>Full name</source>
+      <translation>Nama lengkap</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="110" />
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="131" />
+      <source>Purpose</source>
+      <translation>Keperluan</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="112" />
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="132" />
+      <source>Host</source>
+      <translation>Yang dituju</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="114" />
+      <source>Has left at</source>
+      <translation>Sudah keluar pukul</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="126" />
+      <source>Optional: what was wrong</source>
+      <translation>Opsional: apa yang salah</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="128" />
+      <source>The original record is kept; the correction is a new entry with your name, and is written to the audit log.</source>
+      <translation>Catatan asli tetap disimpan; koreksi dicatat sebagai entri baru atas nama Anda dan masuk ke log audit.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="130" />
+      <source>Name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="136" />
+      <source>Check-out</source>
+      <translation>Keluar</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="137" />
+      <source>Supervisor</source>
+      <translation>Supervisor</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="138" />
+      <source>Reason</source>
+      <translation>Alasan</translation>
+    </message>
+  </context>
+  <context>
+    <name>GuardsDialog</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="162" />
+      <source>Guards and scan counts</source>
+      <translation>Petugas dan jumlah pindai</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="162" />
+      <source>Close</source>
+      <translation>Tutup</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="166" />
+      <source>Guard</source>
+      <translation>Petugas</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="166" />
+      <source>Scans today</source>
+      <translation>Pindai hari ini</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="166" />
+      <source>Last 7 days</source>
+      <translation>7 hari terakhir</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="172" />
+      <source>Add a guard</source>
+      <translation>Tambah petugas</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="174" />
+      <source>Full name</source>
+      <translation>Nama lengkap</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="175" />
+      <source>4–12 digits</source>
+      <translation>4–12 angka</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="176" />
+      <source>the same PIN again</source>
+      <translation>PIN yang sama sekali lagi</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="177" />
+      <source>Add guard</source>
+      <translation>Tambah petugas</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="180" />
+      <source>Name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="181" />
+      <source>PIN</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="182" />
+      <source>Confirm PIN</source>
+      <translation>Ulangi PIN</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="210" />
+      <source>Guard %1 added.</source>
+      <translation>Petugas %1 ditambahkan.</translation>
+    </message>
+  </context>
+  <context>
+    <name>NoteDialog</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="119" />
+      <source>Shift book: note or incident</source>
+      <translation>Buku mutasi: catatan atau kejadian</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="119" />
+      <source>Save</source>
+      <translation>Simpan</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="125" />
+      <source>What happened, who was involved, what was done</source>
+      <translation>Apa yang terjadi, siapa yang terlibat, apa tindakannya</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="127" />
+      <source>Author</source>
+      <translation>Penulis</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="128" />
+      <source>Category</source>
+      <translation>Kategori</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="129" />
+      <source>Note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="134" />
+      <source>Write the note first.</source>
+      <translation>Tulis catatannya dulu.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="137" />
+      <source>The note is too long (at most %1 characters).</source>
+      <translation>Catatan terlalu panjang (maks. %1 karakter).</translation>
+    </message>
+  </context>
+  <context>
+    <name>OpenShiftDialog</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="94" />
+      <source>Open shift</source>
+      <translation>Buka shift</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="98" />
+      <source>Your guard PIN</source>
+      <translation>PIN petugas Anda</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="99" />
+      <source>The guard on duty is named in every record until the shift is closed.</source>
+      <translation>Petugas yang bertugas dicatat di setiap catatan sampai shift ditutup.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="101" />
+      <source>Guard</source>
+      <translation>Petugas</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="102" />
+      <source>PIN</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="104" />
+      <source>No guards registered yet: the supervisor adds them under Shift → Guards.</source>
+      <translation>Belum ada petugas terdaftar: supervisor menambahkannya di Shift → Petugas.</translation>
+    </message>
+  </context>
+  <context>
+    <name>OverrideDialog</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="67" />
+      <source>Admit a refused person</source>
+      <translation>Izinkan orang yang ditolak</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="67" />
+      <source>Admit</source>
+      <translation>Izinkan</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="70" />
+      <source>The refusal stays in the log. A new check-in is recorded with your name and reason, and written to the audit log.</source>
+      <translation>Penolakan tetap tercatat. Check-in baru dicatat dengan nama dan alasan Anda, dan masuk ke log audit.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="72" />
+      <source>Mandatory: e.g. invited by the Regent, checked by phone</source>
+      <translation>Wajib: mis. undangan Bupati, sudah dicek lewat telepon</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="73" />
+      <source>Supervisor</source>
+      <translation>Supervisor</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="74" />
+      <source>Reason</source>
+      <translation>Alasan</translation>
+    </message>
+  </context>
+  <context>
+    <name>ShiftBook</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="33" />
+      <source>Too many wrong PINs for this guard. Try again after %1.</source>
+      <translation>Terlalu sering salah PIN untuk petugas ini. Coba lagi setelah %1.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="36" />
+      <source>Enter the guard's name.</source>
+      <translation>Isi nama petugas.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="37" />
+      <source>A guard named %1 already exists.</source>
+      <translation>Petugas bernama %1 sudah ada.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="38" />
+      <source>No guard named %1. The supervisor adds guards under Shift → Guards.</source>
+      <translation>Tidak ada petugas bernama %1. Supervisor menambah petugas di Shift → Petugas.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="40" />
+      <source>The shift of %1 is still open: close it first.</source>
+      <translation>Shift %1 masih terbuka: tutup dulu.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="42" />
+      <source>No shift is open. Open a shift first.</source>
+      <translation>Belum ada shift yang dibuka. Buka shift dulu.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="43" />
+      <source>Write the note first.</source>
+      <translation>Tulis catatannya dulu.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="44" />
+      <source>Choose a category.</source>
+      <translation>Pilih kategori.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="51" />
+      <source>Handover</source>
+      <translation>Serah terima</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="51" />
+      <source>Incident</source>
+      <translation>Kejadian</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="52" />
+      <source>Note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="150" />
+      <source>Shift closed — handover</source>
+      <translation>Shift ditutup — serah terima</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="150" />
+      <source>Handover summary</source>
+      <translation>Ringkasan serah terima</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="151" />
+      <source>Still inside</source>
+      <translation>Masih di dalam</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="151" />
+      <source>Nobody.</source>
+      <translation>Tidak ada.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="152" />
+      <source>Incidents</source>
+      <translation>Kejadian</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="152" />
+      <source>Handover notes</source>
+      <translation>Catatan serah terima</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="153" />
+      <source>Scans by verdict</source>
+      <translation>Pindai per hasil</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="154" />
+      <source>Check-outs: %1 (automatic: %2)</source>
+      <translation>Keluar: %1 (otomatis: %2)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ShiftStatus</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_status.py" line="26" />
+      <source>No shift open — Shift → Open shift</source>
+      <translation>Belum ada shift — Shift → Buka shift</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../work/main/guardstation/ui/shift_status.py" line="29" />
+      <source>On duty: %1 since %2 · %n scan(s)</source>
+      <translation>
+        <numerusform>Bertugas: %1 sejak %2 · %n pindai</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>Supervision</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="29" />
+      <source>A reason is required: say why this person may enter.</source>
+      <translation>Alasan wajib diisi: jelaskan mengapa orang ini boleh masuk.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="30" />
+      <source>Enter the supervisor's name.</source>
+      <translation>Isi nama supervisor.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="31" />
+      <source>This visit is no longer in the log.</source>
+      <translation>Kunjungan ini sudah tidak ada di log.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="32" />
+      <source>Only a refused scan can be admitted by the supervisor.</source>
+      <translation>Hanya pindaian yang ditolak yang dapat diizinkan supervisor.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="33" />
+      <source>This refusal has already been overridden.</source>
+      <translation>Penolakan ini sudah diizinkan sebelumnya.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="34" />
+      <source>This person is already inside (another visit is open).</source>
+      <translation>Orang ini sudah di dalam (ada kunjungan lain yang terbuka).</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="35" />
+      <source>Nothing was changed.</source>
+      <translation>Tidak ada yang diubah.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="36" />
+      <source>The name cannot be empty.</source>
+      <translation>Nama tidak boleh kosong.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="37" />
+      <source>A refused scan has no check-out time.</source>
+      <translation>Pindaian yang ditolak tidak punya jam keluar.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="38" />
+      <source>The check-out time is not valid.</source>
+      <translation>Jam keluar tidak sah.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="39" />
+      <source>The check-out time is before the check-in time.</source>
+      <translation>Jam keluar lebih awal dari jam masuk.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="40" />
+      <source>The check-out time is in the future.</source>
+      <translation>Jam keluar ada di masa depan.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SupervisorDesk</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="100" />
+      <source>S&amp;hift</source>
+      <translation>S&amp;hift</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="101" />
+      <source>Open shift…</source>
+      <translation>Buka shift…</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="102" />
+      <source>Note or incident…</source>
+      <translation>Catatan atau kejadian…</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="103" />
+      <source>Close shift…</source>
+      <translation>Tutup shift…</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="105" />
+      <source>Guards and scan counts…</source>
+      <translation>Petugas dan jumlah pindai…</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="107" />
+      <source>S&amp;upervisor</source>
+      <translation>S&amp;upervisor</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="108" />
+      <source>Admit the refused person…</source>
+      <translation>Izinkan orang yang ditolak…</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="109" />
+      <source>Correct the visit…</source>
+      <translation>Koreksi kunjungan…</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="202" />
+      <source>Close shift</source>
+      <translation>Tutup shift</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="214" />
+      <source>(no shift open)</source>
+      <translation>(tanpa shift)</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="224" />
+      <source>Enter the supervisor PIN to see and add guards.</source>
+      <translation>Masukkan PIN supervisor untuk melihat dan menambah petugas.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="237" />
+      <source>Admit the refused person</source>
+      <translation>Izinkan orang yang ditolak</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="237" />
+      <source>Select a refused scan in the log first.</source>
+      <translation>Pilih dulu pindaian yang ditolak di log.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="243" />
+      <source>Enter the supervisor PIN to admit a refused person.</source>
+      <translation>Masukkan PIN supervisor untuk mengizinkan orang yang ditolak.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="253" />
+      <source>Correct the visit</source>
+      <translation>Koreksi kunjungan</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="253" />
+      <source>Select a visit in the log or the inside-now list first.</source>
+      <translation>Pilih dulu kunjungan di log atau di daftar yang di dalam.</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_desk.py" line="260" />
+      <source>Enter the supervisor PIN to correct a visit.</source>
+      <translation>Masukkan PIN supervisor untuk mengoreksi kunjungan.</translation>
+    </message>
+  </context>
+  <context>
+    <name>VisitNotices</name>
+    <message numerus="yes">
+      <location filename="../work/main/guardstation/ui/shift_status.py" line="68" />
+      <source>%n person(s) inside for more than %1 hours: %2</source>
+      <translation>
+        <numerusform>%n orang di dalam lebih dari %1 jam: %2</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../work/main/guardstation/ui/shift_status.py" line="74" />
+      <source>%n forgotten check-out(s) closed automatically at the closing time (%1), marked "auto": %2</source>
+      <translation>
+        <numerusform>%n kunjungan yang lupa check-out ditutup otomatis pada jam tutup (%1), ditandai "otomatis": %2</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>_DeskDialog</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/shift_dialogs.py" line="67" />
+      <source>Cancel</source>
+      <translation>Batal</translation>
+    </message>
+  </context>
+  <context>
+    <name>_SupervisorDialog</name>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="58" />
+      <source>Name of the supervisor on duty</source>
+      <translation>Nama supervisor yang bertugas</translation>
+    </message>
+    <message>
+      <location filename="../work/main/guardstation/ui/supervisor_dialogs.py" line="60" />
+      <source>Why</source>
+      <translation>Mengapa</translation>
     </message>
   </context>
 </TS>

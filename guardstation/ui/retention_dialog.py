@@ -1,0 +1,204 @@
+"""Retention settings (supervisor) and the purge schedule: at start-up and then once a day.
+
+The purge itself (guardstation/retention.py) runs on the app's single database thread; this
+module only decides when, shows the settings and reports the outcome.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+
+from ..retention import EXPORTS_DIR, MAX_DAYS, MIN_DAYS, MIN_VISIT_DAYS, PurgeReport, RetentionPolicy, purge
+from ..station import StationContext
+from ..store.audit import append_audit
+from .background import ThreadCall, start_thread, stop_thread
+from .qt_helpers import label, timer
+from .workers import storage_problem
+
+log = logging.getLogger(__name__)
+
+DAY_MS = 24 * 60 * 60 * 1000
+FIRST_RUN_DELAY_MS = 10_000   # after the window is up: start-up stays quick
+
+
+class RetentionScheduler(QObject):
+    """Runs the purge `first_delay_ms` after start and every `interval_ms` after that, one at a time."""
+    purged = Signal(object)   # PurgeReport
+    failed = Signal(str)      # an unexpected error's traceback (storage problems are only logged)
+
+    def __init__(self, station: StationContext, db_thread: QThread | None, parent: QObject | None = None, *,
+                 interval_ms: int = DAY_MS, first_delay_ms: int = FIRST_RUN_DELAY_MS) -> None:
+        super().__init__(parent)
+        self.station = station
+        self.db_thread = db_thread
+        self._own_thread: QThread | None = None
+        self._call: ThreadCall | None = None
+        self.last: PurgeReport | None = None
+        self.daily = timer(self, interval_ms, self.run_now)
+        self.first = timer(self, first_delay_ms, self.run_now, single_shot=True)
+
+    def start(self) -> None:
+        self.first.start()
+        self.daily.start()
+
+    def stop(self) -> None:
+        self.first.stop()
+        self.daily.stop()
+        stop_thread(self._own_thread)
+        self._own_thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._call is not None
+
+    def run_now(self) -> bool:
+        """Starts a purge unless one is running; False if one was."""
+        if self._call is not None:
+            return False
+        policy = RetentionPolicy.from_settings(self.station.settings)
+        now = self.station.checkpoint.now()
+        db, exports = self.station.db, self.station.home / EXPORTS_DIR
+        thread = self.db_thread
+        if thread is None:
+            self._own_thread = thread = self._own_thread or start_thread("guardstation-retention")
+        self._call = ThreadCall(lambda: purge(db, policy, now=now, exports_dir=exports), thread)
+        self._call.done.connect(self._done)
+        self._call.failed.connect(self._failed)
+        self._call.start()
+        return True
+
+    def _done(self, report: PurgeReport) -> None:
+        self._call = None
+        self.last = report
+        self.purged.emit(report)
+
+    def _failed(self, exc: Exception, details: str) -> None:
+        self._call = None
+        if storage_problem(exc) is not None:   # disk full, locked...: the next run tries again
+            log.error("retention purge not done: %s", exc)
+            return
+        log.error("retention purge failed:\n%s", details)
+        self.failed.emit(details)
+
+
+class RetentionDialog(QDialog):
+    """Days per data category; saving is audited; 'Purge now' runs the job at once."""
+    saved = Signal(object)   # RetentionPolicy
+
+    def __init__(self, station: StationContext, scheduler: RetentionScheduler | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.station = station
+        self.scheduler = scheduler
+        self._audit_call: ThreadCall | None = None
+        self.setWindowTitle(self.tr("Data retention"))
+        self.setMinimumWidth(560)
+        policy = RetentionPolicy.from_settings(station.settings)
+        self.visit_days = self._days(policy.visit_days, MIN_VISIT_DAYS)
+        self.denied_days = self._days(policy.denied_days, MIN_DAYS)
+        self.export_days = self._days(policy.export_days, MIN_DAYS)
+        intro = label(self.tr("Personal data is kept only as long as needed (UU 27/2022). After these many days "
+                              "names, masked NIK, purpose and host are removed; the counts per day, verdict and "
+                              "reason stay. Every purge is recorded in the audit log."), wrap=True)
+        form = QFormLayout()
+        form.addRow(self.tr("Visits (names, NIK, purpose, host)"), self.visit_days)
+        form.addRow(self.tr("Refused scans"), self.denied_days)
+        form.addRow(self.tr("Files in the exports folder"), self.export_days)
+        note = label(self.tr("Visits are kept at least %1 days: exposure tracing looks that far back. People "
+                             "still inside are never purged.").replace("%1", str(MIN_VISIT_DAYS)), wrap=True)
+        note.setStyleSheet("color: #555;")
+        self.status = label(wrap=True)
+        self.status.setObjectName("retentionStatus")
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.purge_button = self.buttons.addButton(self.tr("Purge now"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = self.buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        self.purge_button.clicked.connect(self.purge_now)
+        self.buttons.rejected.connect(self.reject)
+        self.purge_button.setEnabled(scheduler is not None)
+        if scheduler is not None:
+            scheduler.purged.connect(self._show_report)
+            scheduler.failed.connect(self._show_failure)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    def policy(self) -> RetentionPolicy:
+        return RetentionPolicy(self.visit_days.value(), self.denied_days.value(), self.export_days.value())
+
+    def save(self) -> None:
+        policy = self.policy()
+        settings = self.station.settings
+        changed = (settings.retention_visit_days, settings.retention_denied_days,
+                   settings.retention_export_days) != (policy.visit_days, policy.denied_days, policy.export_days)
+        settings.retention_visit_days = policy.visit_days
+        settings.retention_denied_days = policy.denied_days
+        settings.retention_export_days = policy.export_days
+        try:
+            settings.save(self.station.home)
+        except OSError as exc:
+            self.status.setText(self.tr("The settings could not be saved: %1").replace("%1", str(exc)))
+            return
+        if changed:
+            self._audit(policy, self.station.checkpoint.now())
+        self.status.setText(self.tr("Saved. The next purge uses these days."))
+        self.saved.emit(policy)
+
+    def _audit(self, policy: RetentionPolicy, now: datetime) -> None:
+        db = self.station.db
+        detail = {"visits": policy.visit_days, "denied": policy.denied_days, "exports": policy.export_days}
+
+        def record() -> int:
+            with db.transaction() as session:
+                return append_audit(session, at=now, actor="supervisor", action="retention_settings",
+                                    detail={"days": detail}).id
+
+        thread = self.scheduler.db_thread if self.scheduler is not None else None
+        if thread is None:   # no database thread to hand it to (a lone dialog): one small insert here
+            try:
+                record()
+            except Exception as exc:
+                self._audit_done(None, exc)
+            return
+        self._audit_call = ThreadCall(record, thread)
+        self._audit_call.done.connect(self._audit_done)
+        self._audit_call.failed.connect(lambda exc, details: self._audit_done(None, exc))
+        self._audit_call.start()
+
+    def _audit_done(self, _row_id, exc: Exception | None = None) -> None:
+        self._audit_call = None
+        if exc is not None:
+            log.error("retention settings saved but not audited: %s", exc)
+            self.status.setText(self.tr("Saved, but the audit log could not record it: %1").replace("%1", str(exc)))
+
+    def purge_now(self) -> None:
+        if self.scheduler is None:
+            return
+        self.save()
+        if self.scheduler.run_now():
+            self.status.setText(self.tr("Purging…"))
+            self.purge_button.setEnabled(False)
+
+    def _show_report(self, report: PurgeReport) -> None:
+        self.purge_button.setEnabled(True)
+        text = self.tr("Purge done: %1 visits and %2 refused scans anonymised, %3 export files removed.")
+        self.status.setText(text.replace("%1", str(report.visits)).replace("%2", str(report.denied))
+                            .replace("%3", str(report.export_files)))
+
+    def _show_failure(self, _details: str) -> None:
+        self.purge_button.setEnabled(True)
+        self.status.setText(self.tr("The purge failed; see the log."))
+
+    def _days(self, value: int, minimum: int) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(minimum, MAX_DAYS)
+        box.setValue(value)
+        box.setSuffix(self.tr(" days"))
+        return box
