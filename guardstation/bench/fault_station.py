@@ -1,0 +1,71 @@
+"""A station process for the crash loop (`python -m guardstation.bench.fault_station`).
+
+It opens a station home exactly as the app does (`open_station`: database, pragmas,
+migrations, keyring), then scans passes read from a JSON file through the real
+`Checkpoint` as fast as it can, mixed with manual entries. Right after each
+`scan()` / `manual_entry()` returns — the moment the GUI would show the verdict to
+the guard — it prints one line to stdout and flushes it:
+
+    SHOWN <visit_id> <action>
+
+`guardstation.bench.faults.kill_loop` SIGKILLs this process at random moments,
+restarts it, and checks that every visit printed is in the database, once.
+Before the first scan it prints `READY <pid>`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+READY, SHOWN = "READY", "SHOWN"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m guardstation.bench.fault_station")
+    parser.add_argument("--home", required=True, help="station home (GUARDSTATION_KEYRING should be 'file')")
+    parser.add_argument("--passes", required=True, help="JSON file: a list of QR texts to scan")
+    parser.add_argument("--people", default=None, help="JSON file: [[name, nik], ...] for manual entries")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scans", type=int, default=0, help="stop after this many (0: until killed)")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between scans")
+    return parser
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ..checkpoint import ManualEntry
+    from ..station import open_station
+
+    texts: list[str] = json.loads(Path(args.passes).read_text("utf-8"))
+    people: list[list[str]] = json.loads(Path(args.people).read_text("utf-8")) if args.people else []
+    rng = random.Random(args.seed)
+    station = open_station(Path(args.home), site_name="Kantor Bupati Probolinggo", gate_name="Pintu Depan")
+    out = sys.stdout
+    out.write(f"{READY} {os.getpid()}\n")
+    out.flush()
+    done = 0
+    try:
+        while not args.scans or done < args.scans:
+            if people and rng.random() < 0.1:
+                name, nik = rng.choice(people)
+                outcome = station.checkpoint.manual_entry(ManualEntry(nik=nik, name=name, purpose="Rapat"))
+            else:
+                outcome = station.checkpoint.scan(rng.choice(texts))
+            # "Shown to the guard": scan() has returned, so the visit is committed.
+            out.write(f"{SHOWN} {outcome.visit_id} {outcome.decision.action.value}\n")
+            out.flush()
+            done += 1
+            if args.pause:
+                time.sleep(args.pause)
+    finally:
+        station.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())
