@@ -94,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--gap-minutes", type=int, default=60, metavar="N",
                         help="monitoring: report gaps without scans longer than N minutes (default 60)")
     export.add_argument("--json", action="store_true", help="print path, SHA-256 and counts as JSON")
+    enroll = sub.add_parser("enroll", parents=[common],
+                            help="enrol this station with the central server (URL and a one-time code)")
+    enroll.add_argument("url", help="the server, e.g. https://guardstation.probolinggokab.go.id")
+    enroll.add_argument("code", help="the one-time code from `guardstation-server enroll-code`")
+    enroll.add_argument("--json", action="store_true")
+    sync = sub.add_parser("sync", parents=[common], help="sync with the central server once, and show the status")
+    sync.add_argument("--status", action="store_true", help="only show the status, do not connect")
+    sync.add_argument("--json", action="store_true")
     return parser
 
 
@@ -135,6 +143,9 @@ def _run_command(args: argparse.Namespace) -> int:
         if args.command == "export":
             from .cli import run_export
             return run_export(station, args)
+        if args.command in ("enroll", "sync"):
+            from .sync.cli import run_enroll, run_sync
+            return (run_enroll if args.command == "enroll" else run_sync)(station, args)
         return run_pass_issue(station, args)
     except UsageError as exc:
         print(f"guardstation {args.command}: {exc}", file=sys.stderr)

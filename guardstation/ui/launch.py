@@ -27,6 +27,7 @@ from .kiosk import KioskGuard
 from .main_window import MainWindow
 from .reports_menu import ReportsMenu
 from .retention_dialog import RetentionScheduler
+from .sync_status import AlertNotifier, SyncBridge, SyncStatusBar
 from .workers import CameraBridge, StationWorker
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,9 @@ class GuardStationApp:
         self.notices: NoticeBar | None = None
         self.kiosk: KioskGuard | None = None
         self.menu = None
+        self.sync: SyncBridge | None = None
+        self.sync_bar: SyncStatusBar | None = None
+        self.alerts = AlertNotifier(self.window, lang)
         if camera_spec is not None:
             self._start_camera(camera_spec, decoder_name, rescan_after_s, source_options or {})
 
@@ -102,7 +106,28 @@ class GuardStationApp:
         self.reports.scheduler = self.retention
         self.retention.start()
 
+    def start_sync(self, worker_factory=None) -> bool:
+        """Background sync with the central server, if this station is enrolled; the status in the top bar."""
+        if self.sync_bar is None:
+            self.sync_bar = SyncStatusBar()
+            self.window.add_top_widget(self.sync_bar)
+        if self.sync is None:
+            self.sync = SyncBridge(self.station, **({"worker_factory": worker_factory} if worker_factory else {}))
+            self.sync.status.connect(self.sync_bar.show_status)
+            self.sync.report.connect(self.alerts.on_report)
+            self.sync.report.connect(self._after_sync)
+            self.worker.outcome.connect(self.sync.poke)      # a new visit: push it soon
+        return self.sync.start()
+
+    def _after_sync(self, report) -> None:
+        if report.reference_changed:
+            self.window.refresh_identity()      # the site's name and limit may have come down (refreshes all)
+        else:
+            self.window.refresh_all()
+
     def shutdown(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         if self.retention is not None:
             self.retention.stop()
         self.reports.shutdown()
@@ -230,6 +255,8 @@ def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: P
     gui.menu = _settings_menu(gui, kiosk, log_dir, rescan, args)
     gui.menu.menu.addAction(gui.reports.retention_action)   # a setting too; same action, same PIN
     gui.start_retention()
+    if not args.demo:
+        gui.start_sync()
     _FirstShown(gui.window, started, args.exit_when_shown)
     if (args.kiosk or settings.kiosk) and not args.demo:
         kiosk.engage()
@@ -261,5 +288,7 @@ def _settings_menu(gui: GuardStationApp, kiosk: KioskGuard, log_dir: Path, resca
             gui.restart_camera(settings.camera, args.decoder or settings.decoder, rescan)
         if settings.kiosk and not kiosk.active:
             kiosk.engage()
+        if not args.demo:
+            gui.start_sync()        # an enrolment entered in the setup starts syncing at once
 
     return StationMenu(gui.window, gui.station, kiosk, log_dir=log_dir, on_setup_applied=applied)

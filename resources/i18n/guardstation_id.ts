@@ -940,6 +940,11 @@ Folder log: %1</translation>
       <source>Out</source>
       <translation>Keluar</translation>
     </message>
+    <message>
+      <location filename="../../guardstation/ui/table_models.py" line="120" />
+      <source>(auto)</source>
+      <translation>(otomatis)</translation>
+    </message>
   </context>
   <context>
     <name>SetupWizard</name>
@@ -1278,6 +1283,669 @@ Folder log: %1</translation>
       <location filename="../../guardstation/ui/verdict_banner.py" line="64" />
       <source>ATTENTION</source>
       <translation>PERHATIAN</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncStatusBar</name>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Standalone: no central server</source>
+      <translation>Mandiri: tanpa server pusat</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Connecting to the server…</source>
+      <translation>Menghubungi server…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Online</source>
+      <translation>Daring</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Offline (retry at %1)</source>
+      <translation>Luring (coba lagi pukul %1)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>queue: %1</source>
+      <translation>antrean: %1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>last sync: %1</source>
+      <translation>sinkron terakhir: %1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>%1 refused by the server (see log)</source>
+      <translation>%1 ditolak server (lihat log)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>%1: never received</source>
+      <translation>%1: belum pernah diterima</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>%1: %2 min old</source>
+      <translation>%1: %2 mnt lalu</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Last problem: %1</source>
+      <translation>Masalah terakhir: %1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Other gates' visits</source>
+      <translation>Kunjungan gerbang lain</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Site settings</source>
+      <translation>Pengaturan lokasi</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Rule packs</source>
+      <translation>Paket aturan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Status list</source>
+      <translation>Daftar status</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Trusted keys</source>
+      <translation>Kunci tepercaya</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Alerts</source>
+      <translation>Peringatan</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlertNotifier</name>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Exposure alert</source>
+      <translation>Peringatan paparan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/sync_status.py" line="1" />
+      <source>Close contacts are answered BLACK at the gate. Tell the supervisor.</source>
+      <translation>Kontak erat dijawab HITAM di gerbang. Beri tahu supervisor.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CloseShiftDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="176" />
+      <source>Close shift</source>
+      <translation>Tutup shift</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="176" />
+      <source>Close shift and hand over</source>
+      <translation>Tutup shift dan serah terima</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="190" />
+      <source>Done</source>
+      <translation>Selesai</translation>
+    </message>
+  </context>
+  <context>
+    <name>CorrectionDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="104" />
+      <source>Correct a visit</source>
+      <translation>Koreksi kunjungan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="104" />
+      <source>Save correction</source>
+      <translation>Simpan koreksi</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="108" />
+      <source>Full name</source>
+      <translation>Nama lengkap</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="110" />
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="131" />
+      <source>Purpose</source>
+      <translation>Keperluan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="112" />
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="132" />
+      <source>Host</source>
+      <translation>Yang dituju</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="114" />
+      <source>Has left at</source>
+      <translation>Sudah keluar pukul</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="126" />
+      <source>Optional: what was wrong</source>
+      <translation>Opsional: apa yang salah</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="128" />
+      <source>The original record is kept; the correction is a new entry with your name, and is written to the audit log.</source>
+      <translation>Catatan asli tetap disimpan; koreksi dicatat sebagai entri baru atas nama Anda dan masuk ke log audit.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="130" />
+      <source>Name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="136" />
+      <source>Check-out</source>
+      <translation>Keluar</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="137" />
+      <source>Supervisor</source>
+      <translation>Supervisor</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="138" />
+      <source>Reason</source>
+      <translation>Alasan</translation>
+    </message>
+  </context>
+  <context>
+    <name>GuardsDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="162" />
+      <source>Guards and scan counts</source>
+      <translation>Petugas dan jumlah pindai</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="162" />
+      <source>Close</source>
+      <translation>Tutup</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="166" />
+      <source>Guard</source>
+      <translation>Petugas</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="166" />
+      <source>Scans today</source>
+      <translation>Pindai hari ini</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="166" />
+      <source>Last 7 days</source>
+      <translation>7 hari terakhir</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="172" />
+      <source>Add a guard</source>
+      <translation>Tambah petugas</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="174" />
+      <source>Full name</source>
+      <translation>Nama lengkap</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="175" />
+      <source>4–12 digits</source>
+      <translation>4–12 angka</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="176" />
+      <source>the same PIN again</source>
+      <translation>PIN yang sama sekali lagi</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="177" />
+      <source>Add guard</source>
+      <translation>Tambah petugas</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="180" />
+      <source>Name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="181" />
+      <source>PIN</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="182" />
+      <source>Confirm PIN</source>
+      <translation>Ulangi PIN</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="210" />
+      <source>Guard %1 added.</source>
+      <translation>Petugas %1 ditambahkan.</translation>
+    </message>
+  </context>
+  <context>
+    <name>NoteDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="119" />
+      <source>Shift book: note or incident</source>
+      <translation>Buku mutasi: catatan atau kejadian</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="119" />
+      <source>Save</source>
+      <translation>Simpan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="125" />
+      <source>What happened, who was involved, what was done</source>
+      <translation>Apa yang terjadi, siapa yang terlibat, apa tindakannya</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="127" />
+      <source>Author</source>
+      <translation>Penulis</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="128" />
+      <source>Category</source>
+      <translation>Kategori</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="129" />
+      <source>Note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="134" />
+      <source>Write the note first.</source>
+      <translation>Tulis catatannya dulu.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="137" />
+      <source>The note is too long (at most %1 characters).</source>
+      <translation>Catatan terlalu panjang (maks. %1 karakter).</translation>
+    </message>
+  </context>
+  <context>
+    <name>OpenShiftDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="94" />
+      <source>Open shift</source>
+      <translation>Buka shift</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="98" />
+      <source>Your guard PIN</source>
+      <translation>PIN petugas Anda</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="99" />
+      <source>The guard on duty is named in every record until the shift is closed.</source>
+      <translation>Petugas yang bertugas dicatat di setiap catatan sampai shift ditutup.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="101" />
+      <source>Guard</source>
+      <translation>Petugas</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="102" />
+      <source>PIN</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="104" />
+      <source>No guards registered yet: the supervisor adds them under Shift → Guards.</source>
+      <translation>Belum ada petugas terdaftar: supervisor menambahkannya di Shift → Petugas.</translation>
+    </message>
+  </context>
+  <context>
+    <name>OverrideDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="67" />
+      <source>Admit a refused person</source>
+      <translation>Izinkan orang yang ditolak</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="67" />
+      <source>Admit</source>
+      <translation>Izinkan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="70" />
+      <source>The refusal stays in the log. A new check-in is recorded with your name and reason, and written to the audit log.</source>
+      <translation>Penolakan tetap tercatat. Check-in baru dicatat dengan nama dan alasan Anda, dan masuk ke log audit.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="72" />
+      <source>Mandatory: e.g. invited by the Regent, checked by phone</source>
+      <translation>Wajib: mis. undangan Bupati, sudah dicek lewat telepon</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="73" />
+      <source>Supervisor</source>
+      <translation>Supervisor</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="74" />
+      <source>Reason</source>
+      <translation>Alasan</translation>
+    </message>
+  </context>
+  <context>
+    <name>ShiftBook</name>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="33" />
+      <source>Too many wrong PINs for this guard. Try again after %1.</source>
+      <translation>Terlalu sering salah PIN untuk petugas ini. Coba lagi setelah %1.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="36" />
+      <source>Enter the guard's name.</source>
+      <translation>Isi nama petugas.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="37" />
+      <source>A guard named %1 already exists.</source>
+      <translation>Petugas bernama %1 sudah ada.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="38" />
+      <source>No guard named %1. The supervisor adds guards under Shift → Guards.</source>
+      <translation>Tidak ada petugas bernama %1. Supervisor menambah petugas di Shift → Petugas.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="40" />
+      <source>The shift of %1 is still open: close it first.</source>
+      <translation>Shift %1 masih terbuka: tutup dulu.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="42" />
+      <source>No shift is open. Open a shift first.</source>
+      <translation>Belum ada shift yang dibuka. Buka shift dulu.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="43" />
+      <source>Write the note first.</source>
+      <translation>Tulis catatannya dulu.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="44" />
+      <source>Choose a category.</source>
+      <translation>Pilih kategori.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="51" />
+      <source>Handover</source>
+      <translation>Serah terima</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="51" />
+      <source>Incident</source>
+      <translation>Kejadian</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="52" />
+      <source>Note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="150" />
+      <source>Shift closed — handover</source>
+      <translation>Shift ditutup — serah terima</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="150" />
+      <source>Handover summary</source>
+      <translation>Ringkasan serah terima</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="151" />
+      <source>Still inside</source>
+      <translation>Masih di dalam</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="151" />
+      <source>Nobody.</source>
+      <translation>Tidak ada.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="152" />
+      <source>Incidents</source>
+      <translation>Kejadian</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="152" />
+      <source>Handover notes</source>
+      <translation>Catatan serah terima</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="153" />
+      <source>Scans by verdict</source>
+      <translation>Pindai per hasil</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="154" />
+      <source>Check-outs: %1 (automatic: %2)</source>
+      <translation>Keluar: %1 (otomatis: %2)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ShiftStatus</name>
+    <message>
+      <location filename="../../guardstation/ui/shift_status.py" line="26" />
+      <source>No shift open — Shift → Open shift</source>
+      <translation>Belum ada shift — Shift → Buka shift</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../guardstation/ui/shift_status.py" line="29" />
+      <source>On duty: %1 since %2 · %n scan(s)</source>
+      <translation>
+        <numerusform>Bertugas: %1 sejak %2 · %n pindai</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>Supervision</name>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="29" />
+      <source>A reason is required: say why this person may enter.</source>
+      <translation>Alasan wajib diisi: jelaskan mengapa orang ini boleh masuk.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="30" />
+      <source>Enter the supervisor's name.</source>
+      <translation>Isi nama supervisor.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="31" />
+      <source>This visit is no longer in the log.</source>
+      <translation>Kunjungan ini sudah tidak ada di log.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="32" />
+      <source>Only a refused scan can be admitted by the supervisor.</source>
+      <translation>Hanya pindaian yang ditolak yang dapat diizinkan supervisor.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="33" />
+      <source>This refusal has already been overridden.</source>
+      <translation>Penolakan ini sudah diizinkan sebelumnya.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="34" />
+      <source>This person is already inside (another visit is open).</source>
+      <translation>Orang ini sudah di dalam (ada kunjungan lain yang terbuka).</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="35" />
+      <source>Nothing was changed.</source>
+      <translation>Tidak ada yang diubah.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="36" />
+      <source>The name cannot be empty.</source>
+      <translation>Nama tidak boleh kosong.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="37" />
+      <source>A refused scan has no check-out time.</source>
+      <translation>Pindaian yang ditolak tidak punya jam keluar.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="38" />
+      <source>The check-out time is not valid.</source>
+      <translation>Jam keluar tidak sah.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="39" />
+      <source>The check-out time is before the check-in time.</source>
+      <translation>Jam keluar lebih awal dari jam masuk.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="40" />
+      <source>The check-out time is in the future.</source>
+      <translation>Jam keluar ada di masa depan.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SupervisorDesk</name>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="100" />
+      <source>S&amp;hift</source>
+      <translation>S&amp;hift</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="101" />
+      <source>Open shift…</source>
+      <translation>Buka shift…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="102" />
+      <source>Note or incident…</source>
+      <translation>Catatan atau kejadian…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="103" />
+      <source>Close shift…</source>
+      <translation>Tutup shift…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="105" />
+      <source>Guards and scan counts…</source>
+      <translation>Petugas dan jumlah pindai…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="107" />
+      <source>S&amp;upervisor</source>
+      <translation>S&amp;upervisor</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="108" />
+      <source>Admit the refused person…</source>
+      <translation>Izinkan orang yang ditolak…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="109" />
+      <source>Correct the visit…</source>
+      <translation>Koreksi kunjungan…</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="202" />
+      <source>Close shift</source>
+      <translation>Tutup shift</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="214" />
+      <source>(no shift open)</source>
+      <translation>(tanpa shift)</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="224" />
+      <source>Enter the supervisor PIN to see and add guards.</source>
+      <translation>Masukkan PIN supervisor untuk melihat dan menambah petugas.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="237" />
+      <source>Admit the refused person</source>
+      <translation>Izinkan orang yang ditolak</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="237" />
+      <source>Select a refused scan in the log first.</source>
+      <translation>Pilih dulu pindaian yang ditolak di log.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="243" />
+      <source>Enter the supervisor PIN to admit a refused person.</source>
+      <translation>Masukkan PIN supervisor untuk mengizinkan orang yang ditolak.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="253" />
+      <source>Correct the visit</source>
+      <translation>Koreksi kunjungan</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="253" />
+      <source>Select a visit in the log or the inside-now list first.</source>
+      <translation>Pilih dulu kunjungan di log atau di daftar yang di dalam.</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_desk.py" line="260" />
+      <source>Enter the supervisor PIN to correct a visit.</source>
+      <translation>Masukkan PIN supervisor untuk mengoreksi kunjungan.</translation>
+    </message>
+  </context>
+  <context>
+    <name>VisitNotices</name>
+    <message numerus="yes">
+      <location filename="../../guardstation/ui/shift_status.py" line="68" />
+      <source>%n person(s) inside for more than %1 hours: %2</source>
+      <translation>
+        <numerusform>%n orang di dalam lebih dari %1 jam: %2</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../guardstation/ui/shift_status.py" line="74" />
+      <source>%n forgotten check-out(s) closed automatically at the closing time (%1), marked "auto": %2</source>
+      <translation>
+        <numerusform>%n kunjungan yang lupa check-out ditutup otomatis pada jam tutup (%1), ditandai "otomatis": %2</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>_DeskDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/shift_dialogs.py" line="67" />
+      <source>Cancel</source>
+      <translation>Batal</translation>
+    </message>
+  </context>
+  <context>
+    <name>_SupervisorDialog</name>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="58" />
+      <source>Name of the supervisor on duty</source>
+      <translation>Nama supervisor yang bertugas</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/supervisor_dialogs.py" line="60" />
+      <source>Why</source>
+      <translation>Mengapa</translation>
     </message>
   </context>
 </TS>
