@@ -86,6 +86,7 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.status = label(wrap=True)
         self.status.setObjectName("exportStatus")
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3 + 4)   # path + SHA-256 + one more
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.buttons = QDialogButtonBox()
