@@ -85,3 +85,15 @@ def gui(qtbot, station, translator):
         app.worker_thread.quit()
         app.worker_thread.wait(5000)
         app.gc.stop()
+
+
+@pytest.fixture
+def db_thread():
+    """A started QThread standing in for the app's database thread."""
+    from PySide6.QtCore import QThread
+
+    thread = QThread()
+    thread.start()
+    yield thread
+    thread.quit()
+    thread.wait(5000)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from PySide6.QtCore import QThread, Qt
+from PySide6.QtCore import Qt
 
 from guardstation.checkpoint import ManualEntry
 from guardstation.store.models import AuditLog
@@ -31,15 +31,6 @@ def visits(station, clock):
     cp.manual_entry(ManualEntry(NIKS["Sari Wulandari"], "Sari Wulandari", "Layanan KTP", "Dispendukcapil"))
     clock.current = clock.current.replace(hour=10)
     return outcomes
-
-
-@pytest.fixture
-def db_thread():
-    thread = QThread()
-    thread.start()
-    yield thread
-    thread.quit()
-    thread.wait(5000)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QThread, Qt
+from PySide6.QtCore import Qt
 
 from guardstation.checkpoint import ManualEntry
 from guardstation.config import Settings
@@ -22,15 +22,6 @@ def old_visit(station, clock):
     station.checkpoint.check_out(outcome.visit_id)
     clock.current = today
     return outcome.visit_id
-
-
-@pytest.fixture
-def db_thread():
-    thread = QThread()
-    thread.start()
-    yield thread
-    thread.quit()
-    thread.wait(5000)
 
 
 @pytest.fixture
