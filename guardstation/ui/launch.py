@@ -25,6 +25,7 @@ from .hardware_notices import NoticeBar
 from .i18n import install_translator, switch_language
 from .kiosk import KioskGuard
 from .main_window import MainWindow
+from .supervisor_desk import SupervisorDesk
 from .reports_menu import ReportsMenu
 from .retention_dialog import RetentionScheduler
 from .sync_status import AlertNotifier, SyncBridge, SyncStatusBar
@@ -55,6 +56,7 @@ class GuardStationApp:
         self.worker.storage_failed.connect(self.window.show_storage_failure)
         self.worker.crashed.connect(self.window.show_crash)
         self.worker_thread.start()
+        self.desk = SupervisorDesk(self.window, station, self.worker_thread)   # shift book, overrides, corrections
         self.reports = ReportsMenu(self.window, station, self.worker_thread, lang)
         self.retention: RetentionScheduler | None = None   # started by run_gui (not in embedded/test use)
         self.camera: CameraBridge | None = None

@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         return view
 
     def _build_layout(self) -> None:
-        top = QHBoxLayout()
+        top = self.top_bar = QHBoxLayout()
         site = self.site_label = QLabel(f"<b>{self.checkpoint.site_name}</b> · {self.checkpoint.gate_name}")
         site.setStyleSheet("font-size: 18px;")
         top.addWidget(site)
@@ -147,6 +147,10 @@ class MainWindow(QMainWindow):
         outer.addLayout(top)
         outer.addWidget(vertical, 1)
         self.setCentralWidget(central)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A status in the top bar, after the site name (the shift on duty)."""
+        self.top_bar.insertWidget(1, widget)
 
     def add_top_widget(self, widget: QWidget) -> None:
         """A bar above the feed (the start-up hardware notices)."""

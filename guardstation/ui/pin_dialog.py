@@ -8,12 +8,25 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout
 
-from ..supervisor import LOCKOUT, PIN_MAX, PinCheck, PinResult, SupervisorPin
+from ..supervisor import LOCKOUT, PIN_MAX, PIN_MIN, PinCheck, PinProblem, PinResult, SupervisorPin
 from .qt_helpers import label, timer
+
+
+def pin_problem_text(problem: PinProblem) -> str:
+    """Why a new PIN (supervisor's or a guard's) is refused, in words."""
+    translate = QCoreApplication.translate   # the setup wizard's context, where these were first worded
+    return {
+        PinProblem.EMPTY: translate("SetupWizard", "Enter a PIN."),
+        PinProblem.NOT_DIGITS: translate("SetupWizard", "The PIN may contain digits only."),
+        PinProblem.TOO_SHORT: translate("SetupWizard", "The PIN needs at least %1 digits.").replace("%1", str(PIN_MIN)),
+        PinProblem.TOO_LONG: translate("SetupWizard", "The PIN can have at most %1 digits.").replace("%1", str(PIN_MAX)),
+        PinProblem.TOO_SIMPLE: translate("SetupWizard", "This PIN is too easy to guess (all the same digit, or a run)."),
+        PinProblem.MISMATCH: translate("SetupWizard", "The two PINs are not the same."),
+    }[problem]
 
 
 def pin_line_edit(placeholder: str = "") -> QLineEdit:

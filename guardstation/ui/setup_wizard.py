@@ -24,7 +24,7 @@ from ..station import StationContext
 from ..supervisor import PIN_MAX, PIN_MIN, PinProblem, check_new_pin
 from .camera_view import CameraView
 from .i18n import switch_language
-from .pin_dialog import pin_line_edit
+from .pin_dialog import pin_line_edit, pin_problem_text
 from .qt_helpers import label, line_edit
 from .theme import verdict_word
 from .workers import CameraBridge
@@ -553,14 +553,7 @@ class SetupWizard(QWizard):
         }[problem]
 
     def pin_problem_text(self, problem: PinProblem) -> str:
-        return {
-            PinProblem.EMPTY: self.tr("Enter a PIN."),
-            PinProblem.NOT_DIGITS: self.tr("The PIN may contain digits only."),
-            PinProblem.TOO_SHORT: self.tr("The PIN needs at least %1 digits.").replace("%1", str(PIN_MIN)),
-            PinProblem.TOO_LONG: self.tr("The PIN can have at most %1 digits.").replace("%1", str(PIN_MAX)),
-            PinProblem.TOO_SIMPLE: self.tr("This PIN is too easy to guess (all the same digit, or a run)."),
-            PinProblem.MISMATCH: self.tr("The two PINs are not the same."),
-        }[problem]
+        return pin_problem_text(problem)
 
     def accept(self) -> None:
         try:

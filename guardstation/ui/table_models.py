@@ -116,7 +116,9 @@ class ScanLogModel(_VisitTable):
             if column == 6:
                 return visit.gate_in
             if column == 7:
-                return _local_time(visit.time_out)
+                out = _local_time(visit.time_out)
+                auto = self.tr("(auto)")   # closed at the site's closing time, not seen leaving
+                return f"{out} {auto}" if out and visit.auto_closed else out
         if role == Qt.ItemDataRole.BackgroundRole and column == 1:
             background, _ = VERDICT_COLOURS[Colour(visit.colour)]
             return QBrush(QColor(background))
