@@ -17,12 +17,15 @@ from ..sound import SoundPlayer
 from ..station import StationContext, open_station
 from ..store.db import DatabaseError
 from ..store.secrets import SecretStoreError
+from ..clock_guard import ClockGuard
 from ..hardware_check import REFUSE, run_hardware_check
+from ..storage import DiskGuard
 from ..supervisor import SupervisorPin
 from .crash import CrashReporter
 from .gc_guard import GuiThreadGarbageCollector
 from .hardware_notices import NoticeBar
 from .i18n import install_translator, switch_language
+from .clock_notice import ClockNotice
 from .kiosk import KioskGuard
 from .main_window import MainWindow
 from .supervisor_desk import SupervisorDesk
@@ -56,6 +59,9 @@ class GuardStationApp:
         self.worker.storage_failed.connect(self.window.show_storage_failure)
         self.worker.crashed.connect(self.window.show_crash)
         self.worker_thread.start()
+        # Nearly full disk: scans refused before anything is written, accepted again once space returns.
+        station.checkpoint.storage_guard = DiskGuard(station.home).check
+        self.clock_notice: ClockNotice | None = None
         self.desk = SupervisorDesk(self.window, station, self.worker_thread)   # shift book, overrides, corrections
         self.reports = ReportsMenu(self.window, station, self.worker_thread, lang)
         self.retention: RetentionScheduler | None = None   # started by run_gui (not in embedded/test use)
@@ -75,11 +81,19 @@ class GuardStationApp:
             source = open_source(spec, **options)
         except (CameraUnavailable, DecoderUnavailable, ValueError) as exc:
             self.window.show_camera_status("unavailable", str(exc))
+            QTimer.singleShot(0, self.worker, lambda: self.worker.camera_status("unavailable", str(exc)))
             return
-        self.camera = CameraBridge(source, decoder, Debouncer(cooldown_s=rescan_after_s))
+        self.attach_camera(source, decoder, rescan_after_s)
+
+    def attach_camera(self, source, decoder, rescan_after_s: float, reopen_interval_s: float = 2.0) -> None:
+        """Run `source` as the camera: frames to the feed, codes to the checkpoint, its state to the
+        screen and (changes only) to the audit log; a lost camera is reopened every `reopen_interval_s`."""
+        self.camera = CameraBridge(source, decoder, Debouncer(cooldown_s=rescan_after_s),
+                                   reopen_interval_s=reopen_interval_s)
         self.camera.frame.connect(self.window.camera_view.show_frame)
         self.camera.scanned.connect(self.window.scan_requested)
         self.camera.status.connect(self.window.show_camera_status)
+        self.camera.status.connect(self.worker.camera_status)
         self.camera.start()
 
     def restart_camera(self, spec: str | None, decoder_name: str, rescan_after_s: float) -> None:
@@ -92,10 +106,14 @@ class GuardStationApp:
 
     def hardware_check(self, camera_spec: str | None) -> list:
         """Camera, free disk space and clock at start-up, shown above the feed."""
-        findings = run_hardware_check(camera=camera_spec, home=self.station.home, db=self.station.db,
-                                      now=self.station.checkpoint.now())
+        clock = self.station.checkpoint.clock
+        wall = clock.wall if isinstance(clock, ClockGuard) else clock   # the system clock as it is
+        findings = run_hardware_check(camera=camera_spec, home=self.station.home, db=self.station.db, now=wall())
         self.notices = NoticeBar()
         self.window.add_top_widget(self.notices)   # parent first: a parentless widget shown is a window
+        if isinstance(clock, ClockGuard):
+            self.clock_notice = ClockNotice(clock)
+            self.window.add_top_widget(self.clock_notice)
         self.notices.show_findings(findings)
         if any(f.check == "disk" and f.level == REFUSE for f in findings):
             self.window.show_storage_failure("disk_full")

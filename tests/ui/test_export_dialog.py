@@ -4,7 +4,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
