@@ -1,9 +1,11 @@
 """Builds the one-folder bundle (dist/guardstation/) and runs its self-test.
 
-    python packaging/build.py             compile translations, run PyInstaller, run the bundled
-                                          `guardstation --self-test` in a fresh home (exit 1 if it fails)
-    python packaging/build.py --measure   also print JSON: bundle_mb and startup_s (median time from
-                                          starting the bundled exe to the main window shown)
+    python packaging/build.py             compile translations, run PyInstaller, slim the bundle
+                                          (packaging/slim.py), run the bundled `guardstation --self-test`
+                                          and a camera check (image folder + video file) in fresh homes
+                                          (exit 1 if either fails)
+    python packaging/build.py --measure   also print JSON: bundle_mb, startup_s (median time from
+                                          starting the bundled exe to the main window shown), breakdown_mb
     python packaging/build.py --no-build  self-test (and --measure) an existing bundle
 
 Needs the `packaging` extra (PyInstaller): pip install -e ".[packaging]".
@@ -20,6 +22,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import slim  # noqa: E402  (packaging/slim.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -57,20 +62,6 @@ def run_pyinstaller() -> None:
                    check=True, cwd=ROOT, env=env)
 
 
-def strip_libpython() -> None:
-    """libpython from a source-built Python carries ~18 MB of symbols; nothing in the bundle needs them.
-
-    Only libpython: stripping the libraries inside wheels breaks some of them (auditwheel-patched ELF files).
-    """
-    if not sys.platform.startswith("linux") or shutil.which("strip") is None:
-        return
-    for lib in BUNDLE.rglob("libpython3*.so*"):
-        if lib.is_file() and not lib.is_symlink():
-            before = lib.stat().st_size
-            subprocess.run(["strip", "--strip-unneeded", str(lib)], check=True)
-            say(f"stripped {lib.name}: {before / 1e6:.1f} MB -> {lib.stat().st_size / 1e6:.1f} MB")
-
-
 def executable(cli: bool = False) -> Path:
     if sys.platform == "win32":
         return BUNDLE / ("guardstation-cli.exe" if cli else "guardstation.exe")
@@ -93,6 +84,63 @@ def self_test() -> bool:
             say(f"bundled self-test FAILED (exit {result.returncode})\n{result.stderr[-4000:]}")
             return False
     say("bundled self-test passed")
+    return True
+
+
+def camera_check() -> bool:
+    """The bundled app reads a camera from an image folder and from a video file (OpenCV + FFmpeg) and
+    records the visit of the pass it sees; the bundled OpenCV decoder reads the same pass."""
+    import sqlite3
+
+    import cv2       # the build's own OpenCV only writes the test video
+    import numpy as np
+
+    with tempfile.TemporaryDirectory(prefix="guardstation-camera-check-") as tmp:
+        work = Path(tmp)
+        home, folder = work / "home", work / "folder"
+        folder.mkdir()
+        env = child_env(home)
+
+        def bundled(*args: str, cli: bool = False, timeout: int = 120) -> subprocess.CompletedProcess:
+            return subprocess.run([str(executable(cli=cli)), *args, "--home", str(home)], env=env,
+                                  capture_output=True, text=True, timeout=timeout)
+
+        for name, out in (("Camera Folder", folder / "pass.png"), ("Camera Video", work / "video-pass.png")):
+            issued = bundled("pass", "issue", "--name", name, "--doses", "3", "--out", str(out), cli=True)
+            if issued.returncode != 0:
+                say(f"camera check: pass issue failed (exit {issued.returncode})\n{issued.stderr[-2000:]}")
+                return False
+        card = cv2.imread(str(work / "video-pass.png"))
+        frame = np.full((720, 1280, 3), 220, np.uint8)
+        frame[40:40 + card.shape[0], 40:40 + card.shape[1]] = card
+        writer = cv2.VideoWriter(str(work / "pass.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 10, (1280, 720))
+        for _ in range(30):
+            writer.write(frame)
+        writer.release()
+        verified = bundled("verify", "--decoder", "opencv", "--json", str(folder / "pass.png"), cli=True)
+        if verified.returncode != 0 or '"colour": "green"' not in verified.stdout:
+            say(f"camera check: bundled OpenCV decoder failed (exit {verified.returncode})\n"
+                f"{verified.stdout[-1000:]}{verified.stderr[-2000:]}")
+            return False
+        (home / "config.json").write_text(json.dumps({"configured": True}), "utf-8")
+        for camera, name in ((folder, "Camera Folder"), (work / "pass.avi", "Camera Video")):
+            run = bundled("--camera", str(camera), "--gate-mode", "in", "--quit-after", "5")
+            with sqlite3.connect(home / "guardstation.sqlite") as db:
+                names = {row[0] for row in db.execute("select display_name from visit")}
+            if run.returncode != 0 or name not in names:
+                say(f"camera check: no visit of {name!r} from --camera {camera.name} (exit {run.returncode})\n"
+                    f"{run.stderr[-2000:]}")
+                return False
+        report = work / "report.pdf"   # PDF reports (reportlab + Pillow) work in the bundle too
+        import datetime
+        today = datetime.date.today()
+        exported = bundled("export", "--from", str(today - datetime.timedelta(days=1)),
+                           "--to", str(today + datetime.timedelta(days=1)), "--out", str(report), "--json", cli=True)
+        if exported.returncode != 0 or not report.exists() or report.read_bytes()[:5] != b"%PDF-":
+            say(f"camera check: bundled PDF export failed (exit {exported.returncode})\n{exported.stderr[-2000:]}")
+            return False
+    say("bundled camera check passed: image folder and video file read, both visits recorded; "
+        "OpenCV decoder verified the pass; PDF export written")
     return True
 
 
@@ -127,7 +175,8 @@ def measure(runs: int) -> dict:
         startup_once(home)
         times = [startup_once(home) for _ in range(runs)]
     return {"bundle_mb": bundle_mb(), "startup_s": round(statistics.median(times), 2),
-            "startup_runs_s": [round(t, 2) for t in times], "platform": sys.platform}
+            "startup_runs_s": [round(t, 2) for t in times], "platform": sys.platform,
+            "breakdown_mb": slim.breakdown(BUNDLE)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,12 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         if BUNDLE.exists():
             shutil.rmtree(BUNDLE)
         run_pyinstaller()
-        strip_libpython()
+        unslimmed = bundle_mb()
+        saved = slim.slim_bundle(BUNDLE)
+        say(f"slimmed {unslimmed} MB by {saved}")
         say(f"bundle built in {time.monotonic() - started:.0f} s: {BUNDLE} ({bundle_mb()} MB)")
     if not executable().exists():
         say(f"no bundle at {BUNDLE}")
         return 1
-    if not self_test():
+    if not self_test() or not camera_check():
         return 1
     if args.measure:
         print(json.dumps(measure(args.runs)), flush=True)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 want="${1:-app}"
 
 apt_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
-[ "$want" = test ] && apt_packages+=(libzbar0 binutils)   # binutils: PyInstaller reads ELF headers
+[ "$want" = test ] && apt_packages+=(libzbar0 binutils icu-devtools gcc)   # binutils: PyInstaller reads ELF headers; icu-devtools + gcc: packaging/slim.py
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -80,8 +80,9 @@ class GuardStationApp:
             decoder = make_decoder(decoder_name)
             source = open_source(spec, **options)
         except (CameraUnavailable, DecoderUnavailable, ValueError) as exc:
-            self.window.show_camera_status("unavailable", str(exc))
-            QTimer.singleShot(0, self.worker, lambda: self.worker.camera_status("unavailable", str(exc)))
+            reason = str(exc)
+            self.window.show_camera_status("unavailable", reason)
+            QTimer.singleShot(0, self.worker, lambda: self.worker.camera_status("unavailable", reason))
             return
         self.attach_camera(source, decoder, rescan_after_s)
 

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
             "disk_full": self.tr("Disk full: scans are NOT being recorded. Free disk space, then scan again."),
             "read_only": self.tr("Storage is read-only: scans are NOT being recorded."),
             "locked": self.tr("Database busy: scan not recorded, please scan again."),
+            "io_error": self.tr("Disk error: scans are NOT being recorded. Check the disk, then scan again."),
         }
         message = messages.get(problem, problem)
         self.banner.show_problem(message)

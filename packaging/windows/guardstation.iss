@@ -3,7 +3,8 @@
 ; Build on Windows, from the repository root:
 ;   py -3.11 -m venv .venv && .venv\Scripts\pip install -e ".[packaging]"
 ;   .venv\Scripts\python packaging\build.py          (makes dist\guardstation\ and self-tests it)
-;   iscc packaging\windows\guardstation.iss           (makes dist\GuardStation-Setup-<version>.exe)
+;   iscc packaging\windows\guardstation.iss           (Inno Setup 6.3 or later; makes
+;                                                     dist\GuardStation-Setup-<version>.exe)
 ;
 ; The program goes to Program Files; each Windows user's data (database, logs, settings, keyring
 ; fallback) stays in %LOCALAPPDATA%\GuardStation and is NOT removed by the uninstaller: a visitor
@@ -38,7 +39,11 @@ WizardStyle=modern
 CloseApplications=yes
 
 [Languages]
+; Inno Setup ships no Indonesian.isl (it is one of the unofficial translations on its website): when it has
+; been put into Inno Setup's Languages folder the installer speaks Indonesian too, otherwise English only.
+#if FileExists(AddBackslash(CompilerPath) + "Languages\Indonesian.isl")
 Name: "indonesian"; MessagesFile: "compiler:Languages\Indonesian.isl"
+#endif
 Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
@@ -57,7 +62,9 @@ Name: "{commondesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{a
 Name: "{commonstartup}\{#AppName} (kiosk)"; Filename: "{app}\{#AppExe}"; Parameters: "--kiosk"; WorkingDir: "{app}"; Tasks: kioskicon
 
 [Run]
-Filename: "{app}\guardstation-cli.exe"; Parameters: "--self-test"; StatusMsg: "Self-test..."; Flags: runhidden waituntilterminated
+; The self-test at install time uses a throw-away home in Setup's temporary folder: it must not create a
+; database in the installing administrator's own profile.
+Filename: "{app}\guardstation-cli.exe"; Parameters: "--self-test --home ""{tmp}\selftest-home"""; StatusMsg: "Self-test..."; Flags: runhidden waituntilterminated
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 ; No [UninstallDelete] for user data on purpose: %LOCALAPPDATA%\GuardStation is left in place.

@@ -540,6 +540,10 @@ Log audit tidak dapat mencatatnya: %3</translation>
       <translation>Basis data sibuk: pindaian tidak tercatat, silakan pindai ulang.</translation>
     </message>
     <message>
+      <source>Disk error: scans are NOT being recorded. Check the disk, then scan again.</source>
+      <translation>Kesalahan disk: pindaian TIDAK tercatat. Periksa disk, lalu pindai ulang.</translation>
+    </message>
+    <message>
       <location filename="../../guardstation/ui/main_window.py" line="209" />
       <source>Something went wrong. The data recorded so far is safe.
 Log folder: %1</source>
@@ -1946,6 +1950,29 @@ Folder log: %1</translation>
       <location filename="../../guardstation/ui/supervisor_dialogs.py" line="60" />
       <source>Why</source>
       <translation>Mengapa</translation>
+    </message>
+  </context>
+  <context>
+    <name>ClockNotice</name>
+    <message>
+      <source>%1 minutes</source>
+      <translation>%1 menit</translation>
+    </message>
+    <message>
+      <source>%1 hours</source>
+      <translation>%1 jam</translation>
+    </message>
+    <message>
+      <source>%1 days</source>
+      <translation>%1 hari</translation>
+    </message>
+    <message>
+      <source>The computer's clock went back by %1 (it shows %2). Visit times continue from the last known time and expired passes stay expired; set the date and time.</source>
+      <translation>Jam komputer mundur %1 (menunjukkan %2). Waktu kunjungan dilanjutkan dari waktu terakhir yang diketahui dan kartu yang sudah kedaluwarsa tetap kedaluwarsa; atur tanggal dan jam.</translation>
+    </message>
+    <message>
+      <source>The computer's clock jumped forward by %1 (it shows %2). Check the date and time: valid passes may be judged expired.</source>
+      <translation>Jam komputer melompat maju %1 (menunjukkan %2). Periksa tanggal dan jam: kartu yang masih berlaku bisa dianggap kedaluwarsa.</translation>
     </message>
   </context>
 </TS>
