@@ -1,0 +1,388 @@
+"""Real processes, real sockets: the central server under uvicorn (SQLite file), three station processes
+(tests/sync/station_process.py: the real Checkpoint, the real SyncWorker/SyncEngine, a file keyring)
+talking to it through a fault-injecting proxy on loopback (tests/sync/fault_proxy.py). People check in at
+one gate and out at another; one station is SIGKILLed while its push is parked in the proxy, and
+restarted. Then the proxy heals, everything syncs until quiet, and the invariants of issue #4 must hold:
+
+- every event in every station's `visit_event` is on the server (`event`) exactly once, with the same
+  station and seq, and nothing else is there (nothing rejected either);
+- no outbox row is unacknowledged;
+- every visit a station printed as shown to the guard is in its database, as shown;
+- all gates and the server agree on occupancy (the count, per gate, and which visits are open);
+- `PRAGMA integrity_check` is ok on every database.
+
+The proxy's fault plan comes from a seed: GUARDSTATION_SYNC_SEED=N reruns one. The seed is printed at the
+start (pytest shows it with a failure) and is part of every assertion message.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from contextlib import ExitStack, redirect_stdout
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+
+import httpx
+import pytest
+
+from guardstation.server.pgtemp import free_port
+
+from .fault_proxy import FaultProxy
+
+STATION_SCRIPT = Path(__file__).with_name("station_process.py")
+GATES = ("Pintu Utara", "Pintu Selatan", "Pintu Timur")
+FIRST = ["Siti", "Ahmad", "Dewi", "Budi", "Nur", "Agus", "Sri", "Eko", "Rina", "Wahyu", "Yuliana", "Hadi"]
+LAST = ["Rahmawati", "Santoso", "Hidayat", "Wulandari", "Setiawan", "Kurniawan", "Pratama", "Handayani"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    steps: int                 # rounds of one command per station
+    people: int                # size of the shared pool of visitors (smaller: more check-outs)
+    fault_rate: float
+    pause_s: float             # between rounds
+    kill_at: int               # the round after which the victim's next push is parked and it is killed
+    quiet_timeout_s: float
+    after_commit: bool | None  # the parked push reached the server first (None: the seed decides)
+
+
+CI = Scenario(steps=22, people=14, fault_rate=0.35, pause_s=0.12, kill_at=8, quiet_timeout_s=40, after_commit=True)
+LONG = Scenario(steps=150, people=40, fault_rate=0.35, pause_s=0.08, kill_at=50, quiet_timeout_s=120,
+                after_commit=None)
+
+
+def make_people(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """Valid NIKs of Kab. Probolinggo (3513 01), real birth dates (women: day + 40), serials from 1."""
+    people = []
+    for i in range(count):
+        day = rng.randint(1, 28) + (40 if rng.random() < 0.5 else 0)
+        nik = f"351301{day:02d}{rng.randint(1, 12):02d}{rng.randint(60, 99):02d}{i + 1:04d}"
+        people.append((nik, f"{rng.choice(FIRST)} {rng.choice(LAST)}"))
+    return people
+
+
+class Failure(AssertionError):
+    pass
+
+
+@dataclass
+class Shown:
+    gate: str
+    visit_id: str
+    action: str
+    nik: str
+
+
+@dataclass
+class StationProcess:
+    """One station process: commands on stdin, replies read by a thread (so a killed process never blocks us)."""
+    gate: str
+    home: Path
+    url: str
+    env: dict[str, str]
+    shown: list[Shown] = field(default_factory=list)
+    proc: subprocess.Popen | None = None
+    station_id: str = ""
+    site_id: str = ""
+    lines: "queue.Queue[str | None]" = field(default_factory=queue.Queue)
+    starts: int = 0
+
+    def start(self, code: str | None = None) -> None:
+        cmd = [sys.executable, str(STATION_SCRIPT), "--home", str(self.home), "--gate", self.gate,
+               "--server", self.url, "--interval", "1.0"]
+        if code:
+            cmd += ["--code", code]
+        self.starts += 1
+        stderr = open(self.home.parent / f"{self.home.name}.stderr.{self.starts}", "w")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True,
+                                     env=self.env, bufsize=1)
+        stderr.close()
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, args=(self.proc, self.lines), daemon=True).start()
+
+    def _read(self, proc: subprocess.Popen, lines: queue.Queue) -> None:
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            if line.startswith("SHOWN "):
+                _, visit_id, action, nik = line.split(" ")
+                self.shown.append(Shown(self.gate, visit_id, action, nik))
+            lines.put(line)
+        lines.put(None)
+
+    def expect(self, *prefixes: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Failure(f"{self.gate}: no {'/'.join(prefixes)} reply within {timeout} s; "
+                              f"stderr: {self.stderr_tail()}") from None
+            if line is None:
+                raise Failure(f"{self.gate}: the station process ended (rc={self.proc.wait()}); "
+                              f"stderr: {self.stderr_tail()}")
+            if line.startswith(prefixes):
+                return line
+
+    def ready(self, timeout: float = 60.0) -> None:
+        _, _pid, self.station_id, self.site_id = self.expect("READY", timeout=timeout).split(" ")
+
+    def do(self, command: str, timeout: float = 30.0) -> str:
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self.expect("SHOWN", "NOOP", "STATUS", "BYE", timeout=timeout)
+
+    def status(self) -> dict:
+        return json.loads(self.do("status").split(" ", 1)[1])
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def quit(self) -> None:
+        reply = self.do("quit", timeout=60)
+        if reply != "BYE stopped":
+            raise Failure(f"{self.gate}: {reply}")
+        self.proc.wait(30)
+
+    def stderr_tail(self) -> str:
+        path = self.home.parent / f"{self.home.name}.stderr.{self.starts}"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "guardstation.sqlite"
+
+
+def admin(db_url: str, *args: str) -> dict:
+    """`guardstation-server ... --json` (the admin CLI's own main, in this process)."""
+    from guardstation.server.cli import main
+
+    out = StringIO()
+    with redirect_stdout(out):
+        status = main([*args, "--db", db_url, "--json"])
+    if status != 0:
+        raise Failure(f"guardstation-server {' '.join(args)} failed ({status}): {out.getvalue()}")
+    return json.loads(out.getvalue())
+
+
+def start_server(db_url: str, log: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "guardstation.server", "serve", "--host", "127.0.0.1",
+                                 "--port", str(port), "--db", db_url], stdout=out, stderr=subprocess.STDOUT,
+                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).status_code == 200:
+                return proc, port
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise Failure(f"the server did not come up: {log.read_text()[-2000:]}")
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def integrity(path: Path) -> str:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def rows(path: Path, sql: str) -> list[tuple]:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> None:
+    print(f"real-process sync test: GUARDSTATION_SYNC_SEED={seed} {scenario}")
+    rng = random.Random(seed)
+    db_path = tmp_path / "server.sqlite"
+    db_url = f"sqlite:///{db_path}"
+    admin(db_url, "init")
+    site_id = admin(db_url, "site", "add", "Kantor Bupati Probolinggo", "--capacity", "500")["site_id"]
+    codes = [admin(db_url, "enroll-code", site_id)["code"] for _ in GATES]
+    env = dict(os.environ, GUARDSTATION_KEYRING="file", PYTHONUNBUFFERED="1", QT_QPA_PLATFORM="offscreen")
+
+    with ExitStack() as cleanup:
+        server, port = start_server(db_url, tmp_path / "server.log")
+        cleanup.callback(stop, server)
+        proxy = FaultProxy(port, list(GATES), seed=seed, fault_rate=scenario.fault_rate).start()
+        cleanup.callback(proxy.stop)
+
+        def fail(message: str) -> str:
+            return f"[GUARDSTATION_SYNC_SEED={seed}; proxy {proxy.summary()}] {message}"
+
+        stations = [StationProcess(gate, tmp_path / f"station{i}", proxy.url(gate), env)
+                    for i, gate in enumerate(GATES)]
+        for station, code in zip(stations, codes):
+            station.home.mkdir()
+            station.start(code)                   # enrolment goes through the proxy too
+            cleanup.callback(lambda s=station: s.proc.poll() is None and s.proc.kill())
+        for station in stations:
+            station.ready()
+            assert station.site_id == site_id, fail(f"{station.gate} enrolled into {station.site_id}")
+
+        # -- traffic under faults, and a station killed while its push is parked in the proxy -------------
+        people = make_people(rng, scenario.people)
+        victim = stations[rng.randrange(len(stations))]
+        after_commit = rng.random() < 0.6 if scenario.after_commit is None else scenario.after_commit
+        hold = None
+        killed = False
+        for step in range(scenario.steps):
+            if step == scenario.kill_at:
+                hold = proxy.hold_next_push(victim.gate, after_commit=after_commit)
+            for station in stations:
+                if rng.random() < 0.85:
+                    nik, name = rng.choice(people)
+                    station.do(f"enter {nik} {name}")
+                else:
+                    station.do(f"checkout-any {rng.randrange(1000)}")
+            if hold is not None and not killed and hold.held.is_set():
+                victim.kill()                     # SIGKILL: mid-sync, its push parked in the proxy
+                killed = True
+                proxy.release(victim.gate)
+                victim.start()
+                victim.ready()
+            time.sleep(scenario.pause_s)
+        if not killed:
+            if not hold.held.wait(30):
+                raise Failure(fail(f"{victim.gate} never pushed while the proxy was holding its pushes"))
+            victim.kill()
+            killed = True
+            proxy.release(victim.gate)
+            victim.start()
+            victim.ready()
+        if after_commit and hold.upstream_status != 200:
+            raise Failure(fail(f"the parked push was not committed by the server (HTTP {hold.upstream_status})"))
+        for station in stations:                  # a few more after the restart, the victim included
+            nik, name = rng.choice(people)
+            station.do(f"enter {nik} {name}")
+        injected = Counter({k: n for k, n in proxy.counts.items() if not k.startswith("hold")})
+        assert len(injected) >= 3 and sum(injected.values()) >= 5, fail(
+            f"too few faults were injected to mean anything: {dict(injected)}")
+
+        # -- heal, then sync until quiet -----------------------------------------------------------------
+        proxy.heal()
+        direct = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        cleanup.callback(direct.close)
+        deadline = time.monotonic() + scenario.quiet_timeout_s
+        while True:
+            before = direct.get("/v1/health").json()["change_seq"]
+            statuses = [s.status() for s in stations]
+            after = direct.get("/v1/health").json()["change_seq"]
+            if before == after and all(st["pending"] == 0 and st["cursor"] >= after for st in statuses):
+                break
+            if time.monotonic() > deadline:
+                raise Failure(fail(f"not quiet after {scenario.quiet_timeout_s} s of healed network: server change_seq "
+                           f"{after}, stations {[(s.gate, st) for s, st in zip(stations, statuses)]}"))
+            time.sleep(0.5)
+
+        # -- occupancy: every gate and the server agree ------------------------------------------------------
+        monkeypatch.setenv("GUARDSTATION_KEYRING", "file")
+        from guardstation.store.secrets import SecretStore
+        from guardstation.sync.engine import TOKEN_SECRET
+
+        token = SecretStore.for_home(stations[0].home).get(TOKEN_SECRET)
+        reply = direct.get(f"/v1/sites/{site_id}/occupancy", headers={"Authorization": f"Bearer {token}"})
+        assert reply.status_code == 200, fail(reply.text)
+        server_occupancy = reply.json()
+        by_gate = {g["station_id"]: g["inside"] for g in server_occupancy["by_gate"]}
+        for station, st in zip(stations, statuses):
+            assert st["inside"] == server_occupancy["inside"], fail(
+                f"{station.gate} shows {st['inside']} inside, the server {server_occupancy['inside']}")
+            assert st["inside_here"] == by_gate.get(station.station_id, 0), fail(
+                f"{station.gate} counts {st['inside_here']} who came in there, the server "
+                f"{by_gate.get(station.station_id, 0)}")
+        for station in stations:
+            station.quit()
+        stop(server)
+
+    # -- the databases, with every process stopped --------------------------------------------------------
+    on_server = {e: (sid, seq) for e, sid, seq in rows(db_path, "SELECT event_id, station_id, seq FROM event")}
+    rejected = rows(db_path, "SELECT event_id, code FROM rejected_event")
+    assert not rejected, fail(f"the server rejected events: {rejected[:5]}")
+    server_open = {v for (v,) in rows(db_path, "SELECT visit_id FROM visit WHERE time_in IS NOT NULL AND "
+                                               "time_out IS NULL AND voided = 0")}
+    everywhere: dict[str, tuple[str, int]] = {}
+    for station in stations:
+        assert integrity(station.db_path) == "ok", fail(f"{station.gate}: integrity_check failed")
+        events = rows(station.db_path, "SELECT event_id, station_id, seq FROM visit_event")
+        assert all(sid == station.station_id for _, sid, _ in events), fail(f"{station.gate}: foreign events")
+        mine = {e: (sid, seq) for e, sid, seq in events}
+        missing = set(mine) - set(on_server)
+        assert not missing, fail(f"{station.gate}: {len(missing)} of {len(mine)} events never reached the server")
+        wrong = {e for e in mine if on_server[e] != mine[e]}
+        assert not wrong, fail(f"{station.gate}: events stored with another station/seq: {sorted(wrong)[:5]}")
+        everywhere.update(mine)
+        unacked = rows(station.db_path, "SELECT seq, event_id FROM outbox WHERE acked_at IS NULL")
+        assert not unacked, fail(f"{station.gate}: unacked outbox rows {unacked[:5]}")
+        assert rows(station.db_path, "SELECT count(*) FROM outbox")[0][0] == len(mine), fail(
+            f"{station.gate}: an event without its outbox row")
+        visits = {v: (status, t_out) for v, status, t_out in
+                  rows(station.db_path, "SELECT visit_id, status, time_out FROM visit")}
+        kinds = Counter((v, k) for v, k in rows(station.db_path, "SELECT visit_id, kind FROM visit_event"))
+        for shown in station.shown:
+            assert shown.visit_id in visits, fail(f"{station.gate}: shown visit {shown.visit_id} is not in its DB")
+            if shown.action == "check_out":
+                assert visits[shown.visit_id][1] is not None and kinds[(shown.visit_id, "check_out")] >= 1, fail(
+                    f"{station.gate}: shown check-out of {shown.visit_id} is not in its DB")
+            elif shown.action == "check_in":
+                assert kinds[(shown.visit_id, "check_in")] == 1, fail(
+                    f"{station.gate}: shown check-in {shown.visit_id} is not in its DB exactly once")
+        station_open = {v for v, (status, _) in visits.items() if status == "inside"}
+        assert station_open == server_open, fail(
+            f"{station.gate} and the server disagree on who is inside: only at the gate "
+            f"{sorted(station_open - server_open)[:5]}, only on the server {sorted(server_open - station_open)[:5]}")
+    extra = set(on_server) - set(everywhere)
+    assert not extra, fail(f"{len(extra)} events on the server that no station has: {sorted(extra)[:5]}")
+    assert len(on_server) == len(everywhere)
+    assert integrity(db_path) == "ok", fail("server database: integrity_check failed")
+
+    # The workload did what it is meant to: people left through another gate than they came in by.
+    came_in = {s.visit_id: s.gate for st in stations for s in st.shown if s.action == "check_in"}
+    crossed = [s for st in stations for s in st.shown if s.action == "check_out" and came_in.get(s.visit_id, s.gate)
+               != s.gate]
+    assert crossed, fail("nobody checked out at another gate than the one they came in by")
+    print(f"ok: {len(on_server)} events, {len(server_open)} inside, {len(crossed)} cross-gate check-outs, "
+          f"killed {victim.gate} ({'after' if after_commit else 'before'} the server committed its push); "
+          f"proxy {proxy.summary()}")
+
+
+def _seed(default: int) -> int:
+    value = os.environ.get("GUARDSTATION_SYNC_SEED")
+    return int(value) if value else default
+
+
+@pytest.mark.timeout(120)
+def test_three_stations_a_fault_proxy_and_a_sigkill(tmp_path, monkeypatch):
+    run_scenario(tmp_path, CI, _seed(20261123), monkeypatch)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_three_stations_long_run(tmp_path, monkeypatch):
+    run_scenario(tmp_path, LONG, _seed(random.SystemRandom().randrange(2**31)), monkeypatch)
