@@ -72,10 +72,16 @@ class Checkpoint:
         self.gate_mode = gate_mode
         self.guard = guard
         self._lock = threading.Lock()  # one writer even if two threads call in
+        # Called before every write; raises storage.StorageUnavailable to refuse it (e.g. storage.DiskGuard.check).
+        self.storage_guard: Callable[[], None] | None = None
         self.reload_reference()
 
     def now(self) -> datetime:
         return self._clock()
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self._clock
 
     # -- reference data -------------------------------------------------------------------
     def reload_reference(self) -> None:
@@ -151,6 +157,7 @@ class Checkpoint:
     def check_out(self, visit_id: str) -> ScanOutcome:
         """The guard's check-out button on the inside-now list."""
         now = self._clock()
+        self._check_storage()
         with self._lock, self.db.transaction() as session:
             visit = session.get(Visit, visit_id)
             if visit is None or visit.status != visits.INSIDE:
@@ -163,6 +170,10 @@ class Checkpoint:
             occupancy = self.occupancy(session)
         return ScanOutcome(credential, decision, visit_id, occupancy, visit.display_name, now)
 
+    def _check_storage(self) -> None:
+        if self.storage_guard is not None:
+            self.storage_guard()
+
     def _with_subject(self, credential: Credential) -> Credential:
         if credential.subject_key is None and credential.identity:
             return replace(credential, subject_key=self.subject_key_for(credential.identity))
@@ -170,6 +181,7 @@ class Checkpoint:
 
     def _record(self, credential: Credential, now: datetime, *, nik: str = "", purpose: str = "",
                 host: str = "") -> ScanOutcome:
+        self._check_storage()
         with self._lock, self.db.transaction() as session:
             station = load_station(session)
             open_visit = visits.find_open_visit(session, credential.subject_key) if credential.trusted else None
@@ -211,7 +223,7 @@ class Checkpoint:
     def _close_visit(self, session, visit: Visit, now: datetime, *, manual: bool) -> None:
         station = load_station(session)
         visit.status = visits.LEFT
-        visit.time_out = now
+        visit.time_out = max(now, visit.time_in)   # a clock set back never makes a stay negative
         visit.gate_out = station.gate_name
         append_event(session, station, kind="check_out", visit_id=visit.visit_id, occurred_at=now,
                      guard=self.guard, body={"subject_key": visit.subject_key, "gate": station.gate_name,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .checkpoint import Checkpoint, local_now
+from .clock_guard import ClockGuard
 from .config import Settings
 from .domain.verdict_types import GateMode
 from .issuer import deployment_key
@@ -62,6 +63,11 @@ def open_station(home: Path, *, clock: Callable[[], datetime] = local_now, site_
     secrets = SecretStore.for_home(home)
     db = open_database(home / DB_FILENAME)
     try:
+        if clock is local_now:
+            # The real clock: never earlier than the last recorded event, and jumps noticed (clock_guard.py).
+            from .hardware_check import last_event_time
+            clock = ClockGuard(local_now)
+            clock.anchor(last_event_time(db))
         now = clock()
         seed_reference(db, now, site_id=site_id, site_name=site_name, capacity=capacity, gate_name=gate_name)
         with db.transaction() as session:

@@ -13,22 +13,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QImage
 from sqlalchemy.exc import OperationalError
 
+from ..camera_outages import CameraOutageLog
 from ..checkpoint import Checkpoint, InvalidEntry, ManualEntry
 from ..scanner import CameraWorker, Debouncer, Decoder, FrameSource
+from ..storage import StorageUnavailable, storage_problem
 
 log = logging.getLogger(__name__)
-
-
-def storage_problem(exc: BaseException) -> str | None:
-    """A known storage failure the guard must hear about, as a message key; None for anything else."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "disk is full" in text or "disk full" in text:
-        return "disk_full"
-    if "readonly" in text or "read-only" in text:
-        return "read_only"
-    if "locked" in text:
-        return "locked"
-    return None
 
 
 class StationWorker(QObject):
@@ -41,13 +31,16 @@ class StationWorker(QObject):
     def __init__(self, checkpoint: Checkpoint) -> None:
         super().__init__()
         self.checkpoint = checkpoint
+        self.camera_outages = CameraOutageLog(checkpoint.db, checkpoint.now)
 
-    def _run(self, call, *args) -> None:
+    def _run(self, call, *args, emit: bool = True) -> None:
         try:
-            self.outcome.emit(call(*args))
+            result = call(*args)
+            if emit:
+                self.outcome.emit(result)
         except InvalidEntry as exc:
             self.entry_rejected.emit(exc)
-        except (OperationalError, sqlite3.OperationalError, OSError) as exc:
+        except (OperationalError, sqlite3.OperationalError, OSError, StorageUnavailable) as exc:
             problem = storage_problem(exc)
             log.error("storage failure (%s): %s", problem, exc)
             if problem is None:
@@ -70,6 +63,11 @@ class StationWorker(QObject):
     def check_out(self, visit_id: str) -> None:
         self._run(self.checkpoint.check_out, visit_id)
 
+    @Slot(str, str)
+    def camera_status(self, status: str, message: str) -> None:
+        """The camera's state changes go to the audit log (outage periods in the monitoring report)."""
+        self._run(self.camera_outages.status, status, message, emit=False)
+
 
 def to_qimage(frame: np.ndarray) -> QImage:
     """BGR ndarray -> QImage that owns its pixels (the array is reused by the camera)."""
@@ -84,11 +82,13 @@ class CameraBridge(QObject):
     scanned = Signal(str)
     status = Signal(str, str)      # "ok" | "lost" | "unavailable", message
 
-    def __init__(self, source: FrameSource, decoder: Decoder, debouncer: Debouncer) -> None:
+    def __init__(self, source: FrameSource, decoder: Decoder, debouncer: Debouncer,
+                 reopen_interval_s: float = 2.0) -> None:
         super().__init__()
         self.source = source
         self._worker = CameraWorker(source, decoder, on_frame=self._on_frame, on_scan=self.scanned.emit,
-                                    on_status=self.status.emit, debouncer=debouncer)
+                                    on_status=self.status.emit, debouncer=debouncer,
+                                    reopen_interval_s=reopen_interval_s)
 
     def _on_frame(self, result) -> None:
         self.frame.emit(to_qimage(result.frame), [code.corners for code in result.codes])
