@@ -28,6 +28,7 @@ from .i18n import install_translator, switch_language
 from .clock_notice import ClockNotice
 from .kiosk import KioskGuard
 from .main_window import MainWindow
+from .recovery import daily_backup, offer_backup
 from .supervisor_desk import SupervisorDesk
 from .reports_menu import ReportsMenu
 from .retention_dialog import RetentionScheduler
@@ -248,8 +249,14 @@ def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: P
             station, demo_camera = prepare_demo(home)
         else:
             station, demo_camera = open_station(home), None
-    except (DatabaseError, SecretStoreError) as exc:
+    except DatabaseError as exc:
+        # Damaged: offer the newest good backup (demo data is simply rebuilt, never restored).
+        station, demo_camera = (None if args.demo else offer_backup(home, str(exc))), None
+        if station is None:
+            return _fatal(str(exc))
+    except SecretStoreError as exc:
         return _fatal(str(exc))
+    daily_backup(station)
     settings = station.settings
     lang = args.lang or settings.language
     app._translator = install_translator(app, lang)  # kept alive with the app

@@ -1975,4 +1975,15 @@ Folder log: %1</translation>
       <translation>Jam komputer melompat maju %1 (menunjukkan %2). Periksa tanggal dan jam: kartu yang masih berlaku bisa dianggap kedaluwarsa.</translation>
     </message>
   </context>
+  <context>
+    <name>DatabaseRecovery</name>
+    <message>
+      <source>The station's database is damaged and cannot be used. The last good backup is from %1.
+
+Restore it? Visits recorded after %1 are not in it; the damaged database is kept beside it, renamed.</source>
+      <translation>Basis data stasiun rusak dan tidak dapat dipakai. Cadangan baik terakhir dari %1.
+
+Pulihkan cadangan itu? Kunjungan yang tercatat sesudah %1 tidak ada di dalamnya; basis data yang rusak disimpan di sebelahnya dengan nama lain.</translation>
+    </message>
+  </context>
 </TS>
