@@ -81,11 +81,18 @@ def refold_visit(session: Session, visit_id: str) -> Visit | None:
     visit.time_out = merged.time_out
     visit.gate_out = merged.gate_out if merged.time_out is not None else ""
     visit.status = VOID if merged.voided else (INSIDE if merged.time_out is None else LEFT)
+    check_out = bodies.get(merged.out_key[1]) if merged.out_key else None
+    visit.auto_closed = bool(merged.time_out is not None and merged.correction_hlc is None
+                             and check_out is not None and check_out.get("auto"))
+    override = bodies[merged.in_key[1]].get("override")
+    if isinstance(override, dict) and isinstance(override.get("denied_visit_id"), str):
+        visit.override_of = override["denied_visit_id"][:36]
     corrections = sorted(((view.hlc, view.event_id, body) for view, body in events if view.kind == "correction"),
                          key=lambda item: item[:2])
-    for _hlc, _id, body in corrections:
+    for hlc, _id, body in corrections:
         for field in CORRECTABLE:
             if isinstance(body.get(field), str):
                 setattr(visit, field, body[field][:200])
+        visit.correction_hlc = hlc
     session.flush()
     return visit

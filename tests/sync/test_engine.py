@@ -231,3 +231,23 @@ def test_enrolment_with_a_used_code_says_so(server, make_gate, tmp_path):
     finally:
         other.close()
     assert base64.b64decode(gate.ctx.secrets.get(DEPLOYMENT_SECRET))
+
+
+def test_a_supervisor_correction_at_one_gate_reaches_the_other(server, make_gate, server_clock):
+    from guardstation.store.models import Visit
+    from guardstation.supervision import Supervision
+
+    site = server.site()
+    a, b = make_gate(site, "Pintu A"), make_gate(site, "Pintu B")
+    visit = a.enter(NIKS[0], "Budi Santosa")
+    server_clock.advance(minutes=30)
+    Supervision(a.checkpoint).correct(visit.visit_id, display_name="Budi Santoso", purpose="Rapat Bappeda",
+                                      host="Sekretariat", time_out=a.clock(), supervisor="Ibu Rina",
+                                      reason="nama salah ketik; lupa catat keluar")
+    a.sync()
+    b.sync()
+    with b.ctx.db.read() as s:
+        seen = s.get(Visit, visit.visit_id)
+        assert (seen.display_name, seen.purpose, seen.status) == ("Budi Santoso", "Rapat Bappeda", "left")
+        assert seen.correction_hlc is not None and seen.time_out is not None
+    assert a.inside() == b.inside() == 0
