@@ -188,7 +188,8 @@ def run_trust_list(station: StationContext, args: argparse.Namespace, out: TextI
 
 
 # Export errors that mean "fix the command" (exit 2); the others (disk full, no permission...) exit 1.
-_EXPORT_USAGE_ERRORS = {"no_folder", "not_a_folder", "is_folder", "bad_format", "bad_period", "no_subject"}
+_EXPORT_USAGE_ERRORS = {"no_folder", "not_a_folder", "is_folder", "bad_format", "bad_period", "no_subject",
+                        "protected"}
 
 
 def run_export(station: StationContext, args: argparse.Namespace, out: TextIO | None = None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -21,6 +22,7 @@ HOME_ENV = "GUARDSTATION_HOME"
 APP_NAME = "GuardStation"
 
 
+LAST_GOOD = "config.last-good.json"   # a copy of the last settings saved, for a damaged config.json
 PORTABLE_FROZEN_DIR = "data"            # beside the executable of a packaged build
 PORTABLE_SOURCE_DIR = "portable-data"   # in a source checkout's root
 
@@ -81,26 +83,47 @@ class Settings:
     retention_denied_days: int = 14      # the same for refused scans
     retention_export_days: int = 30      # files in the data folder's exports/ (evacuation lists)
 
+    # Why the settings file could not be used (shown at start-up); "" when it was fine. Not saved.
+    load_problem = ""
+
     @classmethod
     def load(cls, home: Path) -> "Settings":
+        """config.json; if it is damaged, the last good copy (config.last-good.json) and a note why."""
         path = home / "config.json"
         try:
-            data = json.loads(path.read_text("utf-8"))
+            return cls._from_file(path)
         except FileNotFoundError:
             return cls()
-        except (OSError, ValueError) as exc:
-            # A damaged settings file must not stop the gate: defaults, and say so in the log.
-            log.error("settings file %s unreadable (%s); using defaults", path, exc)
-            return cls()
+        except (OSError, ValueError, TypeError) as exc:
+            # A damaged settings file must not stop the gate, nor send a set-up station back to the
+            # first-run wizard: the last good settings, and say so.
+            problem = f"{path}: {exc}"
+            log.error("settings file %s unusable (%s); using the last good copy", path, exc)
+            try:
+                os.replace(path, path.with_name(f"config.json.damaged-{int(time.time())}"))
+            except OSError:
+                pass
+            try:
+                settings = cls._from_file(home / LAST_GOOD)
+            except (OSError, ValueError, TypeError):
+                settings = cls()
+            settings.load_problem = problem
+            return settings
+
+    @classmethod
+    def _from_file(cls, path: Path) -> "Settings":
+        data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known} if isinstance(data, dict) else {}
-        try:
-            return cls(**values)
-        except TypeError:
-            return cls()
+        return cls(**{k: v for k, v in data.items() if k in known})
 
     def save(self, home: Path) -> None:
         path = home / "config.json"
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2), "utf-8")
+        text = json.dumps(asdict(self), indent=2)
+        tmp.write_text(text, "utf-8")
         os.replace(tmp, path)
+        good = home / (LAST_GOOD + ".tmp")
+        good.write_text(text, "utf-8")
+        os.replace(good, home / LAST_GOOD)

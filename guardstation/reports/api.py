@@ -84,9 +84,22 @@ def _validate(request: ExportRequest) -> None:
     shift.check_columns(request.columns)
 
 
+def refuse_station_files(db: Database, out: Path) -> None:
+    """An export never replaces the station's own files, whatever name is typed (`../guardstation.sqlite`,
+    a link to the keyring...): the database and its WAL, backups, keys, settings and logs."""
+    target = Path(out).expanduser().absolute().resolve()
+    home = db.path.parent.resolve()
+    files = {db.path.resolve().with_name(db.path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
+    files.add(home / "config.json")
+    if target in files or target.parent == home and target.name.endswith(".backup.sqlite") or \
+            any(target.is_relative_to(home / folder) for folder in ("secrets", "logs")):
+        raise ExportError("err.protected", path=out)
+
+
 def run_export(db: Database, request: ExportRequest, *, now: datetime, progress: ProgressFn | None = None,
                cancel: threading.Event | None = None) -> ExportResult:
     _validate(request)
+    refuse_station_files(db, Path(request.out))
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     tz = request.tz or now.tzinfo

@@ -210,6 +210,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.no_folder": ("Folder {folder} tidak ada. Pilih folder yang ada.",
                       "Folder {folder} does not exist. Choose an existing folder."),
     "err.not_a_folder": ("{folder} bukan folder.", "{folder} is not a folder."),
+    "err.protected": ("{path} adalah berkas milik stasiun ini (basis data, kunci, pengaturan atau log); pilih nama "
+                      "lain.", "{path} belongs to the station itself (database, keys, settings or logs); choose "
+                      "another name."),
     "err.is_folder": ("{path} adalah folder; beri nama berkas.", "{path} is a folder; give a file name."),
     "err.no_permission": ("Tidak boleh menulis ke {path}. Pilih folder lain.",
                           "Not allowed to write to {path}. Choose another folder."),

@@ -6,6 +6,8 @@ visit is committed, which means nothing unless synchronous=FULL really holds.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -104,15 +106,70 @@ def make_engine(path: Path) -> Engine:
 
 
 def _backup(path: Path) -> Path:
-    """A consistent copy (SQLite backup API, WAL included) before touching the schema."""
+    """A consistent copy (SQLite backup API, WAL included): before touching the schema, and daily.
+
+    Written under a temporary name and renamed when complete, so a crash or power cut mid-copy never
+    leaves a half backup that would later be offered as "the last good one".
+    """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.{stamp}.backup.sqlite")
-    with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
+    partial = target.with_name(target.name + ".partial")
+    for stale in path.parent.glob(f"{path.stem}.*.backup.sqlite.partial"):
+        stale.unlink(missing_ok=True)
+    src, dst = sqlite3.connect(path), sqlite3.connect(partial)
+    try:
         src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    with open(partial, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
     backups = sorted(path.parent.glob(f"{path.stem}.*.backup.sqlite"))
     for old in backups[:-BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     return target
+
+
+def backup_if_older_than(path: Path, hours: float = 24.0) -> Path | None:
+    """The daily backup: a new copy when the newest is older than `hours` (or there is none)."""
+    newest = max(path.parent.glob(f"{path.stem}.*.backup.sqlite"), key=lambda p: p.stat().st_mtime, default=None)
+    if newest is not None and datetime.now().timestamp() - newest.stat().st_mtime < hours * 3600:
+        return None
+    return _backup(path)
+
+
+def good_backups(path: Path) -> list[Path]:
+    """Backups of the database at `path` that pass a full integrity check, newest first."""
+    good = []
+    for candidate in sorted(path.parent.glob(f"{path.stem}.*.backup.sqlite"), reverse=True):
+        try:
+            con = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+            try:
+                if con.execute("PRAGMA integrity_check").fetchone()[0] == "ok":
+                    good.append(candidate)
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            continue
+    return good
+
+
+def restore_backup(path: Path, backup: Path) -> Path:
+    """Put `backup` in place of the (damaged) database; the damaged files are kept beside it, renamed.
+
+    Returns the damaged copy's path. Visits recorded after the backup was made are not in it.
+    """
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    damaged = path.with_name(f"{path.stem}.damaged-{stamp}.sqlite")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{damaged}{suffix}"))
+    partial = path.with_name(path.name + ".restoring")
+    shutil.copyfile(backup, partial)
+    os.replace(partial, path)
+    return damaged
 
 
 def _needs_upgrade(engine: Engine) -> tuple[bool, bool]:
