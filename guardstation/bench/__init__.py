@@ -1,10 +1,11 @@
-"""The project's benchmarks: `python -m guardstation.bench {scan,log,verify,export,sync} [--json]`.
+"""The project's benchmarks: `python -m guardstation.bench {scan,log,verify,export,sync,faults} [--json]`.
 
 - scan:   decoder cost on empty frames (zxing vs pyzbar) and the full scan-to-verdict hot path.
 - log:    the scan log with a million visits (first page, next page, name search, memory).
 - verify: full verifications per second of each signed format (HC1, SHC, our pass).
 - export: the visit log to CSV, XLSX and the PDF report (seconds, memory at two sizes).
 - sync:   central server ingest (SQLite, PostgreSQL), pushes over loopback, bytes per event on the wire.
+- faults: SIGKILLs while scanning, WAL power cuts, hostile input, a compressed shift (issue #7).
 
 Each benchmark runs in a temporary station home with the in-memory keyring, prints
 one JSON object with --json (else a table), and exits 0. Progress goes to stderr.
@@ -18,7 +19,7 @@ from typing import Any, Sequence
 
 from .common import isolate_environment
 
-SUBCOMMANDS = ("scan", "log", "verify", "export", "sync")
+SUBCOMMANDS = ("scan", "log", "verify", "export", "sync", "faults")
 
 
 def _module(name: str):
@@ -32,6 +33,8 @@ def _module(name: str):
         from . import export as module
     elif name == "sync":
         from . import sync as module
+    elif name == "faults":
+        from . import faults as module
     else:  # pragma: no cover - argparse restricts the choice
         raise ValueError(name)
     return module
@@ -44,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
                             ("log", "scan log with many visits: first page, next page, name search"),
                             ("verify", "full verifications per second: HC1, SHC, our pass"),
                             ("export", "visit log to CSV, XLSX and PDF: seconds and memory"),
-                            ("sync", "central server: ingest per second, loopback pushes, bytes per event")):
+                            ("sync", "central server: ingest per second, loopback pushes, bytes per event"),
+                            ("faults", "kills, power cuts, hostile input, a long shift: lost, doubled, uncaught, "
+                                       "memory growth")):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
         p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

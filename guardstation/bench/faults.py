@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import os
 import random
 import shutil
@@ -485,3 +486,290 @@ def creation_kills(work: Path, kills: int, *, seed: int = 7, startup_s: float | 
                             f"{err2.read_text('utf-8', 'replace')[-1500:]}")
         progress.tick(f"first-start kill {i + 1}/{kills}")
     return failures
+
+
+# -- hostile input ---------------------------------------------------------------------------------
+
+HOSTILE_TEXTS = (
+    "'; DROP TABLE visit; --", "\" OR 1=1 --", "Budi' OR '1'='1", "%", "_", "\\", "*", "NEAR(a b)", "\"\"\"",
+    "a\" OR \"b", "visit_fts MATCH '*'", "\x00", "名前", "🙂🙂🙂", "Budi\x00Santoso", "' UNION SELECT * FROM audit_log --",
+    "x" * 5000, "^", "-", "AND", "OR NOT", "(", ")", "{col}", "$(rm -rf /)",
+)
+HOSTILE_NAMES = (
+    "../guardstation.sqlite", "../../guardstation.sqlite", "../guardstation.sqlite-wal", "../config.json",
+    "../secrets/keyring.json", "../logs/guardstation.log", "..", ".", "", "/", "a/../../guardstation.sqlite",
+    "laporan\x00.csv", "laporan%00.csv", "CON", "x" * 300 + ".csv", "nul:.csv", "laporan.csv/",
+)
+
+
+def _mutate(rng: random.Random, data: bytes) -> bytes:
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 6)):
+        pos = rng.randrange(len(data) + 1)
+        roll = rng.random()
+        if roll < 0.3 and data:
+            data[min(pos, len(data) - 1)] ^= 1 << rng.randrange(8)
+        elif roll < 0.5:
+            data[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+        elif roll < 0.7:
+            del data[pos:pos + rng.randint(1, 16)]
+        elif roll < 0.85:
+            del data[pos:]
+        else:
+            data[pos:pos] = bytes(data[pos:pos + 32]) * rng.randint(1, 4)
+    return bytes(data)
+
+
+@dataclass
+class HostileResult:
+    inputs: int = 0
+    uncaught: list[str] = field(default_factory=list)     # "surface: exception" for each one not handled
+    written_outside: list[str] = field(default_factory=list)   # station files an export name replaced
+
+
+def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileResult:
+    """Mutated QR payloads, log searches, export names, settings, trust files and rule packs.
+
+    A clean rejection is the documented error of each surface (a red verdict, an ExportError, a
+    TrustImportError, a RulePackError, default settings); anything else counts as uncaught. No export
+    name may replace the station's own files (`../guardstation.sqlite`, `../config.json`...).
+    """
+    from ..config import Settings
+    from ..credentials.trust_files import parse_trust_file
+    from ..credentials.x509_keys import TrustImportError
+    from ..domain.rules import RulePackError
+    from ..reports import ExportError, ExportRequest, run_export
+    from ..resources import DEFAULT_RULE_PACK, resource
+    from ..station import DB_FILENAME, open_station
+    from ..store import reference, visits
+    from .samples import sample_dcc, sample_gspass, sample_shc
+
+    rng = random.Random(seed)
+    result = HostileResult()
+    home = work / "hostile-station"
+    home.mkdir(parents=True, exist_ok=True)
+    station = open_station(home, site_name="Kantor Bupati Probolinggo", gate_name="Pintu Depan")
+
+    def attempt(surface: str, call: Callable[[], Any], allowed: tuple[type[BaseException], ...] = ()) -> None:
+        result.inputs += 1
+        try:
+            call()
+        except allowed:
+            pass
+        except Exception as exc:      # noqa: BLE001 - counting exactly these is the point
+            result.uncaught.append(f"{surface}: {type(exc).__name__}: {exc}"[:300])
+
+    try:
+        now = station.checkpoint.now()
+        samples = [sample_gspass(now), sample_dcc(now), sample_shc(now)]
+        with station.db.transaction() as session:
+            for sample in samples:
+                reference.put_trusted_key(session, sample.key, now=now)
+        station.checkpoint.reload_reference()
+        for _ in range(per_surface):   # QR payloads: every answer is a verdict, never an exception
+            text = _mutate(rng, rng.choice(samples).text.encode()).decode("utf-8", "replace")
+            attempt("scan", lambda: station.checkpoint.evaluate(text))
+        with station.db.read() as session:
+            rows_before = visits.count_log(session)
+        searches = list(HOSTILE_TEXTS) + [_mutate(rng, rng.choice(HOSTILE_TEXTS).encode()).decode("utf-8", "replace")
+                                          for _ in range(per_surface)]
+        for query in searches:
+            def search(q=query) -> None:
+                with station.db.read() as session:
+                    visits.log_page(session, name_query=q, limit=20)
+            attempt("search", search)
+        with station.db.read() as session:
+            if visits.count_log(session) != rows_before:
+                result.uncaught.append("search: the visit log changed")
+        exports = home / "exports"
+        exports.mkdir(exist_ok=True)
+        protected = {p: p.read_bytes() for p in (home / DB_FILENAME, home / "config.json") if p.exists()}
+        names = list(HOSTILE_NAMES) + [_mutate(rng, rng.choice(HOSTILE_NAMES).encode()).decode("utf-8", "replace")
+                                       for _ in range(max(1, per_surface // 10))]
+        for name in names:
+            request = ExportRequest("evacuation", "csv", exports / name, None, audit=False)
+            attempt("export name", lambda r=request: run_export(station.db, r, now=now), (ExportError, ValueError))
+        for path, content in protected.items():
+            if path.name == DB_FILENAME:
+                continue        # the database changes by itself (audit rows); checked by integrity below
+            if path.read_bytes() != content:
+                result.written_outside.append(f"{path} changed")
+        if station.db.integrity_check(quick=False) != "ok":
+            result.uncaught.append("export name: database damaged")
+        settings_home = work / "hostile-settings"
+        settings_home.mkdir(exist_ok=True)
+        good_settings = json.dumps({"language": "en", "configured": True}).encode()
+        logging.disable(logging.ERROR)      # each damaged file is logged; not hundreds of times here
+        try:
+            for _ in range(per_surface):
+                (settings_home / "config.json").write_bytes(_mutate(rng, good_settings))
+                attempt("settings", lambda: Settings.load(settings_home))
+        finally:
+            logging.disable(logging.NOTSET)
+        trust_seeds = [json.dumps({"keys": []}).encode(), b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"]
+        for _ in range(per_surface):
+            data = _mutate(rng, rng.choice(trust_seeds))
+            attempt("trust file", lambda d=data: parse_trust_file(d), (TrustImportError,))
+        pack = resource(*DEFAULT_RULE_PACK).read_text("utf-8").encode()
+        for _ in range(per_surface):
+            data = _mutate(rng, pack)
+
+            def load_pack(d=data) -> None:
+                body = json.loads(d.decode("utf-8"))
+                with station.db.transaction() as session:
+                    reference.put_rule_pack(session, body, now)
+                    session.rollback()
+            attempt("rule pack", load_pack, (RulePackError, ValueError))
+    finally:
+        station.close()
+    return result
+
+
+# -- the long shift --------------------------------------------------------------------------------
+
+def _rss_mb() -> float:
+    """Resident memory now (not the peak): /proc on Linux, else the peak as an upper bound."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    from .common import peak_rss_mb
+    return peak_rss_mb()
+
+
+def _open_files() -> int:
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return -1
+
+
+@dataclass
+class ShiftResult:
+    scans: int
+    warmup_scans: int
+    rss_warm_mb: float
+    rss_end_mb: float
+    threads_before: int
+    threads_after: int
+    files_before: int
+    files_after: int
+    visits: int
+    scans_per_s: float
+
+    @property
+    def rss_growth_pct(self) -> float:
+        return (self.rss_end_mb - self.rss_warm_mb) / self.rss_warm_mb * 100.0
+
+
+def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warmup_share: float = 0.1,
+               progress: Progress | None = None) -> ShiftResult:
+    """A 12-hour shift compressed: `scans` scans through Checkpoint with a fake clock (07:00-19:00)."""
+    from ..checkpoint import ManualEntry
+    from ..domain.credential import PersonKind
+    from ..issuer import PassRequest, deployment_key, issuer_key, make_pass_text
+    from ..station import open_station
+    from .scan import _people
+
+    progress = progress or Progress(enabled=False)
+    rng = random.Random(seed)
+    start = datetime.now().astimezone().replace(hour=7, minute=0, second=0, microsecond=0)
+    step = timedelta(hours=12) / scans
+    clock_now = [start]
+    home = work / "shift-station"
+    home.mkdir(parents=True, exist_ok=True)
+    gc.collect()
+    threads_before, files_before = threading.active_count(), _open_files()
+    station = open_station(home, clock=lambda: clock_now[0], site_name="Kantor Bupati Probolinggo",
+                           gate_name="Pintu Depan")
+    try:
+        key = issuer_key(station.secrets, station.db, start)
+        station.checkpoint.reload_reference()
+        hmac_key = deployment_key(station.secrets)
+        crowd = _people(people, rng)
+        texts = [make_pass_text(PassRequest(name=n, kind=PersonKind(k), doses=2, valid_from=start - timedelta(days=1),
+                                            valid_days=30, nik=nik), key, hmac_key) for n, nik, k in crowd]
+        warmup = max(200, int(scans * warmup_share))
+        rss_warm = 0.0
+        started = time.perf_counter()
+        for i in range(scans):
+            if i % 20 == 19:
+                name, nik, _kind = rng.choice(crowd)
+                station.checkpoint.manual_entry(ManualEntry(nik=nik, name=name, purpose="Layanan"))
+            else:
+                station.checkpoint.scan(rng.choice(texts))
+            clock_now[0] += step
+            if i % 1000 == 999:
+                gc.collect()          # as the app's GUI-thread collector does
+            if i + 1 == warmup:
+                gc.collect()
+                rss_warm = _rss_mb()
+            progress.tick(f"shift scan {i + 1}/{scans}")
+        elapsed = time.perf_counter() - started
+        gc.collect()
+        rss_end = _rss_mb()
+        with station.db.read() as session:
+            from ..store import visits
+            total = visits.count_log(session)
+    finally:
+        station.close()
+    gc.collect()
+    return ShiftResult(scans, warmup, rss_warm, rss_end, threads_before, threading.active_count(), files_before,
+                       _open_files(), total, scans / elapsed)
+
+
+# -- the benchmark ---------------------------------------------------------------------------------
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    progress = Progress(enabled=not getattr(args, "quiet", False))
+    with temporary_home() as work:
+        progress.say(f"crash loop: {args.kills} kills")
+        home = work / "station"
+        home.mkdir()
+        kills = kill_loop(home, args.kills, seed=args.seed, progress=progress, sync=sync_side(home, work))
+        first_start_failures = creation_kills(work / "first-start", max(1, args.kills // 10), seed=args.seed)
+        progress.say(f"power cuts: {args.power_cuts}")
+        cuts = power_cuts(work / "power", args.power_cuts, seed=args.seed, progress=progress)
+        progress.say(f"hostile input: {args.fuzz} per surface")
+        hostile = hostile_inputs(work / "hostile", args.fuzz, seed=args.seed)
+        progress.say(f"long shift: {args.shift_scans} scans")
+        shift = long_shift(work / "shift", args.shift_scans, seed=args.seed, progress=progress)
+    check = kills.check
+    return {
+        "kills": kills.kills,
+        "lost_visits": kills.lost_visits,
+        "doubled_visits": kills.doubled_visits,
+        "power_cuts": cuts.cuts,
+        "bad_recoveries": cuts.bad_recoveries + (check.inconsistent if check else 0) + len(kills.failed_starts)
+        + len(first_start_failures),
+        "fuzz_inputs": hostile.inputs,
+        "uncaught_exceptions": len(hostile.uncaught) + len(hostile.written_outside),
+        "rss_growth_pct": round(shift.rss_growth_pct, 2),
+        "early_kills": kills.early_kills,
+        "first_start_kills": max(1, args.kills // 10),
+        "verdicts_shown": len(kills.shown),
+        "integrity": check.integrity if check else None,
+        "sync": kills.sync or None,
+        "shift_scans": shift.scans,
+        "shift_scans_per_s": round(shift.scans_per_s, 1),
+        "rss_warm_mb": round(shift.rss_warm_mb, 1),
+        "rss_end_mb": round(shift.rss_end_mb, 1),
+        "threads_leaked": shift.threads_after - shift.threads_before,
+        "files_leaked": shift.files_after - shift.files_before,
+        "problems": (check.problems if check else [])[:10] + cuts.problems[:10] + kills.failed_starts[:3]
+        + first_start_failures[:3] + hostile.uncaught[:10] + hostile.written_outside[:10],
+        **environment_info(),
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    rows = [(key, fmt(result[key]), "goal 0" if key in ("lost_visits", "doubled_visits", "bad_recoveries",
+                                                        "uncaught_exceptions") else "")
+            for key in KEYS]
+    rows.append(("rss_growth_pct", fmt(result["rss_growth_pct"]), "goal <= 10"))
+    rows += [(k, fmt(result[k]), "") for k in ("early_kills", "verdicts_shown", "shift_scans", "threads_leaked",
+                                                "files_leaked")]
+    table = format_rows("faults", rows[:len(KEYS) - 1] + rows[len(KEYS):])
+    return table + ("\nproblems:\n  " + "\n  ".join(result["problems"]) if result["problems"] else "")

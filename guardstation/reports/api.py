@@ -87,7 +87,10 @@ def _validate(request: ExportRequest) -> None:
 def refuse_station_files(db: Database, out: Path) -> None:
     """An export never replaces the station's own files, whatever name is typed (`../guardstation.sqlite`,
     a link to the keyring...): the database and its WAL, backups, keys, settings and logs."""
-    target = Path(out).expanduser().absolute().resolve()
+    try:
+        target = Path(out).expanduser().absolute().resolve()
+    except (OSError, RuntimeError):
+        return             # not a usable path at all: check_target says why
     home = db.path.parent.resolve()
     files = {db.path.resolve().with_name(db.path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
     files.add(home / "config.json")

@@ -98,7 +98,14 @@ def _error_for(exc: OSError, target: Path, *, renaming: bool = False) -> ExportE
 
 def check_target(target: Path) -> Path:
     """The target must name a file in an existing, writable folder; returns it made absolute."""
-    target = Path(target).expanduser()
+    try:
+        return _check_target(Path(target))
+    except OSError as exc:       # e.g. a file name too long for the file system
+        raise _error_for(exc, Path(target)) from exc
+
+
+def _check_target(target: Path) -> Path:
+    target = target.expanduser()
     if not target.name or target.name in (".", ".."):
         raise ExportError("err.is_folder", path=target)
     target = target.absolute()

@@ -62,7 +62,8 @@ def log_page(session: Session, *, limit: int = 200, after: PageKey | None = None
              name_query: str = "") -> list[Visit]:
     """Newest first. A name query of 3+ characters uses the trigram index (substring match)."""
     stmt = select(Visit)
-    query = name_query.strip()
+    # Control characters (a NUL ends an FTS string early) are never part of a name.
+    query = "".join(ch for ch in name_query if ch.isprintable()).strip()
     if len(query) >= 3:
         phrase = '"' + query.replace('"', '""') + '"'  # a quoted FTS phrase: user text is never syntax
         # Unary "+" stops SQLite from driving the query by rowid, so it walks ix_visit_time_in instead.
