@@ -71,7 +71,8 @@ def _b64(data: dict, key: str) -> bytes:
         raise BadChange(f"{key} is not base64") from None
 
 
-def _visit_event(session: Session, data: dict, own_station_id: str, now: datetime, touched: set[str]) -> None:
+def _visit_event(session: Session, data: dict, own_station_id: str, now: datetime, touched: set[str],
+                 known: set[str]) -> None:
     origin = _str(data, "station_id", 36)
     if origin == own_station_id:
         return                                # our own event, echoed: we have it already
@@ -83,11 +84,12 @@ def _visit_event(session: Session, data: dict, own_station_id: str, now: datetim
         return                                # denied scans and notices stay at their gate
     event_id = _str(data, "event_id", 36)
     visit_id = _str(body, "visit_id", 64)
-    if session.get(RemoteEvent, event_id) is not None:
+    if event_id in known:
         return
     session.add(RemoteEvent(event_id=event_id, station_id=origin, visit_id=visit_id, kind=kind,
                             hlc=_str(data, "hlc", 64), occurred_at=_time(data, "corrected_at"),
                             body_json=json.dumps(body, ensure_ascii=False, sort_keys=True), received_at=now))
+    known.add(event_id)
     touched.add(visit_id)
 
 
@@ -142,25 +144,32 @@ def apply_page(session: Session, changes: list[Change], *, own_station_id: str, 
                now: datetime) -> Applied:
     result = Applied()
     touched: set[str] = set()
+    # Other gates' events already here, found in one query (not one lookup per change).
+    ids = [c.data.get("event_id") for c in changes if c.stream == "visit_event"]
+    known = set(session.scalars(select(RemoteEvent.event_id).where(
+        RemoteEvent.event_id.in_([i for i in ids if isinstance(i, str)])))) if ids else set()
     for change in changes:
         try:
-            with session.begin_nested():         # a bad change leaves nothing half-applied
-                if change.stream == "visit_event":
-                    _visit_event(session, change.data, own_station_id, now, touched)
-                elif change.stream == "site_config":
-                    _site_config(session, change.data, own_site_id, now)
-                elif change.stream == "rule_pack":
-                    reference.put_rule_pack(session, change.data, now)
-                elif change.stream == "status_entry":
-                    _status(session, change.op, change.data)
-                elif change.stream == "trust_key":
-                    _trust_key(session, change.data, now)
-                elif change.stream == "alert":
-                    alert = _alert(session, change.data, now)
-                    if alert is not None:
-                        result.alerts.append(alert)
-                else:
-                    raise BadChange("unknown stream (a newer server?)")
+            if change.stream == "visit_event":
+                # Checked in full before its one insert, so it cannot be half-applied: no savepoint (a savepoint
+                # per change was a third of the time a week's catch-up spent applying other gates' visits).
+                _visit_event(session, change.data, own_station_id, now, touched, known)
+            else:
+                with session.begin_nested():         # a bad change leaves nothing half-applied
+                    if change.stream == "site_config":
+                        _site_config(session, change.data, own_site_id, now)
+                    elif change.stream == "rule_pack":
+                        reference.put_rule_pack(session, change.data, now)
+                    elif change.stream == "status_entry":
+                        _status(session, change.op, change.data)
+                    elif change.stream == "trust_key":
+                        _trust_key(session, change.data, now)
+                    elif change.stream == "alert":
+                        alert = _alert(session, change.data, now)
+                        if alert is not None:
+                            result.alerts.append(alert)
+                    else:
+                        raise BadChange("unknown stream (a newer server?)")
         except (BadChange, RulePackError, ValueError, TypeError) as exc:
             result.skipped.append(f"{change.stream} {change.seq}: {exc}")
             log.warning("sync: skipped %s change %s: %s", change.stream, change.seq, exc)
