@@ -229,6 +229,9 @@ def run_gui(args: argparse.Namespace) -> int:
         return _run_gui(args, app, home, log_dir, crash, started)
     finally:
         crash.uninstall()
+        # The app object outlives run_gui when it is called again in the same process (tests, the
+        # installer's checks): leave no catalogue behind to re-word the next caller's widgets.
+        switch_language(app, "en")
 
 
 def _set_window_icon(app: QApplication) -> None:

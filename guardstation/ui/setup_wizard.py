@@ -159,9 +159,9 @@ class ConnectionPage(_Page):
         self.url_label.setText(self.tr("Server address"))
         self.code_label.setText(self.tr("Enrolment code"))
         self.code.setPlaceholderText(self.tr("one-time code from the central office"))
-        self.pending_note.setText(self.tr("Enrolment is not available in this version yet. The address and "
-                                          "code are saved and marked as pending; until the station is enrolled "
-                                          "it works standalone, and nothing is sent."))
+        self.pending_note.setText(self.tr("The station enrols as soon as the server answers (the code is kept in "
+                                          "the keyring until then); meanwhile it works on its own and keeps every "
+                                          "visit for the server. The top bar shows when it is online."))
 
 
 class SitePage(_Page):

@@ -154,8 +154,8 @@
     </message>
     <message>
       <location filename="../../guardstation/ui/setup_wizard.py" line="162" />
-      <source>Enrolment is not available in this version yet. The address and code are saved and marked as pending; until the station is enrolled it works standalone, and nothing is sent.</source>
-      <translation>Pendaftaran belum tersedia di versi ini. Alamat dan kode disimpan dan ditandai menunggu; sampai pos terdaftar, pos bekerja mandiri dan tidak ada data yang dikirim.</translation>
+      <source>The station enrols as soon as the server answers (the code is kept in the keyring until then); meanwhile it works on its own and keeps every visit for the server. The top bar shows when it is online.</source>
+      <translation>Pos mendaftar begitu server menjawab (sampai saat itu kode disimpan di keyring); sementara itu pos bekerja mandiri dan menyimpan setiap kunjungan untuk server. Bilah atas menunjukkan kapan pos daring.</translation>
     </message>
   </context>
   <context>

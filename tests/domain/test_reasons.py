@@ -8,7 +8,7 @@ from guardstation.domain.reasons import LANGUAGES, Reason, describe, known_codes
 ALL_PARAMS = {"doses": 2, "date": "2026-12-31", "inside": 60, "capacity": 60, "time": "09:15",
               "duration": "1j 05m", "kind": "EU DCC", "path": "/tmp/kartu.png", "scheme": "luca",
               "detail": "bad base45", "hours": 30, "max_hours": 24, "until": "2026-12-31",
-              "what": "status list"}
+              "what": "status list", "supervisor": "Ibu Rina", "reason": "undangan Bupati"}
 
 
 def test_there_are_codes_for_every_verdict_the_engine_gives():

@@ -23,7 +23,7 @@ def cli(capsys, db_url, *argv, code=0):
 
 def test_init_site_code_and_station_commands(capsys, db_url, db, client):
     data, _ = cli(capsys, db_url, "init")
-    assert data["schema"] == "0001" and data["db"]
+    assert data["schema"] == "0002" and data["db"]
     site, _ = cli(capsys, db_url, "site", "add", "Pendopo Kabupaten Probolinggo", "--capacity", "8")
     assert site["name"] == "Pendopo Kabupaten Probolinggo" and site["capacity"] == 8
     listed, _ = cli(capsys, db_url, "site", "list")

@@ -40,7 +40,7 @@ def test_second_open_keeps_the_data_and_makes_no_backup(tmp_path):
     path = tmp_path / "station.sqlite"
     db = open_database(path)
     with db.transaction() as session:
-        session.execute(text("INSERT INTO shift VALUES ('s1', 'Pak Joko', '2026-11-23T01:00:00+00:00', NULL)"))
+        session.execute(text("INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) VALUES ('s1', 'Pak Joko', '2026-11-23T01:00:00+00:00', NULL)"))
     db.close()
     again = open_database(path)
     try:
@@ -78,7 +78,7 @@ def test_transaction_rolls_back_on_error(tmp_path):
     try:
         with pytest.raises(RuntimeError):
             with db.transaction() as session:
-                session.execute(text("INSERT INTO shift VALUES ('s1', 'X', '2026', NULL)"))
+                session.execute(text("INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) VALUES ('s1', 'X', '2026', NULL)"))
                 raise RuntimeError("power cut")
         with db.read() as session:
             assert session.execute(text("SELECT count(*) FROM shift")).scalar() == 0
@@ -105,7 +105,7 @@ def test_damaged_database_gives_a_database_error(tmp_path):
     db = open_database(path)
     with db.engine.begin() as conn:
         for i in range(2000):
-            conn.exec_driver_sql("INSERT INTO shift VALUES (?, ?, ?, NULL)", (f"s{i}", "guard " * 8, "2026"))
+            conn.exec_driver_sql("INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) VALUES (?, ?, ?, NULL)", (f"s{i}", "guard " * 8, "2026"))
     db.close()
     data = bytearray(path.read_bytes())
     pages = len(data) // 4096

@@ -153,7 +153,7 @@ def test_enrolment_is_validated_and_kept_as_pending(make_wizard, qtbot, station)
     _next(wizard, qtbot, wizard.connection_page)
     page = wizard.connection_page
     page.enrol.setChecked(True)
-    assert page.pending_note.isVisible() and "not available in this version" in page.pending_note.text()
+    assert page.pending_note.isVisible() and "as soon as the server answers" in page.pending_note.text()
     page.url.setText("sync.pemkab.go.id")
     page.code.setText("ABCD-1234")
     wizard.next()
