@@ -56,7 +56,7 @@ class Scenario:
     after_commit: bool | None  # the parked push reached the server first (None: the seed decides)
 
 
-CI = Scenario(steps=22, people=14, fault_rate=0.35, pause_s=0.12, kill_at=8, quiet_timeout_s=40, after_commit=True)
+CI = Scenario(steps=24, people=10, fault_rate=0.35, pause_s=0.25, kill_at=8, quiet_timeout_s=40, after_commit=True)
 LONG = Scenario(steps=150, people=40, fault_rate=0.35, pause_s=0.08, kill_at=50, quiet_timeout_s=120,
                 after_commit=None)
 
