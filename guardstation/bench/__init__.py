@@ -4,7 +4,8 @@
 - log:    the scan log with a million visits (first page, next page, name search, memory).
 - verify: full verifications per second of each signed format (HC1, SHC, our pass).
 - export: the visit log to CSV, XLSX and the PDF report (seconds, memory at two sizes).
-- sync:   central server ingest (SQLite, PostgreSQL), pushes over loopback, bytes per event on the wire.
+- sync:   station outbox through the real sync engine to the server (events/s, bytes per event, a week's
+          catch-up), one event per request, central server ingest (SQLite, PostgreSQL).
 - faults: SIGKILLs while scanning, WAL power cuts, hostile input, a compressed shift (issue #7).
 
 Each benchmark runs in a temporary station home with the in-memory keyring, prints
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                             ("log", "scan log with many visits: first page, next page, name search"),
                             ("verify", "full verifications per second: HC1, SHC, our pass"),
                             ("export", "visit log to CSV, XLSX and PDF: seconds and memory"),
-                            ("sync", "central server: ingest per second, loopback pushes, bytes per event"),
+                            ("sync", "station to server end to end: push rate, bytes per event, catch-up, ingest"),
                             ("faults", "kills, power cuts, hostile input, a long shift: lost, doubled, uncaught, "
                                        "memory growth")):
         p = sub.add_parser(name, help=help_text, description=help_text)
