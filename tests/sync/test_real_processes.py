@@ -1,8 +1,9 @@
 """Real processes, real sockets: the central server under uvicorn (SQLite file), three station processes
 (tests/sync/station_process.py: the real Checkpoint, the real SyncWorker/SyncEngine, a file keyring)
 talking to it through a fault-injecting proxy on loopback (tests/sync/fault_proxy.py). People check in at
-one gate and out at another; one station is SIGKILLed while its push is parked in the proxy, and
-restarted. Then the proxy heals, everything syncs until quiet, and the invariants of issue #4 must hold:
+one gate and out at another; a station is SIGKILLed while its push is parked in the proxy, and restarted
+(once in CI, four times in the slow run). Then the proxy heals, everything syncs until quiet, and the
+invariants of issue #4 must hold:
 
 - every event in every station's `visit_event` is on the server (`event`) exactly once, with the same
   station and seq, and nothing else is there (nothing rejected either);
@@ -37,7 +38,7 @@ import pytest
 
 from guardstation.server.pgtemp import free_port
 
-from .fault_proxy import FaultProxy
+from .fault_proxy import FaultProxy, Hold
 
 STATION_SCRIPT = Path(__file__).with_name("station_process.py")
 GATES = ("Pintu Utara", "Pintu Selatan", "Pintu Timur")
@@ -51,13 +52,13 @@ class Scenario:
     people: int                # size of the shared pool of visitors (smaller: more check-outs)
     fault_rate: float
     pause_s: float             # between rounds
-    kill_at: int               # the round after which the victim's next push is parked and it is killed
+    kills: tuple[int, ...]     # rounds after which a station's next push is parked and the station killed
     quiet_timeout_s: float
     after_commit: bool | None  # the parked push reached the server first (None: the seed decides)
 
 
-CI = Scenario(steps=24, people=10, fault_rate=0.35, pause_s=0.25, kill_at=8, quiet_timeout_s=40, after_commit=True)
-LONG = Scenario(steps=150, people=40, fault_rate=0.35, pause_s=0.08, kill_at=50, quiet_timeout_s=120,
+CI = Scenario(steps=24, people=10, fault_rate=0.35, pause_s=0.25, kills=(8,), quiet_timeout_s=40, after_commit=True)
+LONG = Scenario(steps=300, people=30, fault_rate=0.35, pause_s=0.15, kills=(30, 100, 170, 240), quiet_timeout_s=120,
                 after_commit=None)
 
 
@@ -248,36 +249,39 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
 
         # -- traffic under faults, and a station killed while its push is parked in the proxy -------------
         people = make_people(rng, scenario.people)
-        victim = stations[rng.randrange(len(stations))]
-        after_commit = rng.random() < 0.6 if scenario.after_commit is None else scenario.after_commit
-        hold = None
-        killed = False
+        kills: list[tuple[StationProcess, bool]] = []
+        parked: tuple[StationProcess, Hold, bool] | None = None
+
+        def kill_and_restart() -> None:
+            nonlocal parked
+            victim, hold, after_commit = parked
+            victim.kill()                         # SIGKILL: mid-sync, its push parked in the proxy
+            proxy.release(victim.gate)
+            if after_commit and hold.upstream_status != 200:
+                raise Failure(fail(f"the parked push was not committed by the server (HTTP {hold.upstream_status})"))
+            kills.append((victim, after_commit))
+            parked = None
+            victim.start()
+            victim.ready()
+
         for step in range(scenario.steps):
-            if step == scenario.kill_at:
-                hold = proxy.hold_next_push(victim.gate, after_commit=after_commit)
+            if step in scenario.kills and parked is None:
+                victim = stations[rng.randrange(len(stations))]
+                after_commit = rng.random() < 0.6 if scenario.after_commit is None else scenario.after_commit
+                parked = victim, proxy.hold_next_push(victim.gate, after_commit=after_commit), after_commit
             for station in stations:
                 if rng.random() < 0.85:
                     nik, name = rng.choice(people)
                     station.do(f"enter {nik} {name}")
                 else:
                     station.do(f"checkout-any {rng.randrange(1000)}")
-            if hold is not None and not killed and hold.held.is_set():
-                victim.kill()                     # SIGKILL: mid-sync, its push parked in the proxy
-                killed = True
-                proxy.release(victim.gate)
-                victim.start()
-                victim.ready()
+            if parked is not None and parked[1].held.is_set():
+                kill_and_restart()
             time.sleep(scenario.pause_s)
-        if not killed:
-            if not hold.held.wait(30):
-                raise Failure(fail(f"{victim.gate} never pushed while the proxy was holding its pushes"))
-            victim.kill()
-            killed = True
-            proxy.release(victim.gate)
-            victim.start()
-            victim.ready()
-        if after_commit and hold.upstream_status != 200:
-            raise Failure(fail(f"the parked push was not committed by the server (HTTP {hold.upstream_status})"))
+        if parked is not None:
+            if not parked[1].held.wait(30):
+                raise Failure(fail(f"{parked[0].gate} never pushed while the proxy was holding its pushes"))
+            kill_and_restart()
         for station in stations:                  # a few more after the restart, the victim included
             nik, name = rng.choice(people)
             station.do(f"enter {nik} {name}")
@@ -368,7 +372,7 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
                != s.gate]
     assert crossed, fail("nobody checked out at another gate than the one they came in by")
     print(f"ok: {len(on_server)} events, {len(server_open)} inside, {len(crossed)} cross-gate check-outs, "
-          f"killed {victim.gate} ({'after' if after_commit else 'before'} the server committed its push); "
+          f"killed {[(v.gate, 'after commit' if after else 'before commit') for v, after in kills]}; "
           f"proxy {proxy.summary()}")
 
 
