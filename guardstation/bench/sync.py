@@ -178,16 +178,18 @@ def ingest_rate(url: str, events: int, progress: Progress) -> dict[str, Any]:
 
 
 @contextmanager
-def serve_process(url: str, workers: int = 1) -> Iterator[str]:
-    """`guardstation-server serve` (uvicorn) as its own process on a free loopback port; yields its base URL."""
+def serve_process(url: str, workers: int = 1, log: Path | None = None) -> Iterator[str]:
+    """`guardstation-server serve` (uvicorn) as its own process on a free loopback port; yields its base URL.
+    Its output goes to `log` (else nowhere); it is stopped with SIGINT on the way out."""
     import httpx
 
     from ..server.pgtemp import free_port
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "guardstation.server", "serve", "--host", "127.0.0.1", "--port",
-                             str(port), "--workers", str(workers), "--db", url],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    with open(log, "w") if log else open(os.devnull, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "guardstation.server", "serve", "--host", "127.0.0.1",
+                                 "--port", str(port), "--workers", str(workers), "--db", url],
+                                stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -198,7 +200,8 @@ def serve_process(url: str, workers: int = 1) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"`guardstation-server serve --workers {workers}` did not start")
+                tail = log.read_text(errors="replace")[-2000:] if log else ""
+                raise RuntimeError(f"`guardstation-server serve --workers {workers}` did not start {tail}")
             time.sleep(0.1)
         yield base
     finally:
@@ -314,6 +317,15 @@ class BenchGate:
                                  occurred_at=datetime.fromisoformat(event["occurred_at"]), body=body)
             count -= n
 
+    def timed_push(self, expected: int) -> tuple[float, Any]:
+        """Seconds for the engine to drain the outbox, and its report; every event must be acked."""
+        started = time.perf_counter()
+        report = self.engine.push()
+        elapsed = time.perf_counter() - started
+        if report.pushed != expected or self.pending():
+            raise RuntimeError(f"{self.gate}: {report.pushed} of {expected} acked, {self.pending()} still queued")
+        return elapsed, report
+
     def pending(self) -> int:
         from ..sync.engine import pending_count
 
@@ -369,23 +381,14 @@ def engine_rates(url: str, home: Path, events: int, naive_events: int, catchup_e
 
         progress.say(f"push_events_per_s: the engine drains {events} events to uvicorn (SQLite)")
         result["json_bytes_per_event"] = pusher.json_bytes_per_event(pusher.engine.batch)
-        started = time.perf_counter()
-        report = pusher.engine.push()
-        elapsed = time.perf_counter() - started
-        if report.pushed != events or pusher.pending():
-            raise RuntimeError(f"push: {report.pushed} of {events} acked, {pusher.pending()} still queued")
+        elapsed, report = pusher.timed_push(events)
         result["push_events_per_s"] = events / elapsed
         result["push_s"] = elapsed
         result["bytes_per_event"] = report.wire_bytes / events
 
         progress.say(f"naive_push_events_per_s: the same engine, one event per request ({naive_events})")
         naive.engine.batch = 1
-        started = time.perf_counter()
-        report = naive.engine.push()
-        elapsed = time.perf_counter() - started
-        if report.pushed != naive_events or naive.pending():
-            raise RuntimeError(f"naive push: {report.pushed} of {naive_events} acked")
-        result["naive_push_events_per_s"] = naive_events / elapsed
+        result["naive_push_events_per_s"] = naive_events / naive.timed_push(naive_events)[0]
 
         progress.say(f"catchup_21k_s: a gate back after a week offline, {catchup_events} queued, "
                      f"the other gates' week to pull")

@@ -36,7 +36,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guardstation.server.pgtemp import free_port
+from guardstation.bench.sync import serve_process
 
 from .fault_proxy import FaultProxy, Hold
 
@@ -176,35 +176,6 @@ def admin(db_url: str, *args: str) -> dict:
     return json.loads(out.getvalue())
 
 
-def start_server(db_url: str, log: Path) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "guardstation.server", "serve", "--host", "127.0.0.1",
-                                 "--port", str(port), "--db", db_url], stdout=out, stderr=subprocess.STDOUT,
-                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).status_code == 200:
-                return proc, port
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise Failure(f"the server did not come up: {log.read_text()[-2000:]}")
-        time.sleep(0.1)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def integrity(path: Path) -> str:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         return db.execute("PRAGMA integrity_check").fetchone()[0]
@@ -229,8 +200,8 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
     env = dict(os.environ, GUARDSTATION_KEYRING="file", PYTHONUNBUFFERED="1", QT_QPA_PLATFORM="offscreen")
 
     with ExitStack() as cleanup:
-        server, port = start_server(db_url, tmp_path / "server.log")
-        cleanup.callback(stop, server)
+        base = cleanup.enter_context(serve_process(db_url, log=tmp_path / "server.log"))   # stopped on the way out
+        port = int(base.rsplit(":", 1)[1])
         proxy = FaultProxy(port, list(GATES), seed=seed, fault_rate=scenario.fault_rate).start()
         cleanup.callback(proxy.stop)
 
@@ -291,7 +262,7 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
 
         # -- heal, then sync until quiet -----------------------------------------------------------------
         proxy.heal()
-        direct = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        direct = httpx.Client(base_url=base, timeout=10)
         cleanup.callback(direct.close)
         deadline = time.monotonic() + scenario.quiet_timeout_s
         while True:
@@ -323,7 +294,6 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
                 f"{by_gate.get(station.station_id, 0)}")
         for station in stations:
             station.quit()
-        stop(server)
 
     # -- the databases, with every process stopped --------------------------------------------------------
     on_server = {e: (sid, seq) for e, sid, seq in rows(db_path, "SELECT event_id, station_id, seq FROM event")}
