@@ -102,6 +102,8 @@ class HttpTransport:
                 status = response.status_code
         except httpx.TimeoutException:
             raise Offline("the server did not answer in time") from None
+        except (httpx.DecodingError, httpx.TooManyRedirects) as exc:    # an answer, but not one we can read
+            raise ServerTrouble(f"unreadable reply ({exc.__class__.__name__}: {exc})") from None
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise Offline(f"cannot reach the server ({exc.__class__.__name__}: {exc})") from None
         return Reply(status, parse_reply(status, b"".join(chunks)), len(content or b""))

@@ -32,6 +32,7 @@ BAD = {
     "html-502": lambda r: httpx.Response(502, html="<html>Bad Gateway</html>"),
     "truncated-json": lambda r: httpx.Response(200, content=b'{"acked_through": 3, "rejec'),
     "not-an-object": lambda r: httpx.Response(200, json=[1, 2, 3]),
+    "bad-gzip": lambda r: httpx.Response(200, content=b"not gzip at all", headers={"Content-Encoding": "gzip"}),
     "huge": lambda r: httpx.Response(200, content=b'{"pad": "' + b"x" * (1024 * 1024) + b'"}'),
 }
 

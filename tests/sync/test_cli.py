@@ -2,13 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 
-import httpx
 import pytest
 
 from guardstation.app import main
@@ -17,32 +11,13 @@ from guardstation.server.pgtemp import free_port
 
 @pytest.fixture
 def live_server(tmp_path):
+    from guardstation.bench.sync import serve_process
     from guardstation.server.cli import main as server_main
 
     db_url = f"sqlite:///{tmp_path / 'server.sqlite'}"
     assert server_main(["init", "--db", db_url]) == 0
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "guardstation.server", "serve", "--host", "127.0.0.1",
-                             "--port", str(port), "--db", db_url], env=dict(os.environ, PYTHONUNBUFFERED="1"),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, proc.stdout.read()
-        assert time.monotonic() < deadline, "server did not come up"
-        time.sleep(0.1)
-    yield base, db_url
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with serve_process(db_url) as base:
+        yield base, db_url
 
 
 def _json(capsys) -> dict:
