@@ -156,8 +156,6 @@ def _check_sample(ctx: _Context) -> str:
 def _check_window(ctx: _Context) -> str:
     if "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtWidgets import QApplication
-
     from .checkpoint import Checkpoint
     from .config import Settings
     from .sound import SoundPlayer
@@ -166,8 +164,9 @@ def _check_window(ctx: _Context) -> str:
     from .store.secrets import MemoryKeyring, SecretStore
     from .ui.i18n import install_translator
     from .ui.main_window import MainWindow
+    from .ui.qt_helpers import application
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "guardstation"])
+    app = application([sys.argv[0] if sys.argv else "guardstation"])
     translator = install_translator(app, ctx.lang)
     if ctx.lang != "en" and translator is None:
         raise RuntimeError(f"no compiled translations for {ctx.lang!r}")

@@ -40,13 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or rebuild it once after the load (about 2x faster build)")
 
 
-def _qt_app():
-    from PySide6.QtWidgets import QApplication
-
-    # QApplication, not QCoreApplication: in a test session the same instance must serve widgets too.
-    return QApplication.instance() or QApplication([])
-
-
 MARKER = "bench-log.json"
 
 
@@ -181,7 +174,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         from ..station import open_station
         from ..ui.table_models import PAGE_SIZE, ScanLogModel
 
-        app = _qt_app()  # noqa: F841  (Qt models want an application object)
+        from ..ui.qt_helpers import application
+        app = application()  # noqa: F841  (Qt models want an application object)
         progress.say("measuring first page, next pages and name search")
         station = open_station(home)
         try:

@@ -33,6 +33,7 @@ from .supervisor_desk import SupervisorDesk
 from .reports_menu import ReportsMenu
 from .retention_dialog import RetentionScheduler
 from .sync_status import AlertNotifier, SyncBridge, SyncStatusBar
+from .qt_helpers import application
 from .workers import CameraBridge, StationWorker
 
 log = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ def run_gui(args: argparse.Namespace) -> int:
     started = time.monotonic()
     home = resolve_home(args.home, demo=args.demo, portable=getattr(args, "portable", False))
     log_dir = setup_logging(home)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application(sys.argv[:1])
     app.setApplicationName("GuardStation")
     _set_window_icon(app)
     crash = CrashReporter(log_dir)

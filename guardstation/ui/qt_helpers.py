@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The process's one QApplication, made on first need. A QApplication (not a QCoreApplication) even
+    for models alone: in one process (tests, the self-test) the same instance must serve widgets too."""
+    return QApplication.instance() or QApplication(argv if argv is not None else [])
 
 
 def label(text: str = "", *, centered: bool = False, wrap: bool = False) -> QLabel:
