@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import visit_merge
+from ..domain.isotime import parse_aware
 from .models import RemoteEvent, Visit, VisitEvent
 from .visits import INSIDE, LEFT
 
@@ -23,22 +24,12 @@ VOID = "void"
 CORRECTABLE = ("display_name", "purpose", "host")
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
 def _view(event_id: str, visit_id: str, kind: str, at: datetime, hlc: str, station_id: str,
           body: dict[str, Any]) -> visit_merge.VisitEventView:
     return visit_merge.VisitEventView(
         event_id=event_id, visit_id=visit_id, kind=kind, at=at, hlc=hlc, gate=str(body.get("gate") or ""),
         station_id=station_id, subject_key=body.get("subject_key"),
-        corrected_time_out=_time(body.get("time_out")), corrects_time_out="time_out" in body)
+        corrected_time_out=parse_aware(body.get("time_out")), corrects_time_out="time_out" in body)
 
 
 def _events(session: Session, visit_id: str) -> list[tuple[visit_merge.VisitEventView, dict[str, Any]]]:

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..credentials.trust import TrustedKey, load_public_der
+from ..domain.isotime import parse_aware
 from ..domain.rules import RulePackError
 from ..store import reference
 from ..store.models import AlertRow, RemoteEvent, SiteConfig, StatusEntryRow
@@ -46,14 +47,9 @@ def _time(data: dict, key: str, *, optional: bool = False) -> datetime | None:
     value = data.get(key)
     if value is None and optional:
         return None
-    if not isinstance(value, str):
-        raise BadChange(f"{key} missing")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadChange(f"{key} is not an ISO time") from None
-    if parsed.tzinfo is None:
-        raise BadChange(f"{key} has no UTC offset")
+    parsed = parse_aware(value)
+    if parsed is None:
+        raise BadChange(f"{key} missing, or not an ISO time with a UTC offset")
     return parsed
 
 

@@ -287,10 +287,3 @@ def record_failure(db: Database, message: str, now: datetime) -> None:
         state = sync_state(session)
         if state is not None:
             state.last_attempt_at, state.last_error = now, message[:300]
-
-
-def record_attempt(db: Database, now: datetime) -> None:
-    with db.transaction() as session:
-        state = sync_state(session)
-        if state is not None:
-            state.last_attempt_at = now

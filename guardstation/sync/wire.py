@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain.isotime import parse_aware
 from ..store.models import VisitEvent
 from .transport import ServerTrouble
 
@@ -39,13 +40,9 @@ def _get(body: dict, key: str, kind: type | tuple[type, ...]) -> Any:
 
 
 def _time(body: dict, key: str) -> datetime:
-    text = _get(body, key, str)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ServerTrouble(f"the server's '{key}' is not an ISO time") from None
-    if value.tzinfo is None:
-        raise ServerTrouble(f"the server's '{key}' has no UTC offset")
+    value = parse_aware(_get(body, key, str))
+    if value is None:
+        raise ServerTrouble(f"the server's '{key}' is not an ISO time with a UTC offset")
     return value
 
 

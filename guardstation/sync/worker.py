@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 
 from ..store.db import Database
 from ..store.events import load_station
-from ..store.models import DataFreshness, Outbox, Visit
-from ..store.visits import INSIDE
-from .engine import NotEnrolled, SyncEngine, SyncReport, pending_count, record_attempt, record_failure, sync_state
+from ..store.models import DataFreshness, Outbox
+from ..store.visits import count_inside_split
+from .engine import (PULL_STREAMS, NotEnrolled, SyncEngine, SyncReport, pending_count, record_failure,
+                     sync_state)
 from .transport import Offline, Refused, ServerTrouble, SyncError
 
 log = logging.getLogger(__name__)
@@ -61,18 +62,15 @@ def read_status(db: Database, *, online: bool | None = None, next_attempt_at: da
     with db.read() as session:
         state = sync_state(session)
         station = load_station(session)
-        inside = select(func.count()).select_from(Visit).where(Visit.status == INSIDE)
-        total = session.scalar(inside) or 0
-        own = session.scalar(inside.where(Visit.station_id == station.station_id)) or 0
+        own, others = count_inside_split(session, station.station_id)
         fresh = {row.stream: row.updated_at for row in session.scalars(select(DataFreshness))}
         rejected = session.scalar(select(func.count()).select_from(Outbox).where(Outbox.reject_code != "")) or 0
         return SyncStatus(
             enrolled=state is not None, online=online, queue_depth=pending_count(session), rejected=rejected,
             last_sync_at=max(filter(None, (state.last_push_at, state.last_pull_at)), default=None) if state else None,
             last_error=state.last_error if state else "", next_attempt_at=next_attempt_at,
-            stream_updated={s: fresh.get(s) for s in ("visit_event", "site_config", "rule_pack", "status_entry",
-                                                      "trust_key", "alert")},
-            own_inside=own, others_inside=total - own,
+            stream_updated={s: fresh.get(s) for s in PULL_STREAMS},
+            own_inside=own, others_inside=others,
             others_as_of=fresh.get("visit_event"), failures=failures)
 
 
@@ -100,9 +98,7 @@ class SyncWorker:
     # -- one round (the thread's body, and what tests call directly) -----------------------------------------
     def run_once(self) -> float:
         """One round; returns the seconds to wait before the next one."""
-        now = self._clock()
         try:
-            record_attempt(self.db, now)
             self._before_round()
             report = self.engine.sync()
         except NotEnrolled:
