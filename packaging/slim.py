@@ -1,10 +1,18 @@
 """Make the Linux one-folder bundle smaller without losing a feature (run by packaging/build.py).
 
-Three steps, each measured and each optional (a missing tool skips it with a message):
+Six steps, each measured and each optional (a missing tool or input skips it with a message):
 
 * ``share_openblas``: OpenCV's wheel and NumPy's wheel each carry a full OpenBLAS (39 + 25 MB). OpenCV
   calls 19 of its functions; a 17 kB library compiled from ``openblas_shim.c`` under OpenCV's file name
   forwards them to NumPy's OpenBLAS, and OpenCV's copy goes (with the gfortran runtime only it needed).
+* ``reference_blas``: NumPy's OpenBLAS (25 MB: every CPU's kernels, all of BLAS and LAPACK, plus its
+  gfortran run time, 3 MB) becomes a 1.4 MB library of the same name holding only the 62 routines the
+  bundle imports (NumPy's matmul/dot and numpy.linalg, OpenCV through the forwarder above), linked from
+  Debian's reference 64-bit-integer BLAS/LAPACK (``liblapack64-dev``, ``libblas64-dev``) with
+  ``blas_reference.c``. Same results (tests/packaging/test_slim.py); slower only on large matrices, which
+  the station never multiplies (a QR code's homography is 3x3).
+* ``stub_codecs``: libaom (AVIF, 7.7 MB) and libvpx (VP8/VP9 via libvpx, 3.5 MB), which OpenCV's wheel
+  links, become stand-ins compiled from ``codec_stubs.c`` (that file says why no feature needs them).
 * ``slim_icu_data``: Qt's ICU data library (32 MB) holds every language's locale data, CJK/Thai word
   dictionaries and ~200 legacy code-page tables. Qt uses ICU only for collation, case mapping, time-zone
   names and legacy text codecs; the app speaks Indonesian and English. The rebuilt library keeps every
@@ -13,12 +21,16 @@ Three steps, each measured and each optional (a missing tool skips it with a mes
   locale falls back to the root data, as ICU does for a locale it does not know.
 * ``strip_binaries``: symbol tables of shared libraries that still carry them (``strip
   --strip-unneeded``; the dynamic symbols everything links against stay).
+* ``close_file_gaps``: patchelf (auditwheel) left Pillow's libXau with 2 MB of zeros between its code and
+  its relocated dynamic tables (a 2 MB segment alignment); the later segments move down over the gap,
+  byte for byte, with a page alignment (what the loader needs), and the file must still load.
 """
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -26,6 +38,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SHIM_SOURCE = HERE / "openblas_shim.c"
+BLAS_SOURCE = HERE / "blas_reference.c"
+STUB_SOURCE = HERE / "codec_stubs.c"
+# Debian's reference BLAS/LAPACK with 64-bit integers (what NumPy's scipy-openblas64 uses), as static
+# archives of position-independent objects: (package, path of the archive).
+REFERENCE_ARCHIVES = (("liblapack64-dev", "usr/lib/x86_64-linux-gnu/liblapack64_pic.a"),
+                      ("libblas64-dev", "usr/lib/x86_64-linux-gnu/blas64/libblas64.a"))
+DEB_CACHE = HERE.parent / "build" / "debs"
+# Libraries replaced by codec_stubs.c: (file name pattern in opencv_python_headless.libs, -D switch).
+CODEC_STUBS = (("libvpx-*.so*", "STUB_VPX"), ("libaom-*.so*", "STUB_AOM"))
+MIN_GAP = 64 * 1024
 # Kept in every ICU data tree: the root (fallback of every locale), the tree's index and key pool, and
 # the app's two languages (Indonesian also under its legacy code "in").
 ICU_KEEP_LOCALES = frozenset({"root", "pool", "res_index", "en", "en_001", "en_150", "en_GB", "en_US",
@@ -89,11 +111,7 @@ def share_openblas(bundle: Path) -> int:
         # Libraries that only OpenCV's OpenBLAS needed (its own gfortran and quadmath runtimes).
         only_blas = set(_needed(target)) - {target.name}
         shutil.copyfile(shim, target)
-    still_needed = {name for lib in internal.rglob("*.so*") if lib.is_file() and _is_elf(lib)
-                    for name in _needed(lib)}
-    for lib in sorted(cv_libs.iterdir()):
-        if lib.name in only_blas and lib.name not in still_needed:
-            lib.unlink()
+    _drop_unneeded(internal, only_blas, cv_libs)
     saved = before - tree_bytes(cv_libs)
     say(f"OpenCV now uses NumPy's OpenBLAS ({provider.name}) through a {shim_size(target)} forwarder: "
         f"-{saved / 1e6:.1f} MB")
@@ -110,6 +128,171 @@ def build_openblas_shim(out: Path, provider: Path) -> Path:
 
 def shim_size(path: Path) -> str:
     return f"{path.stat().st_size / 1e3:.0f} kB"
+
+
+def _soname(lib: Path) -> str:
+    return next((line.split("[", 1)[1].split("]", 1)[0] for line in _run(["readelf", "-d", str(lib)])
+                 .stdout.splitlines() if "(SONAME)" in line), lib.name)
+
+
+def _dynamic_symbols(lib: Path, defined: bool) -> set[str]:
+    out = _run(["nm", "-D", "--defined-only" if defined else "--undefined-only", str(lib)]).stdout
+    return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.split()}
+
+
+def _imported_from(bundle: Path, lib: Path) -> set[str]:
+    """The symbols that the other ELF files of the bundle import and `lib` defines."""
+    provided = _dynamic_symbols(lib, defined=True)
+    wanted: set[str] = set()
+    for path in bundle.rglob("*"):
+        if path.is_file() and not path.is_symlink() and path != lib and _is_elf(path) and path.parent != bundle:
+            wanted |= _dynamic_symbols(path, defined=False) & provided
+    return wanted
+
+
+def _drop_unneeded(internal: Path, candidates: set[str], folder: Path) -> list[str]:
+    """Delete the libraries in `folder` named in `candidates` that no ELF file of the bundle needs any more,
+    then those that only they needed, and so on (and PyInstaller's links to them); returns their names."""
+    dropped: list[str] = []
+    while True:
+        still_needed = {name for lib in internal.rglob("*.so*") if lib.is_file() and not lib.is_symlink()
+                        and _is_elf(lib) for name in _needed(lib)}
+        going = [lib for lib in sorted(folder.iterdir()) if lib.name in candidates and lib.name not in still_needed]
+        if not going:
+            break
+        for lib in going:
+            candidates = candidates | set(_needed(lib))
+            lib.unlink()
+            dropped.append(lib.name)
+    for link in internal.iterdir():
+        if link.is_symlink() and link.name in dropped:
+            link.unlink()
+    return dropped
+
+
+# --- reference BLAS/LAPACK instead of NumPy's OpenBLAS ----------------------------------------------------
+def reference_archives() -> list[Path] | None:
+    """The two archives: installed, or unpacked from `apt-get download` into build/debs (no root needed)."""
+    paths = [Path("/") / rel for _package, rel in REFERENCE_ARCHIVES]
+    if all(p.exists() for p in paths):
+        return paths
+    unpacked = [DEB_CACHE / "root" / rel for _package, rel in REFERENCE_ARCHIVES]
+    if all(p.exists() for p in unpacked):
+        return unpacked
+    if _missing("apt-get", "dpkg-deb"):
+        return None
+    DEB_CACHE.mkdir(parents=True, exist_ok=True)
+    for package, _rel in REFERENCE_ARCHIVES:
+        fetched = subprocess.run(["apt-get", "download", package], cwd=DEB_CACHE, capture_output=True, text=True,
+                                 timeout=300)
+        debs = sorted(DEB_CACHE.glob(f"{package}_*.deb"))
+        if fetched.returncode != 0 or not debs:
+            say(f"apt-get download {package} failed: {(fetched.stderr or fetched.stdout).strip()[-300:]}")
+            return None
+        _run(["dpkg-deb", "-x", str(debs[-1]), str(DEB_CACHE / "root")])
+    return unpacked if all(p.exists() for p in unpacked) else None
+
+
+def openblas_target(symbol: str) -> str:
+    """OpenBLAS's exported name -> the reference library's: scipy_dgesv_64_ -> dgesv_,
+    scipy_cblas_dgemm64_ -> cblas_dgemm."""
+    if not (symbol.startswith("scipy_") and symbol.endswith("64_")):
+        raise ValueError(f"not a scipy-openblas64 symbol: {symbol}")
+    return symbol[len("scipy_"):-len("64_")]
+
+
+def build_reference_blas(out: Path, symbols: set[str], archives: list[Path]) -> Path:
+    """Link `out` (its file name is the soname) exporting `symbols` (OpenBLAS names) as aliases of the
+    reference routines; only those routines and what they call come from the archives."""
+    args = []
+    for symbol in sorted(symbols):
+        target = openblas_target(symbol)
+        args += [f"-Wl,-u,{target}", f"-Wl,--defsym,{symbol}={target}"]
+    with tempfile.TemporaryDirectory(prefix="gs-blas-") as tmp:
+        script = Path(tmp) / "exports.map"   # only the OpenBLAS names are visible outside
+        script.write_text("{ global: " + " ".join(f"{s};" for s in sorted(symbols)) + " local: *; };\n")
+        _run(["gcc", "-O2", "-shared", "-fPIC", "-o", str(out), str(BLAS_SOURCE), *args,
+              "-Wl,--start-group", *map(str, archives), "-Wl,--end-group", "-lm", f"-Wl,-soname,{out.name}",
+              f"-Wl,--version-script={script}", "-Wl,--no-undefined", "-Wl,-z,noexecstack", "-s"])
+    missing = symbols - _dynamic_symbols(out, defined=True)
+    if missing:
+        raise RuntimeError(f"{out.name} lacks {sorted(missing)}")
+    return out
+
+
+def reference_blas(bundle: Path) -> int:
+    """Replace NumPy's OpenBLAS by the reference routines the bundle calls; returns the bytes saved."""
+    internal = bundle / "_internal"
+    np_libs = internal / "numpy.libs"
+    np_blas = sorted(np_libs.glob("libscipy_openblas64_*.so*"))
+    if len(np_blas) != 1:
+        say(f"reference BLAS skipped: NumPy's OpenBLAS is {[p.name for p in np_blas]}")
+        return 0
+    if _missing("gcc", "nm", "readelf"):
+        say(f"reference BLAS skipped: {', '.join(_missing('gcc', 'nm', 'readelf'))} not installed")
+        return 0
+    archives = reference_archives()
+    if archives is None:
+        say("reference BLAS skipped: needs Debian's liblapack64-dev and libblas64-dev "
+            "(apt install liblapack64-dev libblas64-dev)")
+        return 0
+    target = np_blas[0]
+    if not any(name.startswith("scipy_openblas_") for name in _dynamic_symbols(target, defined=True)):
+        say(f"reference BLAS skipped: {target.name} is not OpenBLAS (already replaced?)")
+        return 0
+    symbols = _imported_from(bundle, target)
+    before = tree_bytes(np_libs)
+    with tempfile.TemporaryDirectory(prefix="gs-blas-") as tmp:
+        try:
+            built = build_reference_blas(Path(tmp) / target.name, symbols, archives)
+        except (RuntimeError, ValueError, subprocess.CalledProcessError) as exc:
+            detail = exc.stderr[-1500:] if isinstance(exc, subprocess.CalledProcessError) else exc
+            say(f"reference BLAS skipped: {detail}")
+            return 0
+        only_blas = set(_needed(target)) - {target.name}     # its gfortran and quadmath run times
+        shutil.copyfile(built, target)
+    dropped = _drop_unneeded(internal, only_blas, np_libs)
+    saved = before - tree_bytes(np_libs)
+    say(f"NumPy's OpenBLAS -> reference BLAS/LAPACK ({len(symbols)} routines, {shim_size(target)}), "
+        f"dropped {' '.join(dropped) or 'nothing'}: -{saved / 1e6:.1f} MB")
+    return saved
+
+
+# --- codec libraries no feature uses ------------------------------------------------------------------------
+def build_codec_stub(out: Path, switch: str, trace: bool = False) -> Path:
+    _run(["gcc", "-O2", "-shared", "-fPIC", f"-D{switch}", *(["-DSTUB_TRACE"] if trace else []), "-o", str(out),
+          str(STUB_SOURCE), f"-Wl,-soname,{out.name}", "-Wl,--no-undefined", "-Wl,-z,noexecstack", "-s"])
+    return out
+
+
+def stub_codecs(bundle: Path, trace: bool = False) -> int:
+    """Replace libvpx and libaom with the stand-ins of codec_stubs.c; returns the bytes saved."""
+    cv_libs = bundle / "_internal" / "opencv_python_headless.libs"
+    if _missing("gcc", "nm", "readelf"):
+        say(f"codec stubs skipped: {', '.join(_missing('gcc', 'nm', 'readelf'))} not installed")
+        return 0
+    saved = 0
+    for pattern, switch in CODEC_STUBS:
+        libs = sorted(cv_libs.glob(pattern))
+        if len(libs) != 1:
+            say(f"codec stub {switch} skipped: {len(libs)} files match {pattern}")
+            continue
+        lib = libs[0]
+        if _soname(lib) != lib.name:
+            say(f"codec stub {switch} skipped: {lib.name} has the soname {_soname(lib)}")
+            continue
+        wanted = _imported_from(bundle, lib)
+        with tempfile.TemporaryDirectory(prefix="gs-stub-") as tmp:
+            stub = build_codec_stub(Path(tmp) / lib.name, switch, trace)
+            missing = wanted - _dynamic_symbols(stub, defined=True)
+            if missing:   # a newer wheel calls more of the library: keep it rather than break the loader
+                say(f"codec stub {switch} skipped: the bundle also imports {sorted(missing)}")
+                continue
+            before = lib.stat().st_size
+            shutil.copyfile(stub, lib)
+        saved += before - lib.stat().st_size
+        say(f"{lib.name}: {before / 1e6:.1f} MB -> {shim_size(lib)} stand-in ({len(wanted)} symbols)")
+    return saved
 
 
 # --- ICU data --------------------------------------------------------------------------------------------
@@ -236,13 +419,115 @@ def _loadable(path: Path) -> bool:
     return True
 
 
+# --- gaps left by patchelf ---------------------------------------------------------------------------------
+_EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
+_PHDR = struct.Struct("<IIQQQQQQ")
+_SHDR = struct.Struct("<IIQQQQIIQQ")
+_PT_LOAD, _SHT_NOBITS, _PAGE = 1, 8, 4096
+
+
+def _largest_gap(data: bytes) -> tuple[int, int]:
+    """(start, end) of the largest stretch of the file that no header, section or segment covers."""
+    eh = _EHDR.unpack_from(data)
+    phoff, shoff, phentsize, phnum, shentsize, shnum = eh[5], eh[6], eh[9], eh[10], eh[11], eh[12]
+    used = [(0, _EHDR.size), (phoff, phoff + phentsize * phnum), (shoff, shoff + shentsize * shnum)]
+    for i in range(phnum):
+        p = _PHDR.unpack_from(data, phoff + i * phentsize)
+        used.append((p[2], p[2] + p[5]))
+    for i in range(shnum):
+        sh = _SHDR.unpack_from(data, shoff + i * shentsize)
+        if sh[1] != _SHT_NOBITS:
+            used.append((sh[4], sh[4] + sh[5]))
+    best, end = (0, 0), 0
+    for start, stop in sorted(used):
+        if start > end and start - end > best[1] - best[0]:
+            best = (end, start)
+        end = max(end, stop)
+    return best
+
+
+def close_gap(data: bytes) -> bytes | None:
+    """The same ELF file with its largest unused gap (>= MIN_GAP) cut out, or None. Everything after the
+    gap moves down by whole pages; the segments that move get a page alignment, so that file offset and
+    address still agree modulo the page size, which is all the loader asks."""
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:     # 64-bit little-endian only
+        return None
+    start, end = _largest_gap(data)
+    delta = (end - start) // _PAGE * _PAGE
+    if end - start < MIN_GAP or delta == 0:
+        return None
+    out = bytearray(data[:end - delta] + data[end:])
+    eh = list(_EHDR.unpack_from(out))
+    phoff, shoff, phentsize, phnum, shentsize, shnum = eh[5], eh[6], eh[9], eh[10], eh[11], eh[12]
+    if phoff >= end:
+        phoff -= delta
+    if shoff >= end:
+        shoff -= delta
+    eh[5], eh[6] = phoff, shoff
+    _EHDR.pack_into(out, 0, *eh)
+    for i in range(phnum):
+        p = list(_PHDR.unpack_from(out, phoff + i * phentsize))
+        if p[2] >= end:
+            p[2] -= delta
+            if p[0] == _PT_LOAD:
+                p[7] = min(p[7], _PAGE)
+                if (p[3] - p[2]) % _PAGE:
+                    return None
+        _PHDR.pack_into(out, phoff + i * phentsize, *p)
+    for i in range(shnum):
+        sh = list(_SHDR.unpack_from(out, shoff + i * shentsize))
+        if sh[4] >= end:
+            sh[4] -= delta
+        _SHDR.pack_into(out, shoff + i * shentsize, *sh)
+    return bytes(out)
+
+
+def _loads(lib: Path, search: list[Path]) -> bool:
+    """The library loads (and its dependencies resolve) in a fresh process."""
+    env = {**os.environ, "LD_LIBRARY_PATH": os.pathsep.join(map(str, search))}
+    probe = subprocess.run([sys.executable, "-c", "import ctypes, sys; ctypes.CDLL(sys.argv[1])", str(lib)],
+                           env=env, capture_output=True, text=True, timeout=60)
+    return probe.returncode == 0
+
+
+def close_file_gaps(bundle: Path) -> int:
+    """Cut the unused gaps out of the bundle's ELF libraries; returns the bytes saved."""
+    if _missing("readelf"):
+        say("gap closing skipped: binutils not installed")
+        return 0
+    saved, done = 0, []
+    for path in sorted(bundle.rglob("*.so*")):
+        if not path.is_file() or path.is_symlink() or not _is_elf(path):
+            continue
+        data = original = path.read_bytes()
+        while (smaller := close_gap(data)) is not None:
+            data = smaller
+        if data is original:
+            continue
+        before_dyn = _run(["readelf", "--dyn-syms", "-d", "-W", str(path)]).stdout
+        closed = path.with_name(path.name + ".closed")
+        closed.write_bytes(data)
+        closed.chmod(path.stat().st_mode)
+        same = _run(["readelf", "--dyn-syms", "-d", "-W", str(closed)]).stdout == before_dyn
+        if not same or not _loadable(closed) or not _loads(closed, [path.parent, bundle / "_internal"]):
+            closed.unlink()
+            say(f"gap closing: {path.name} left as it was (the rewritten file did not check out)")
+            continue
+        os.replace(closed, path)
+        saved += len(original) - len(data)
+        done.append(f"{path.name} -{(len(original) - len(data)) / 1e6:.1f} MB")
+    say(f"closed file gaps: {', '.join(done) or 'none found'}")
+    return saved
+
+
 def slim_bundle(bundle: Path) -> dict[str, float]:
     """All steps (Linux only); returns MB saved per step."""
     if not sys.platform.startswith("linux"):
         return {}
     return {name: round(step(bundle) / 1e6, 1)
-            for name, step in (("share_openblas", share_openblas), ("slim_icu_data", slim_icu_data),
-                               ("strip_binaries", strip_binaries))}
+            for name, step in (("share_openblas", share_openblas), ("reference_blas", reference_blas),
+                               ("stub_codecs", stub_codecs), ("slim_icu_data", slim_icu_data),
+                               ("strip_binaries", strip_binaries), ("close_file_gaps", close_file_gaps))}
 
 
 # --- what is in a bundle -----------------------------------------------------------------------------------
