@@ -11,6 +11,10 @@ the guard — it prints one line to stdout and flushes it:
 `guardstation.bench.faults.kill_loop` SIGKILLs this process at random moments,
 restarts it, and checks that every visit printed is in the database, once.
 Before the first scan it prints `READY <pid>`.
+
+With `--sync` (an enrolled home) the real sync worker runs alongside, as in the app: a
+background thread pushing the outbox and pulling, poked after every verdict, so the kills
+also land inside pushes, between the server's commit and the station's ack.
 """
 from __future__ import annotations
 
@@ -33,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--scans", type=int, default=0, help="stop after this many (0: until killed)")
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between scans")
+    parser.add_argument("--sync", action="store_true", help="run the sync worker (the home must be enrolled)")
+    parser.add_argument("--sync-interval", type=float, default=0.2,
+                        help="seconds between sync rounds, and the least gap after a poke (the app: 30 s and 1 s)")
     return parser
 
 
@@ -45,6 +52,15 @@ def run(argv: list[str] | None = None) -> int:
     people: list[list[str]] = json.loads(Path(args.people).read_text("utf-8")) if args.people else []
     rng = random.Random(args.seed)
     station = open_station(Path(args.home), site_name="Kantor Bupati Probolinggo", gate_name="Pintu Depan")
+    worker = None
+    if args.sync:
+        from ..sync.station_sync import build_worker
+
+        worker = build_worker(station, interval_s=args.sync_interval, min_gap_s=args.sync_interval)
+        if worker is None:
+            station.close()
+            raise SystemExit("--sync: this home is not enrolled")
+        worker.start()
     out = sys.stdout
     out.write(f"{READY} {os.getpid()}\n")
     out.flush()
@@ -59,10 +75,14 @@ def run(argv: list[str] | None = None) -> int:
             # "Shown to the guard": scan() has returned, so the visit is committed.
             out.write(f"{SHOWN} {outcome.visit_id} {outcome.decision.action.value}\n")
             out.flush()
+            if worker is not None:
+                worker.poke()
             done += 1
             if args.pause:
                 time.sleep(args.pause)
     finally:
+        if worker is not None:
+            worker.stop(timeout=30)
         station.close()
     return 0
 

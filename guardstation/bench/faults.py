@@ -32,10 +32,11 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 from .common import Progress, environment_info, fmt, format_rows, temporary_home
 
@@ -60,6 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"scans in the compressed shift (default {DEFAULT_SHIFT_SCANS}; "
                              "the long run is 50000)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-sync", action="store_true",
+                        help="crash loop without the central server (the station only scans)")
 
 
 # -- the station home and its passes ---------------------------------------------------------------
@@ -115,7 +118,7 @@ class DbCheck:
     problems: list[str] = field(default_factory=list)
 
 
-def check_station_db(db_path: Path, shown: list[tuple[str, str]], *, outbox_complete: bool = True) -> DbCheck:
+def check_station_db(db_path: Path, shown: list[tuple[str, str]]) -> DbCheck:
     """Compare what was shown (visit id, action) with what a fresh connection reads back."""
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
@@ -151,7 +154,7 @@ def check_station_db(db_path: Path, shown: list[tuple[str, str]], *, outbox_comp
     if n_events and (low != 1 or high != n_events):
         check.inconsistent += 1
         check.problems.append(f"event seq not gapless: {n_events} events, seq {low}..{high}")
-    if outbox_complete and no_outbox:
+    if no_outbox:
         check.lost_visits += no_outbox
         check.problems.append(f"{no_outbox} events without their outbox row")
     return check
@@ -160,7 +163,7 @@ def check_station_db(db_path: Path, shown: list[tuple[str, str]], *, outbox_comp
 # -- the crash loop --------------------------------------------------------------------------------
 
 class SyncSide(Protocol):
-    """What the sync part of the crash loop plugs in (see `sync_side`)."""
+    """What the sync part of the crash loop plugs in (`ServerSyncSide`; tests may plug in others)."""
 
     def driver_args(self) -> list[str]: ...        # extra arguments for each station process
 
@@ -169,22 +172,151 @@ class SyncSide(Protocol):
     def check(self, home: Path) -> dict[str, int]:  # e.g. {"doubled_after_sync": 0, "unsent": 0}
         ...
 
-    def close(self) -> None: ...
+
+class CentralServer:
+    """`guardstation-server serve` (uvicorn) on an SQLite file in `work`, with one site; it hands out
+    enrolment codes for that site. A context manager: the server process stops on the way out."""
+
+    def __init__(self, work: Path) -> None:
+        from contextlib import ExitStack
+
+        from ..server import service
+        from .sync import serve_process
+
+        self.db_path = work / "central.sqlite"
+        with self._admin() as session:
+            self.site_id = service.add_site(session, "Kantor Bupati Probolinggo", 500,
+                                            datetime.now().astimezone()).site_id
+        self._stack = ExitStack()
+        self.url = self._stack.enter_context(serve_process(f"sqlite:///{self.db_path}", log=work / "central.log"))
+
+    @contextmanager
+    def _admin(self) -> Iterator[Any]:
+        """A write transaction, as `guardstation-server` admin commands do. Not kept open: SQLite defers
+        closing a file's descriptors while another connection of the process holds it, which would
+        show as a leak in the long shift's file count."""
+        from ..server.db import open_db
+
+        db = open_db(f"sqlite:///{self.db_path}", migrate=True)
+        try:
+            with db.write() as session:
+                yield session
+        finally:
+            db.close()
+
+    def enrolment_code(self) -> str:
+        from ..server import service
+
+        with self._admin() as session:
+            code, _ = service.make_enrollment_code(session, self.site_id, datetime.now().astimezone())
+        return code
+
+    def read(self, query: str, *params: Any) -> list[tuple]:
+        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        try:
+            return con.execute(query, params).fetchall()
+        finally:
+            con.close()
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> "CentralServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def sync_side(home: Path, work: Path) -> SyncSide | None:
-    """EXTENSION POINT: the syncing part of the crash loop (issue #7, with guardstation/sync/).
+class ServerSyncSide:
+    """The crash loop with syncing: a station home enrolled with a `CentralServer`.
 
-    Returning None runs the loop standalone: the station process only scans. To kill the
-    station while it also syncs, return a SyncSide that starts a central server (e.g.
-    `guardstation-server serve` on a temporary SQLite database, an enrolment code for
-    `home`), gives the station process the arguments that make it drain its outbox
-    (`driver_args`), and after the last restart checks the server side: every event shown is
-    stored once (`check` returns counts; any non-zero `doubled*`/`lost*` count is added to
-    the loop's `doubled_visits`/`lost_visits`). `check_station_db` is then run with
-    `outbox_complete=False`, since acknowledged outbox rows may be pruned.
+    The home is enrolled through `guardstation enroll`, as an installer would. Each station process
+    runs the real sync worker (`fault_station --sync`), so kills land inside pushes too. After each
+    kill the two databases are compared: an event the server stored whose ack the station never
+    recorded is a kill between the server's commit and the station's ack, the window where a
+    resend must not double anything. At the end the station drains its queue with `guardstation
+    sync`, and the server must hold every event of the station exactly once, and nothing else.
     """
-    return None
+
+    def __init__(self, home: Path, server: CentralServer, *, interval_s: float = 0.2) -> None:
+        self.home, self.server, self.interval_s = home, server, interval_s
+        self.kills_with_queue = 0          # the station was killed with events not yet acknowledged
+        self.kills_after_commit = 0        # ... some of which the server had already stored
+        enrolled = self._cli("enroll", server.url, server.enrolment_code(), "--json")
+        try:
+            self.station_id = json.loads(enrolled.stdout.strip().splitlines()[-1])["station_id"]
+        except (ValueError, KeyError, IndexError):
+            raise RuntimeError(f"guardstation enroll: {enrolled.stdout[-800:]} {enrolled.stderr[-800:]}") from None
+
+    def _cli(self, *argv: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "guardstation", "--home", str(self.home), *argv],
+                              env=station_env(), capture_output=True, text=True, timeout=120)
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"guardstation {argv[0]} exit {done.returncode}: {done.stdout[-800:]} {done.stderr[-1500:]}")
+        return done
+
+    def driver_args(self) -> list[str]:
+        return ["--sync", "--sync-interval", str(self.interval_s)]
+
+    def _station_events(self, *, unacked_only: bool = False) -> dict[str, tuple[int, str, str | None]]:
+        from ..station import DB_FILENAME
+
+        query = ("SELECT e.event_id, e.seq, e.kind, e.visit_id FROM visit_event e JOIN outbox o USING (event_id)"
+                 + (" WHERE o.acked_at IS NULL" if unacked_only else ""))
+        con = sqlite3.connect(f"file:{self.home / DB_FILENAME}?mode=ro", uri=True)
+        try:
+            return {r[0]: (r[1], r[2], r[3]) for r in con.execute(query)}
+        finally:
+            con.close()
+
+    def _server_events(self) -> list[tuple[str, int, str, str | None]]:
+        return self.server.read("SELECT event_id, seq, kind, visit_id FROM event WHERE station_id = ?",
+                                self.station_id)
+
+    def after_kill(self, home: Path) -> None:
+        unacked = self._station_events(unacked_only=True)
+        if unacked:
+            self.kills_with_queue += 1
+            if any(row[0] in unacked for row in self._server_events()):
+                self.kills_after_commit += 1
+
+    def check(self, home: Path) -> dict[str, int]:
+        """Drain the queue, then: every station event on the server once, nothing else, nothing refused."""
+        queue_depth = -1
+        for _ in range(10):
+            done = self._cli("sync", "--json")
+            try:
+                queue_depth = json.loads(done.stdout.strip().splitlines()[-1])["queue_depth"]
+            except (ValueError, KeyError, IndexError):
+                queue_depth = -1
+            if queue_depth == 0:
+                break
+            time.sleep(1)
+        station = self._station_events()
+        server = self._server_events()
+        stored: dict[str, int] = {}
+        for event_id, *_ in server:
+            stored[event_id] = stored.get(event_id, 0) + 1
+        per_kind: dict[tuple[str | None, str], int] = {}
+        for _event_id, _seq, kind, visit_id in server:
+            if kind in ("check_in", "check_out"):
+                per_kind[(visit_id, kind)] = per_kind.get((visit_id, kind), 0) + 1
+        refused = self.server.read("SELECT COUNT(*) FROM rejected_event WHERE station_id = ?", self.station_id)[0][0]
+        mismatched = sum(1 for event_id, seq, kind, visit_id in server
+                         if event_id in station and station[event_id] != (seq, kind, visit_id))
+        return {
+            "synced_events": len(stored),
+            "kills_with_queue": self.kills_with_queue,
+            "kills_after_commit": self.kills_after_commit,
+            "lost_on_server": sum(1 for event_id in station if event_id not in stored),
+            "lost_unsent": queue_depth if queue_depth >= 0 else len(station),   # unknown: count all as unsent
+            "lost_refused": refused,
+            "doubled_on_server": sum(n - 1 for n in stored.values() if n > 1)
+            + sum(n - 1 for n in per_kind.values() if n > 1),
+            "doubled_unexpected": sum(1 for event_id in stored if event_id not in station) + mismatched,
+        }
+
 
 
 @dataclass
@@ -314,7 +446,7 @@ def kill_loop(home: Path, kills: int, *, seed: int = 7, max_run_s: float = 0.8, 
         result.sync = sync.check(home)
     from ..station import DB_FILENAME
 
-    result.check = check_station_db(home / DB_FILENAME, result.shown, outbox_complete=sync is None)
+    result.check = check_station_db(home / DB_FILENAME, result.shown)
     return result
 
 
@@ -658,6 +790,8 @@ class ShiftResult:
     files_after: int
     visits: int
     scans_per_s: float
+    synced_events: int | None = None       # with a server: events the server acknowledged
+    unsent_events: int | None = None       # ... and what was still queued at the end (should be 0)
 
     @property
     def rss_growth_pct(self) -> float:
@@ -665,8 +799,11 @@ class ShiftResult:
 
 
 def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warmup_share: float = 0.1,
-               progress: Progress | None = None) -> ShiftResult:
-    """A 12-hour shift compressed: `scans` scans through Checkpoint with a fake clock (07:00-19:00)."""
+               progress: Progress | None = None, server: CentralServer | None = None) -> ShiftResult:
+    """A 12-hour shift compressed: `scans` scans through Checkpoint with a fake clock (07:00-19:00).
+
+    With a `server` the station is enrolled and its sync worker runs all shift long, as in the app
+    (a round at least every second, poked by the scans); at the end the queue must drain."""
     from ..checkpoint import ManualEntry
     from ..domain.credential import PersonKind
     from ..issuer import PassRequest, deployment_key, issuer_key, make_pass_text
@@ -680,11 +817,19 @@ def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warm
     clock_now = [start]
     home = work / "shift-station"
     home.mkdir(parents=True, exist_ok=True)
+    code = server.enrolment_code() if server is not None else None   # the bench's own connection: not counted
     gc.collect()
     threads_before, files_before = threading.active_count(), _open_files()
     station = open_station(home, clock=lambda: clock_now[0], site_name="Kantor Bupati Probolinggo",
                            gate_name="Pintu Depan")
     try:
+        worker = None
+        if server is not None:
+            from ..sync.station_sync import build_worker, enrol_station
+
+            enrol_station(station, server.url, code)
+            worker = build_worker(station, interval_s=5.0)
+            worker.start()
         key = issuer_key(station.secrets, station.db, start)
         station.checkpoint.reload_reference()
         hmac_key = deployment_key(station.secrets)
@@ -701,6 +846,8 @@ def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warm
             else:
                 station.checkpoint.scan(rng.choice(texts))
             clock_now[0] += step
+            if worker is not None:
+                worker.poke()
             if i % 1000 == 999:
                 gc.collect()          # as the app's GUI-thread collector does
             if i + 1 == warmup:
@@ -710,32 +857,57 @@ def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warm
         elapsed = time.perf_counter() - started
         gc.collect()
         rss_end = _rss_mb()
+        synced = unsent = None
+        if worker is not None:
+            unsent = _drain(station, worker)
+            synced = server.read("SELECT COUNT(*) FROM event WHERE station_id = ?", station.checkpoint.station_id)[0][0]
         with station.db.read() as session:
             from ..store import visits
             total = visits.count_log(session)
     finally:
+        if worker is not None:
+            worker.stop(timeout=30)
         station.close()
     gc.collect()
     return ShiftResult(scans, warmup, rss_warm, rss_end, threads_before, threading.active_count(), files_before,
-                       _open_files(), total, scans / elapsed)
+                       _open_files(), total, scans / elapsed, synced, unsent)
+
+
+def _drain(station, worker, timeout_s: float = 120.0) -> int:
+    """Poke the worker until the outbox is empty (or the time is up); returns what is still queued."""
+    from ..sync.engine import pending_count
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with station.db.read() as session:
+            pending = pending_count(session)
+        if pending == 0 or time.monotonic() > deadline:
+            return pending
+        worker.poke()
+        time.sleep(0.2)
 
 
 # -- the benchmark ---------------------------------------------------------------------------------
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    from contextlib import ExitStack
+
     progress = Progress(enabled=not getattr(args, "quiet", False))
-    with temporary_home() as work:
+    with temporary_home() as work, ExitStack() as stack:
         progress.say(f"crash loop: {args.kills} kills")
         home = work / "station"
         home.mkdir()
-        kills = kill_loop(home, args.kills, seed=args.seed, progress=progress, sync=sync_side(home, work))
+        prepare_home(home, seed=args.seed)
+        server = None if args.no_sync else stack.enter_context(CentralServer(work))
+        sync = None if server is None else ServerSyncSide(home, server)
+        kills = kill_loop(home, args.kills, seed=args.seed, progress=progress, sync=sync)
         first_start_failures = creation_kills(work / "first-start", max(1, args.kills // 10), seed=args.seed)
         progress.say(f"power cuts: {args.power_cuts}")
         cuts = power_cuts(work / "power", args.power_cuts, seed=args.seed, progress=progress)
         progress.say(f"hostile input: {args.fuzz} per surface")
         hostile = hostile_inputs(work / "hostile", args.fuzz, seed=args.seed)
         progress.say(f"long shift: {args.shift_scans} scans")
-        shift = long_shift(work / "shift", args.shift_scans, seed=args.seed, progress=progress)
+        shift = long_shift(work / "shift", args.shift_scans, seed=args.seed, progress=progress, server=server)
     check = kills.check
     return {
         "kills": kills.kills,
@@ -756,10 +928,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "shift_scans_per_s": round(shift.scans_per_s, 1),
         "rss_warm_mb": round(shift.rss_warm_mb, 1),
         "rss_end_mb": round(shift.rss_end_mb, 1),
+        "shift_synced_events": shift.synced_events,
+        "shift_unsent_events": shift.unsent_events,
         "threads_leaked": shift.threads_after - shift.threads_before,
         "files_leaked": shift.files_after - shift.files_before,
         "problems": (check.problems if check else [])[:10] + cuts.problems[:10] + kills.failed_starts[:3]
-        + first_start_failures[:3] + hostile.uncaught[:10] + hostile.written_outside[:10],
+        + first_start_failures[:3] + hostile.uncaught[:10] + hostile.written_outside[:10]
+        + ([f"long shift: {shift.unsent_events} events still queued after the drain"] if shift.unsent_events else []),
         **environment_info(),
     }
 
@@ -771,5 +946,8 @@ def format_table(result: dict[str, Any]) -> str:
     rows.append(("rss_growth_pct", fmt(result["rss_growth_pct"]), "goal <= 10"))
     rows += [(k, fmt(result[k]), "") for k in ("early_kills", "verdicts_shown", "shift_scans", "threads_leaked",
                                                 "files_leaked")]
+    rows += [(f"sync.{k}", fmt(v), "") for k, v in (result.get("sync") or {}).items()]
+    rows += [(k, fmt(result[k]), "goal 0" if k == "shift_unsent_events" else "")
+             for k in ("shift_synced_events", "shift_unsent_events") if result.get(k) is not None]
     table = format_rows("faults", rows[:len(KEYS) - 1] + rows[len(KEYS):])
     return table + ("\nproblems:\n  " + "\n  ".join(result["problems"]) if result["problems"] else "")

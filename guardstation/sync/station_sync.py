@@ -31,11 +31,16 @@ def enrol_station(station: StationContext, server_url: str, code: str, *, transp
     url = server_url.strip().rstrip("/")
     if not url.startswith(("https://", "http://")):
         raise ValueError("the server address must start with https:// (or http:// on a trusted network)")
+    own_transport = transport is None
     transport = transport or HttpTransport(url)
     with station.db.read() as session:
         gate = load_station(session).gate_name
-    enrolled = sync_engine.enrol(station.db, station.secrets, transport, server_url=url, code=code,
-                                 station_name=gate, app_version=__version__, now=now or station.checkpoint.now())
+    try:
+        enrolled = sync_engine.enrol(station.db, station.secrets, transport, server_url=url, code=code,
+                                     station_name=gate, app_version=__version__, now=now or station.checkpoint.now())
+    finally:
+        if own_transport:       # else its connection stays open for the life of the process
+            transport.close()
     station.checkpoint.rekey(deployment_key(station.secrets))
     station.checkpoint.reload_reference()
     station.settings.enrolment, station.settings.server_url = "enrolled", url
@@ -63,7 +68,7 @@ def _enrol_pending(station: StationContext, transport: Transport) -> Callable[[]
 def build_worker(station: StationContext, *, transport: Transport | None = None,
                  on_status: Callable[[SyncStatus], None] = lambda status: None,
                  on_report: Callable[[SyncReport], None] = lambda report: None,
-                 interval_s: float | None = None) -> SyncWorker | None:
+                 interval_s: float | None = None, min_gap_s: float | None = None) -> SyncWorker | None:
     """A worker for an enrolled (or enrolment-pending) station; None for a standalone one."""
     pending = station.settings.enrolment == "pending" and bool(station.settings.server_url)
     if not pending and not is_enrolled(station):
@@ -80,6 +85,6 @@ def build_worker(station: StationContext, *, transport: Transport | None = None,
             station.checkpoint.reload_reference()
         on_report(report)
 
-    kwargs = {} if interval_s is None else {"interval_s": interval_s}
+    kwargs = {k: v for k, v in (("interval_s", interval_s), ("min_gap_s", min_gap_s)) if v is not None}
     return SyncWorker(engine, clock=station.checkpoint.now, on_status=on_status, on_report=reported,
                       before_round=_enrol_pending(station, transport), **kwargs)

@@ -19,11 +19,14 @@ def test_faults_bench_json(capsys):
             result["uncaught_exceptions"]) == (0, 0, 0, 0), result["problems"]
     assert isinstance(result["rss_growth_pct"], float) and result["integrity"] == "ok"
     assert result["threads_leaked"] <= 0 and result["files_leaked"] <= 0
+    # The crash loop synced to a server process: what the station wrote is there, once.
+    assert result["sync"]["synced_events"] > 0 and result["sync"]["doubled_on_server"] == 0
 
 
 def test_faults_table(capsys):
     result = {k: 0 for k in faults.KEYS} | {"rss_growth_pct": 1.5, "early_kills": 1, "verdicts_shown": 9,
                                             "shift_scans": 10, "threads_leaked": 0, "files_leaked": 0,
-                                            "problems": ["x"]}
+                                            "problems": ["x"], "sync": {"synced_events": 40}}
     table = faults.format_table(result)
     assert "lost_visits" in table and "goal <= 10" in table and "problems:" in table
+    assert "sync.synced_events" in table

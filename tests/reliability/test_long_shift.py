@@ -1,5 +1,6 @@
-"""A compressed 12-hour shift through Checkpoint: memory stays flat after the warm-up, and no thread or
-file handle is left behind. CI: 3,000 scans; `-m slow`: 50,000. Ratios within one run, no timings."""
+"""A compressed 12-hour shift through Checkpoint, syncing to a server process all along: memory stays flat
+after the warm-up, no thread or file handle is left behind, and the queue drains. CI: 3,000 scans;
+`-m slow`: 50,000. Ratios within one run, no timings."""
 from __future__ import annotations
 
 import pytest
@@ -17,10 +18,27 @@ def _assert_steady(result: faults.ShiftResult) -> None:
     assert result.files_after <= result.files_before
 
 
+def _syncing_shift(tmp_path, scans: int, seed: int) -> faults.ShiftResult:
+    with faults.CentralServer(tmp_path) as server:
+        result = faults.long_shift(tmp_path / "shift", scans, seed=seed, server=server)
+    _assert_steady(result)
+    # Every event of the shift reached the server (the shift's visits are at least one event each).
+    assert result.unsent_events == 0
+    assert result.synced_events >= result.visits
+    return result
+
+
 def test_long_shift_short(tmp_path):
-    _assert_steady(faults.long_shift(tmp_path, 3000, seed=31))
+    _syncing_shift(tmp_path, 3000, seed=31)
+
+
+def test_long_shift_standalone(tmp_path):
+    """A station that never syncs: the same checks, without the worker thread and its connections."""
+    result = faults.long_shift(tmp_path, 1000, seed=33)
+    _assert_steady(result)
+    assert result.synced_events is None
 
 
 @pytest.mark.slow
 def test_long_shift_50000_scans(tmp_path):
-    _assert_steady(faults.long_shift(tmp_path, 50_000, seed=32))
+    _syncing_shift(tmp_path, 50_000, seed=32)
