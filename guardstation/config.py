@@ -85,6 +85,8 @@ class Settings:
 
     # Why the settings file could not be used (shown at start-up); "" when it was fine. Not saved.
     load_problem = ""
+    load_fallback = ""      # then: "last_good" (config.last-good.json) or "defaults"
+    damaged_copy = ""       # where the damaged file was kept
 
     @classmethod
     def load(cls, home: Path) -> "Settings":
@@ -97,17 +99,18 @@ class Settings:
         except (OSError, ValueError, TypeError) as exc:
             # A damaged settings file must not stop the gate, nor send a set-up station back to the
             # first-run wizard: the last good settings, and say so.
-            problem = f"{path}: {exc}"
             log.error("settings file %s unusable (%s); using the last good copy", path, exc)
+            kept = path.with_name(f"config.json.damaged-{int(time.time())}")
             try:
-                os.replace(path, path.with_name(f"config.json.damaged-{int(time.time())}"))
+                os.replace(path, kept)
             except OSError:
-                pass
+                kept = path
             try:
-                settings = cls._from_file(home / LAST_GOOD)
+                settings, fallback = cls._from_file(home / LAST_GOOD), "last_good"
             except (OSError, ValueError, TypeError):
-                settings = cls()
-            settings.load_problem = problem
+                settings, fallback = cls(), "defaults"
+            settings.load_problem = f"{kept}: {exc}"
+            settings.load_fallback, settings.damaged_copy = fallback, str(kept)
             return settings
 
     @classmethod

@@ -1,4 +1,4 @@
-"""The start-up hardware check: camera present, free disk space, clock sanity. No Qt.
+"""The start-up hardware check: camera present, free disk space, clock sanity, settings file. No Qt.
 
 Each finding is a code plus numbers; the UI (ui/hardware_notices.py) words it
 in Indonesian or English. Levels: "ok", "warn" (shown in a banner), "refuse"
@@ -32,7 +32,7 @@ OK, WARN, REFUSE = "ok", "warn", "refuse"
 
 @dataclass(frozen=True)
 class Finding:
-    check: str          # "camera" | "disk" | "clock"
+    check: str          # "camera" | "disk" | "clock" | "settings"
     level: str          # OK | WARN | REFUSE
     code: str           # e.g. "camera_missing", "disk_low", "clock_behind"
     params: dict = field(default_factory=dict)
@@ -90,9 +90,18 @@ def clock_sanity(db: Database, now: datetime) -> Finding:
     return Finding("clock", OK, "clock_ok", {"now": now, "last": last})
 
 
+def settings_file(fallback: str, damaged_copy: str) -> Finding:
+    """config.json could not be read at start (config.Settings.load): what is in use instead."""
+    if not fallback:
+        return Finding("settings", OK, "settings_ok")
+    return Finding("settings", WARN, f"settings_damaged_{fallback}", {"file": damaged_copy})
+
+
 def run_hardware_check(*, camera: str | None, home: Path, db: Database, now: datetime,
-                       probe: Callable[[int], bool] | None = None) -> list[Finding]:
-    findings = [camera_present(camera, probe=probe), disk_space(home), clock_sanity(db, now)]
+                       probe: Callable[[int], bool] | None = None, settings_fallback: str = "",
+                       damaged_settings: str = "") -> list[Finding]:
+    findings = [camera_present(camera, probe=probe), disk_space(home), clock_sanity(db, now),
+                settings_file(settings_fallback, damaged_settings)]
     for f in findings:
         (log.info if f.level == OK else log.warning)("hardware check %s: %s %s %s", f.check, f.level, f.code,
                                                      f.params)

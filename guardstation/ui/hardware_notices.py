@@ -39,6 +39,12 @@ class NoticeBar(QWidget):
             "clock_behind": lambda: self.tr("The computer's clock (%1) is behind the last recorded scan (%2). "
                                             "Check the date and time: visit times would be wrong.")
             .replace("%1", _time(p.get("now"))).replace("%2", _time(p.get("last"))),
+            "settings_damaged_last_good": lambda: self.tr(
+                "The settings file was damaged: the last good settings are in use. Ask the supervisor to check "
+                "the settings. The damaged file was kept as %1").replace("%1", str(p.get("file"))),
+            "settings_damaged_defaults": lambda: self.tr(
+                "The settings file was damaged and no good copy was found: default settings are in use. Ask the "
+                "supervisor to check the settings. The damaged file was kept as %1").replace("%1", str(p.get("file"))),
         }
         make = texts.get(finding.code)
         return make() if make else None

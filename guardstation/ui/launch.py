@@ -111,7 +111,9 @@ class GuardStationApp:
         """Camera, free disk space and clock at start-up, shown above the feed."""
         clock = self.station.checkpoint.clock
         wall = clock.wall if isinstance(clock, ClockGuard) else clock   # the system clock as it is
-        findings = run_hardware_check(camera=camera_spec, home=self.station.home, db=self.station.db, now=wall())
+        settings = self.station.settings
+        findings = run_hardware_check(camera=camera_spec, home=self.station.home, db=self.station.db, now=wall(),
+                                      settings_fallback=settings.load_fallback, damaged_settings=settings.damaged_copy)
         self.notices = NoticeBar()
         self.window.add_top_widget(self.notices)   # parent first: a parentless widget shown is a window
         if isinstance(clock, ClockGuard):

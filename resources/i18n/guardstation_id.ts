@@ -659,6 +659,16 @@ Folder log: %1</translation>
       <translation>Sumber kamera tidak ditemukan: %1</translation>
     </message>
     <message>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="40" />
+      <source>The settings file was damaged: the last good settings are in use. Ask the supervisor to check the settings. The damaged file was kept as %1</source>
+      <translation>Berkas pengaturan rusak: pengaturan baik terakhir yang dipakai. Minta supervisor memeriksa pengaturan. Berkas yang rusak disimpan sebagai %1</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="43" />
+      <source>The settings file was damaged and no good copy was found: default settings are in use. Ask the supervisor to check the settings. The damaged file was kept as %1</source>
+      <translation>Berkas pengaturan rusak dan tidak ada salinan yang baik: pengaturan bawaan yang dipakai. Minta supervisor memeriksa pengaturan. Berkas yang rusak disimpan sebagai %1</translation>
+    </message>
+    <message>
       <location filename="../../guardstation/ui/hardware_notices.py" line="33" />
       <source>Low disk space: %1 MB free. Free some space soon: below 100 MB no new scans can be taken.</source>
       <translation>Ruang disk hampir habis: sisa %1 MB. Segera kosongkan ruang: di bawah 100 MB pindaian baru tidak dapat dicatat.</translation>

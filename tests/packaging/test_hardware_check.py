@@ -48,4 +48,9 @@ def test_camera_checks(tmp_path):
 def test_run_all(station, clock, monkeypatch):
     monkeypatch.setattr(hardware_check.shutil, "disk_usage", lambda _p: Usage(10**12, 0, 10**12))
     findings = run_hardware_check(camera="0", home=station.home, db=station.db, now=clock(), probe=lambda i: True)
-    assert [f.check for f in findings] == ["camera", "disk", "clock"] and all(f.level == OK for f in findings)
+    assert [f.check for f in findings] == ["camera", "disk", "clock", "settings"]
+    assert all(f.level == OK for f in findings)
+    damaged = run_hardware_check(camera="0", home=station.home, db=station.db, now=clock(), probe=lambda i: True,
+                                 settings_fallback="last_good", damaged_settings="config.json.damaged-1")[-1]
+    assert (damaged.level, damaged.code, damaged.params) == (WARN, "settings_damaged_last_good",
+                                                             {"file": "config.json.damaged-1"})

@@ -97,7 +97,7 @@ def test_start_up_check_warns_about_low_disk_and_a_clock_behind_the_last_scan(gu
     app = gui()
     findings = app.hardware_check(None)
     texts = app.notices.texts
-    assert {f.code for f in findings} == {"camera_none", "disk_low", "clock_behind"}
+    assert {f.code for f in findings} == {"camera_none", "disk_low", "clock_behind", "settings_ok"}
     assert any("Ruang disk hampir habis: sisa 700 MB" in t for t in texts)
     assert any("Jam komputer" in t and "lebih awal dari pindaian terakhir" in t for t in texts)
     assert app.notices.isVisible()
@@ -110,3 +110,24 @@ def test_start_up_check_refuses_below_100_mb(gui, monkeypatch):
     app.hardware_check("0")
     assert any("Disk almost full: 60 MB free" in t for t in app.notices.texts)
     assert "scans are NOT being recorded" in app.window.storage_status.text()   # show_storage_failure
+
+
+@pytest.mark.parametrize("last_good", [True, False])
+def test_start_up_check_says_the_settings_file_was_damaged(gui, station, monkeypatch, last_good):
+    """A config.json cut off mid-write: the station starts on the last good settings (or the defaults)
+    and the guard is told, in the window, which file was kept for a look."""
+    from guardstation.config import LAST_GOOD, Settings
+
+    monkeypatch.setattr(hardware_check.shutil, "disk_usage", lambda _p: Usage(10**12, 0, 10**12))
+    Settings(language="id", camera="", configured=True).save(station.home)
+    if not last_good:
+        (station.home / LAST_GOOD).unlink()
+    (station.home / "config.json").write_text('{"language": "id", "cam', "utf-8")
+    station.settings = Settings.load(station.home)          # as open_station() does at start
+    app = gui()
+    app.hardware_check(None)
+    kept = next(station.home.glob("config.json.damaged-*"))
+    [notice] = [t for t in app.notices.texts if "pengaturan" in t]
+    expected = "pengaturan baik terakhir yang dipakai" if last_good else "pengaturan bawaan yang dipakai"
+    assert expected in notice and str(kept) in notice
+    assert app.notices.isVisible()
