@@ -5,7 +5,7 @@
  * with the file name and soname of OpenCV's OpenBLAS, so the bundle keeps one OpenBLAS: NumPy's
  * (ILP64: 64-bit integers, symbols prefixed "scipy_" and suffixed "64_"). Integer arguments are widened,
  * integer outputs (info, pivots) narrowed back; character arguments get gfortran's hidden lengths (1).
- * tests/packaging/test_openblas_shim.py checks cv2's results with and without it.
+ * tests/packaging/test_slim.py checks cv2's results with and without it.
  */
 #include <stddef.h>
 #include <stdint.h>
