@@ -9,7 +9,12 @@ cd "$(dirname "$0")/.."
 want="${1:-app}"
 
 apt_packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
-[ "$want" = test ] && apt_packages+=(libzbar0 binutils icu-devtools gcc)   # binutils: PyInstaller reads ELF headers; icu-devtools + gcc: packaging/slim.py
+# Qt's xcb platform plugin (a desktop with X11) loads these; the bundle carries what it finds here.
+apt_packages+=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+               libxcb-randr0 libxcb-shape0 libxcb-xkb1)
+# binutils: PyInstaller reads ELF headers; icu-devtools + gcc: packaging/slim.py;
+# liblapack64-dev + libblas64-dev: the reference BLAS/LAPACK slim.py builds in place of OpenBLAS.
+[ "$want" = test ] && apt_packages+=(libzbar0 binutils icu-devtools gcc liblapack64-dev libblas64-dev)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
