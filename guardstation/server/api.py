@@ -17,7 +17,9 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.exc import DBAPIError, OperationalError
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -120,6 +122,27 @@ class BodyLimitMiddleware:
         await error(status, code, message)(scope, receive, send)
 
 
+def parse_push(body: bytes, content_type: str | None) -> PushRequest:
+    """The push body, validated by pydantic straight from the JSON bytes (its Rust parser; no dict of every
+    event built first and walked again, which is what a FastAPI body parameter does: about half the parse
+    time of a 500-event push). Errors are what FastAPI would report for the same body parameter."""
+    if content_type is not None and not _is_json(content_type):
+        raise RequestValidationError([{"type": "model_attributes_type", "loc": ("body",), "input": None,
+                                       "msg": "Content-Type must be application/json"}])
+    if not body:
+        raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}])
+    try:
+        return PushRequest.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])}
+                                      for e in exc.errors(include_url=False, include_input=False)]) from None
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
 def parse_since(text: str) -> datetime:
     """A date means midnight Western Indonesian Time; a time must carry its UTC offset."""
     text = text.strip()
@@ -165,8 +188,9 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
             details.append({"loc": loc, "msg": str(item.get("msg", "")), "type": str(item.get("type", ""))})
         first = details[0] if details else {"loc": [], "msg": "invalid request", "type": ""}
         if first["type"] == "json_invalid":
-            return error(422, "invalid_json", f"the body is not valid JSON (near character {first['loc'][-1]})",
-                         detail=details)
+            where = first["loc"][-1] if first["loc"][1:] else ""
+            near = f"near character {where}" if where.isdigit() else first["msg"]
+            return error(422, "invalid_json", f"the body is not valid JSON ({near})", detail=details)
         where = ".".join(first["loc"][1:] if first["loc"][:1] == ["body"] else first["loc"]) or "request"
         return error(422, "invalid_request", f"{where}: {first['msg']}", detail=details)
 
@@ -230,8 +254,10 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
 
     @app.post("/v1/sync/push", response_model=PushResponse, tags=["sync"],
               responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
-                         409: {"model": ErrorResponse}})
-    def push(request: PushRequest, me: Station = Depends(station)) -> Any:
+                         409: {"model": ErrorResponse}},
+              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                  "schema": {"$ref": "#/components/schemas/PushRequest"}}}}})
+    async def push(raw: Request, me: Station = Depends(station)) -> Any:
         """Store a batch of the station's visit events, in one transaction.
 
         Idempotent by `event_id`: a batch sent twice is stored once. An event the server cannot accept (unknown
@@ -245,21 +271,23 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
         seq numbers were reused by different events (a disk restored from a backup). Take that epoch and resend
         every unacknowledged event with the same ids. A newer epoch than the server knows is adopted.
         """
+        body = await raw.body()
+        return await run_in_threadpool(_push, body, raw.headers.get("content-type"), me)
+
+    def _push(body: bytes, content_type: str | None, me: Station) -> Any:
+        request = parse_push(body, content_type)
         if request.station_id != me.station_id:
             raise ServiceError("forbidden", "station_id does not match the token", 403)
         now = now_()
-        events = [ingest.WireEvent(e.event_id.lower(), e.seq, e.kind, e.schema_v, e.hlc, e.occurred_at,
-                                   e.clock_offset_ms, e.body) for e in request.events]
-        from sqlalchemy.exc import IntegrityError
-
         for attempt in range(2):
             try:
                 with db.write() as session:
-                    outcome = ingest.push(session, station_id=me.station_id, epoch=request.epoch, events=events,
-                                          now=now)
+                    outcome = ingest.push(session, station_id=me.station_id, epoch=request.epoch,
+                                          events=request.events, now=now)
                 break
             except IntegrityError:
-                # A concurrent push of the same station slipped a seq in between: run again, it will see it.
+                # Another push stored one of these ids (or seqs) between our check and our insert: run again,
+                # it will see them.
                 if attempt:
                     raise
         if outcome.unknown_station:
@@ -310,6 +338,19 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
             result = tracing.flag_positive(session, request.subject_key, since, now_(), source=f"api:{who}")
         return result.as_dict()
 
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document plus PushRequest and its parts: the push route validates its raw body itself
+        (parse_push), so FastAPI does not see the model."""
+        if app.openapi_schema is None:
+            doc = default_openapi()
+            push_schema = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(push_schema.pop("$defs", {}))
+            schemas["PushRequest"] = push_schema
+        return app.openapi_schema
+    app.openapi = openapi
     return app
 
 

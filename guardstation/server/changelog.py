@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import ChangeCounter, ChangeLog, Visit
@@ -80,12 +80,19 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
 
 
+_counter = ChangeCounter.__table__
+# Core, not an ORM UPDATE: no session objects to synchronise, the same compiled statement every time.
+_RESERVE = (update(_counter).where(_counter.c.id == 1).values(last_seq=_counter.c.last_seq + bindparam("count"))
+            .returning(_counter.c.last_seq))
+
+
 def reserve(session: Session, count: int) -> int:
     """Locks the counter until commit and returns the first of `count` new seqs."""
-    last = session.execute(update(ChangeCounter).where(ChangeCounter.id == 1)
-                           .values(last_seq=ChangeCounter.last_seq + count)
-                           .returning(ChangeCounter.last_seq)).scalar_one()
+    last = session.connection().execute(_RESERVE, {"count": count}).scalar_one()
     return last - count + 1
+
+
+COLUMNS = ("seq", "stream", "op", "site_id", "origin_station_id", "visit_id", "event_time", "data_json", "created_at")
 
 
 def append(session: Session, changes: Sequence[Change], now: datetime) -> list[int]:
@@ -93,15 +100,32 @@ def append(session: Session, changes: Sequence[Change], now: datetime) -> list[i
     if not changes:
         return []
     first = reserve(session, len(changes))
-    rows = [{"seq": first + i, "stream": c.stream, "op": c.op, "site_id": c.site_id,
-             "origin_station_id": c.origin_station_id, "visit_id": c.visit_id, "event_time": c.event_time,
-             "data_json": c.data_json if c.data_json is not None else dumps(c.data), "created_at": now}
-            for i, c in enumerate(changes)]
+    rows = [(first + i, c.stream, c.op, c.site_id, c.origin_station_id, c.visit_id, c.event_time,
+             c.data_json if c.data_json is not None else dumps(c.data), now) for i, c in enumerate(changes)]
     from . import bulk
 
-    stmt, params = bulk.insert_rows(session, ChangeLog.__table__, rows)
-    bulk.run(session, stmt, params)
-    return [r["seq"] for r in rows]
+    bulk.append_rows(session, ChangeLog.__table__, COLUMNS, rows)
+    return [r[0] for r in rows]
+
+
+def append_encoded(session: Session, stream: str, op: str,
+                   items: Sequence[tuple[str | None, str | None, str | None, datetime | None, str]],
+                   now: datetime) -> int:
+    """`append` for many changes of one stream whose data is already JSON: items are (site_id,
+    origin_station_id, visit_id, event_time, data_json). No Change object per item (the push path appends
+    one per event). Returns the first seq (or 0 when there is nothing to append)."""
+    if not items:
+        return 0
+    if stream not in STREAMS:
+        raise ValueError(f"unknown stream {stream!r}")
+    if stream in SITE_STREAMS and any(item[0] is None for item in items):
+        raise ValueError(f"{stream} changes belong to one site")
+    first = reserve(session, len(items))
+    from . import bulk
+
+    bulk.append_rows(session, ChangeLog.__table__, COLUMNS,
+                     [(first + i, stream, op, *item, now) for i, item in enumerate(items)])
+    return first
 
 
 def last_seq(session: Session) -> int:

@@ -9,8 +9,10 @@ One push is one transaction:
 4. a seq of this station and epoch already used by a *different* event means
    the station's disk was restored from a backup: the station's epoch is
    bumped (committed) and the push answered 409 epoch_conflict;
-5. events are inserted with ON CONFLICT (event_id) DO NOTHING: a batch sent
-   twice is stored once;
+5. what is already stored about the batch (its event ids, earlier rejects,
+   other sites' visits, used seqs) is read in one query; events already
+   stored are acknowledged again, not stored again (a batch sent twice is
+   stored once), and the new ones are appended (COPY on PostgreSQL);
 6. visits are upserted from the newly stored events with the merge rules of
    domain.visit_merge, written as single SQL upserts (atomic per row on
    PostgreSQL, so concurrent processes cannot lose an update);
@@ -24,12 +26,14 @@ the future or before 2020, sets `time_uncertain`.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -51,7 +55,8 @@ MAX_TEXT = {"visit_id": 64, "subject_key": 64, "gate": 100, "site_id": 36}
 
 @dataclass(frozen=True)
 class WireEvent:
-    """One event of a push, as received (already type-checked by the API schema)."""
+    """One event of a push, as received (already type-checked by the API schema). The API passes its validated
+    schemas.EventIn objects as they are; anything with these attributes will do."""
     event_id: str
     seq: int
     kind: str
@@ -62,9 +67,13 @@ class WireEvent:
     body: Any
 
     def raw(self) -> dict[str, Any]:
-        return {"event_id": self.event_id, "seq": self.seq, "kind": self.kind, "schema_v": self.schema_v,
-                "hlc": self.hlc, "occurred_at": self.occurred_at.isoformat(), "clock_offset_ms": self.clock_offset_ms,
-                "body": self.body}
+        return raw_event(self)
+
+
+def raw_event(ev: Any) -> dict[str, Any]:
+    """An event as received (a WireEvent or the API's EventIn: the same attributes), for rejected_event."""
+    return {"event_id": ev.event_id, "seq": ev.seq, "kind": ev.kind, "schema_v": ev.schema_v, "hlc": ev.hlc,
+            "occurred_at": ev.occurred_at.isoformat(), "clock_offset_ms": ev.clock_offset_ms, "body": ev.body}
 
 
 @dataclass
@@ -84,8 +93,11 @@ class Reject(Exception):
         self.code, self.detail = code, detail
 
 
+_DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def _dialect_insert(session: Session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return _DIALECT_INSERT[session.get_bind().dialect.name]
 
 
 def corrected_time(occurred_at: datetime, offset_ms: int, now: datetime) -> tuple[datetime, bool]:
@@ -93,6 +105,10 @@ def corrected_time(occurred_at: datetime, offset_ms: int, now: datetime) -> tupl
     uncertain = (abs(offset_ms) > UNCERTAIN_OFFSET_MS or corrected > now + FUTURE_TOLERANCE
                  or corrected < EARLIEST_PLAUSIBLE)
     return corrected, uncertain
+
+
+# changelog.dumps without its per-call set-up (one encoder, built once): the same text.
+_encode_body = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str).encode
 
 
 def _text(body: dict, key: str, *, required: bool = False) -> str | None:
@@ -128,8 +144,12 @@ def check_event(ev: WireEvent, station: Station, now: datetime) -> dict[str, Any
     body = ev.body
     if not isinstance(body, dict):
         raise Reject("bad_body", "body must be a JSON object")
-    body_json = changelog.dumps(body)
-    if len(body_json.encode("utf-8")) > MAX_BODY_BYTES:
+    body_json = _encode_body(body)
+    try:
+        size = len(body_json.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise Reject("bad_body", "body text must be valid Unicode (no lone surrogates)") from None
+    if size > MAX_BODY_BYTES:
         raise Reject("body_too_large", f"body is larger than {MAX_BODY_BYTES} bytes")
     site = _text(body, "site_id")
     if site is not None and site != station.site_id:
@@ -160,87 +180,139 @@ def check_event(ev: WireEvent, station: Station, now: datetime) -> dict[str, Any
     return row
 
 
-def _earliest(rows: list[dict], time_key: str) -> dict:
-    if len(rows) == 1:
-        return rows[0]
-    return min(rows, key=lambda r: (r[time_key], r["event_id"]))
+def _raw_json(ev: Any) -> str:
+    """The rejected event as stored: readable JSON, or all-ASCII JSON if its text cannot be stored as it is."""
+    raw = raw_event(ev)
+    text_ = changelog.dumps(raw)
+    try:
+        text_.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(raw, ensure_ascii=True, separators=(",", ":"), sort_keys=True, default=str)
+    return text_
+
+
+# What events say about their visit, by statement: a visit's check-ins and check-outs of one push are folded
+# into one row ("presence": the earliest check-in and the earliest check-out of the push, either may be absent),
+# so a visit that comes and goes within a push is written once, not inserted and then updated. The other
+# columns of a visit a statement creates are blank.
+VISIT_FIELDS = {
+    "presence": ("visit_id", "site_id", "subject_key", "time_in", "in_event_id", "gate_in", "station_in",
+                 "raw_time_out", "out_event_id", "gate_out", "station_out", "time_uncertain"),
+    "void": ("visit_id", "site_id", "voided"),
+    "correction": ("visit_id", "site_id", "correction_hlc", "time_out"),
+}
+VISIT_BLANK = {"subject_key": None, "time_in": None, "in_event_id": None, "gate_in": "", "station_in": "",
+               "time_out": None, "raw_time_out": None, "out_event_id": None, "gate_out": "", "station_out": "",
+               "correction_hlc": None, "voided": False, "time_uncertain": False}
+# A new visit's time_out is its raw (earliest) check-out time: no correction can have come before it.
+VISIT_SAME_AS = {"presence": {"time_out": "raw_time_out"}}
+
+
+def _earlier(row: dict, than: dict | None) -> bool:
+    return than is None or (row["corrected_at"], row["event_id"]) < (than["corrected_at"], than["event_id"])
 
 
 def apply_visits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Upserts the visits touched by newly stored event rows (merge rules of domain.visit_merge)."""
-    groups: dict[tuple[str, str], list[dict]] = {}
+    """Upserts the visits touched by newly stored event rows (merge rules of domain.visit_merge): per visit the
+    earliest check-in and earliest check-out of `rows` (one statement for both), then voids, then the latest
+    correction, each merged with what the visit already holds by its statement's ON CONFLICT rule. Rows go in
+    visit id order, so concurrent pushes lock shared visits in the same order."""
+    first_in: dict[str, dict] = {}
+    first_out: dict[str, dict] = {}
+    voids: dict[str, dict] = {}
+    corrections: dict[str, dict] = {}
     for row in rows:
-        if row["kind"] in VISIT_KINDS:
-            groups.setdefault((row["kind"], row["visit_id"]), []).append(row)
-    if not groups:
-        return
-    blank = {"subject_key": None, "time_in": None, "in_event_id": None, "gate_in": "", "station_in": "",
-             "time_out": None, "raw_time_out": None, "out_event_id": None, "gate_out": "", "station_out": "",
-             "correction_hlc": None, "voided": False, "time_uncertain": False}
-    by_kind: dict[str, list[dict]] = {k: [] for k in VISIT_KINDS}
-    for (kind, visit_id), items in groups.items():
+        kind = row["kind"]
+        visit_id = row["visit_id"]
         if kind == "check_in":
-            r = _earliest(items, "corrected_at")
-            by_kind[kind].append({**blank, "visit_id": visit_id, "site_id": r["site_id"], "subject_key": r["subject_key"],
-                                  "time_in": r["corrected_at"], "in_event_id": r["event_id"], "gate_in": r["gate"],
-                                  "station_in": r["station_id"], "time_uncertain": r["time_uncertain"]})
+            if _earlier(row, first_in.get(visit_id)):
+                first_in[visit_id] = row
         elif kind == "check_out":
-            r = _earliest(items, "corrected_at")
-            by_kind[kind].append({**blank, "visit_id": visit_id, "site_id": r["site_id"], "subject_key": r["subject_key"],
-                                  "time_out": r["corrected_at"], "raw_time_out": r["corrected_at"],
-                                  "out_event_id": r["event_id"], "gate_out": r["gate"], "station_out": r["station_id"],
-                                  "time_uncertain": r["time_uncertain"]})
+            if _earlier(row, first_out.get(visit_id)):
+                first_out[visit_id] = row
         elif kind == "void":
-            by_kind[kind].append({**blank, "visit_id": visit_id, "site_id": items[0]["site_id"], "voided": True})
-        else:
-            r = max(items, key=lambda r: r["hlc"])
-            by_kind[kind].append({**blank, "visit_id": visit_id, "site_id": r["site_id"], "correction_hlc": r["hlc"],
-                                  "time_out": r["_time_out"]})
+            voids.setdefault(visit_id, row)
+        elif kind == "correction":
+            latest = corrections.get(visit_id)
+            if latest is None or row["hlc"] > latest["hlc"]:
+                corrections[visit_id] = row
+    by_statement: dict[str, list[tuple]] = {"presence": [], "void": [], "correction": []}
+    for visit_id in sorted(first_in.keys() | first_out.keys()):
+        i, o = first_in.get(visit_id), first_out.get(visit_id)
+        subject = i["subject_key"] if i is not None else None
+        if subject is None and o is not None:
+            subject = o["subject_key"]
+        by_statement["presence"].append((
+            visit_id, (i or o)["site_id"], subject,
+            *((i["corrected_at"], i["event_id"], i["gate"], i["station_id"]) if i is not None else (None, None, "", "")),
+            *((o["corrected_at"], o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, None, "", "")),
+            bool((i is not None and i["time_uncertain"]) or (o is not None and o["time_uncertain"]))))
+    for visit_id in sorted(voids):
+        by_statement["void"].append((visit_id, voids[visit_id]["site_id"], True))
+    for visit_id in sorted(corrections):
+        r = corrections[visit_id]
+        by_statement["correction"].append((visit_id, r["site_id"], r["hlc"], r["_time_out"]))
+    conn = session.connection()
+    for name, params in by_statement.items():
+        if params:
+            stmt, is_json = _visit_upsert(conn.dialect.name, name)
+            if is_json:
+                conn.execute(stmt, {"rows_json": bulk.json_rows(params)})
+            else:
+                fields, same = VISIT_FIELDS[name], VISIT_SAME_AS.get(name, {})
+                dicts = [{**VISIT_BLANK, **dict(zip(fields, p))} for p in params]
+                for d in dicts:
+                    d.update({alias: d[source] for alias, source in same.items()})
+                conn.execute(stmt, dicts)
+
+
+@lru_cache(maxsize=None)
+def _visit_upsert(dialect: str, name: str):
+    """(statement, takes a JSON document) for one visit statement of apply_visits, built once: the merge rules
+    of domain.visit_merge as ON CONFLICT DO UPDATE."""
     table = Visit.__table__
     v = table.c
-    for kind, params in by_kind.items():
-        if not params:
-            continue
-        stmt, rows_param = bulk.insert_rows(session, table, params)
-        ex = stmt.excluded
-        if kind == "check_in":
-            take = or_(v.time_in.is_(None), ex.time_in < v.time_in,
-                       and_(ex.time_in == v.time_in, ex.in_event_id < v.in_event_id))
-            sets = {c: case((take, ex[c]), else_=v[c]) for c in ("time_in", "in_event_id", "gate_in", "station_in")}
-            sets["subject_key"] = func.coalesce(v.subject_key, ex.subject_key)
-            sets["time_uncertain"] = or_(v.time_uncertain, ex.time_uncertain)
-        elif kind == "check_out":
-            take = or_(v.raw_time_out.is_(None), ex.raw_time_out < v.raw_time_out,
-                       and_(ex.raw_time_out == v.raw_time_out, ex.out_event_id < v.out_event_id))
-            sets = {c: case((take, ex[c]), else_=v[c])
-                    for c in ("raw_time_out", "out_event_id", "gate_out", "station_out")}
-            sets["time_out"] = case((v.correction_hlc.is_not(None), v.time_out),
-                                    (take, ex.raw_time_out), else_=v.raw_time_out)
-            sets["subject_key"] = func.coalesce(v.subject_key, ex.subject_key)
-            sets["time_uncertain"] = or_(v.time_uncertain, ex.time_uncertain)
-        elif kind == "void":
-            sets = {"voided": ex.voided}
-        else:
-            take = or_(v.correction_hlc.is_(None), ex.correction_hlc > v.correction_hlc)
-            sets = {"correction_hlc": case((take, ex.correction_hlc), else_=v.correction_hlc),
-                    "time_out": case((take, ex.time_out), else_=v.time_out)}
-        # A visit id already used at another site is never touched (checked before, enforced here).
-        stmt = stmt.on_conflict_do_update(index_elements=[v.visit_id], set_=sets, where=(v.site_id == ex.site_id))
-        bulk.run(session, stmt, rows_param)
+    if dialect == "postgresql":
+        stmt, is_json = bulk.insert_from_json_arrays(table, VISIT_FIELDS[name], VISIT_BLANK,
+                                                     VISIT_SAME_AS.get(name, {})), True
+    else:
+        stmt, is_json = _DIALECT_INSERT[dialect](table), False
+    ex = stmt.excluded
+    if name == "presence":
+        # The earliest check-in wins (ties: the smaller event id); a row without one changes nothing of it.
+        take_in = and_(ex.time_in.is_not(None),
+                       or_(v.time_in.is_(None), ex.time_in < v.time_in,
+                           and_(ex.time_in == v.time_in, ex.in_event_id < v.in_event_id)))
+        # The same for the check-out; a correction's time_out outranks any check-out.
+        take_out = and_(ex.raw_time_out.is_not(None),
+                        or_(v.raw_time_out.is_(None), ex.raw_time_out < v.raw_time_out,
+                            and_(ex.raw_time_out == v.raw_time_out, ex.out_event_id < v.out_event_id)))
+        sets = {c: case((take_in, ex[c]), else_=v[c]) for c in ("time_in", "in_event_id", "gate_in", "station_in")}
+        sets.update({c: case((take_out, ex[c]), else_=v[c])
+                     for c in ("raw_time_out", "out_event_id", "gate_out", "station_out")})
+        sets["time_out"] = case((v.correction_hlc.is_not(None), v.time_out), (take_out, ex.raw_time_out),
+                                else_=v.time_out)
+        sets["subject_key"] = func.coalesce(v.subject_key, ex.subject_key)
+        sets["time_uncertain"] = or_(v.time_uncertain, ex.time_uncertain)
+    elif name == "void":
+        sets = {"voided": ex.voided}
+    else:
+        take = or_(v.correction_hlc.is_(None), ex.correction_hlc > v.correction_hlc)
+        sets = {"correction_hlc": case((take, ex.correction_hlc), else_=v.correction_hlc),
+                "time_out": case((take, ex.time_out), else_=v.time_out)}
+    # A visit id already used at another site is never touched (checked before, enforced here).
+    return stmt.on_conflict_do_update(index_elements=[v.visit_id], set_=sets, where=(v.site_id == ex.site_id)), is_json
 
 
-def _published(row: dict[str, Any], wire: WireEvent) -> changelog.Change:
-    """The wire event plus where and when it was stored, as JSON built by formatting: every field here was
-    checked to be JSON-safe (uuid, digits, the HLC pattern, a known kind, ISO times), and the body is
-    spliced in as already encoded. (json.dumps per event was a tenth of the ingest time.)"""
-    data_json = (f'{{"event_id":"{wire.event_id}","seq":{wire.seq},"kind":"{wire.kind}",'
-                 f'"schema_v":{wire.schema_v},"hlc":"{wire.hlc}","occurred_at":"{wire.occurred_at.isoformat()}",'
-                 f'"clock_offset_ms":{wire.clock_offset_ms},"station_id":"{row["station_id"]}",'
-                 f'"corrected_at":"{row["corrected_at"].isoformat()}",'
-                 f'"time_uncertain":{"true" if row["time_uncertain"] else "false"},"body":{row["body_json"]}}}')
-    return changelog.Change("visit_event", "append", None, site_id=row["site_id"],
-                            origin_station_id=row["station_id"], visit_id=row["visit_id"],
-                            event_time=row["corrected_at"], data_json=data_json)
+def _published_json(row: dict[str, Any], wire: WireEvent) -> str:
+    """The change log data of a stored event: the wire event plus where and when it was stored, as JSON built by
+    formatting: every field here was checked to be JSON-safe (uuid, digits, the HLC pattern, a known kind, ISO
+    times), and the body is spliced in as already encoded. (json.dumps per event was a tenth of the ingest time.)"""
+    return (f'{{"event_id":"{wire.event_id}","seq":{wire.seq},"kind":"{wire.kind}",'
+            f'"schema_v":{wire.schema_v},"hlc":"{wire.hlc}","occurred_at":"{wire.occurred_at.isoformat()}",'
+            f'"clock_offset_ms":{wire.clock_offset_ms},"station_id":"{row["station_id"]}",'
+            f'"corrected_at":"{row["corrected_at"].isoformat()}",'
+            f'"time_uncertain":{"true" if row["time_uncertain"] else "false"},"body":{row["body_json"]}}}')
 
 
 def server_hlc(now: datetime, seen: Iterable[str] = ()) -> str:
@@ -258,16 +330,105 @@ def server_hlc(now: datetime, seen: Iterable[str] = ()) -> str:
     return clock.now(now_ms).encode()
 
 
+@dataclass
+class LockedStation:
+    """The pushing station's row, locked for the transaction (what check_event needs, and the seq state)."""
+    station_id: str
+    site_id: str
+    epoch: int
+    last_seq: int
+
+
+_station = Station.__table__
+_LOCK_STATION = (select(_station.c.site_id, _station.c.epoch, _station.c.last_seq, _station.c.revoked_at)
+                 .where(_station.c.station_id == bindparam("sid")).with_for_update())
+_UPDATE_STATION = (update(_station).where(_station.c.station_id == bindparam("sid"))
+                   .values(last_seq=bindparam("last_seq"), last_seen_at=bindparam("seen")))
+_SET_EPOCH = (update(_station).where(_station.c.station_id == bindparam("sid"))
+              .values(epoch=bindparam("epoch"), last_seq=0))
+EVENT_COLUMNS = ("event_id", "station_id", "site_id", "epoch", "seq", "kind", "schema_v", "hlc", "occurred_at",
+                 "clock_offset_ms", "corrected_at", "time_uncertain", "visit_id", "subject_key", "gate", "body_json",
+                 "received_at")
+_event_tuple = operator.itemgetter(*EVENT_COLUMNS)
+
+# Everything push needs to know about what is already stored, in one round trip: (0) events with these ids and
+# who sent them, (1) this station's earlier rejects of these ids, (2) these visit ids at other sites, (3) this
+# station's events of this epoch that use these seqs. The lists go in as one JSON text each (psycopg turns a
+# Python list into an array parameter element by element, in Python).
+_LOOKUP = {
+    "postgresql": text("""
+SELECT 0 AS k, event_id AS id, station_id AS v, seq FROM event
+ WHERE event_id = ANY(ARRAY(SELECT json_array_elements_text(CAST(:ids AS json))))
+UNION ALL
+SELECT 1, event_id, code, NULL FROM rejected_event
+ WHERE station_id = :sid AND event_id = ANY(ARRAY(SELECT json_array_elements_text(CAST(:ids AS json))))
+UNION ALL
+SELECT 2, visit_id, NULL, NULL FROM visit
+ WHERE visit_id = ANY(ARRAY(SELECT json_array_elements_text(CAST(:vids AS json)))) AND site_id <> :site
+UNION ALL
+SELECT 3, event_id, NULL, seq FROM event
+ WHERE station_id = :sid AND epoch = :epoch
+   AND seq = ANY(ARRAY(SELECT CAST(json_array_elements_text(CAST(:seqs AS json)) AS bigint)))"""),
+    "sqlite": text("""
+SELECT 0 AS k, event_id AS id, station_id AS v, seq FROM event WHERE event_id IN (SELECT value FROM json_each(:ids))
+UNION ALL
+SELECT 1, event_id, code, NULL FROM rejected_event
+ WHERE station_id = :sid AND event_id IN (SELECT value FROM json_each(:ids))
+UNION ALL
+SELECT 2, visit_id, NULL, NULL FROM visit WHERE visit_id IN (SELECT value FROM json_each(:vids)) AND site_id <> :site
+UNION ALL
+SELECT 3, event_id, NULL, seq FROM event
+ WHERE station_id = :sid AND epoch = :epoch AND seq IN (SELECT value FROM json_each(:seqs))"""),
+}
+
+
+@dataclass
+class Stored:
+    """What the database already holds about a batch (see _LOOKUP)."""
+    owners: dict[str, str] = field(default_factory=dict)          # event id -> station that sent it
+    rejects: dict[str, str] = field(default_factory=dict)         # event id -> this station's earlier reject code
+    foreign_visits: set[str] = field(default_factory=set)         # visit ids that belong to another site
+    used_seqs: set[int] = field(default_factory=set)              # seqs this station already used in this epoch
+
+
+def _lookup(session: Session, station: LockedStation, ids: list[str], visit_ids: list[str],
+            seqs: list[int]) -> Stored:
+    found = Stored()
+    if not ids:
+        return found
+    conn = session.connection()
+    rows = conn.execute(_LOOKUP[conn.dialect.name], {
+        "ids": json.dumps(ids), "vids": json.dumps(visit_ids), "seqs": json.dumps(seqs), "sid": station.station_id,
+        "site": station.site_id, "epoch": station.epoch})
+    for k, key, value, seq in rows:
+        if k == 0:
+            found.owners[key] = value
+        elif k == 1:
+            found.rejects[key] = value
+        elif k == 2:
+            found.foreign_visits.add(key)
+        else:
+            found.used_seqs.add(seq)
+    return found
+
+
+def _new_epoch(session: Session, station: LockedStation, epoch: int, reason: str, now: datetime) -> None:
+    conn = session.connection()
+    conn.execute(_SET_EPOCH, {"sid": station.station_id, "epoch": epoch})
+    conn.execute(StationEpoch.__table__.insert(),
+                 {"station_id": station.station_id, "epoch": epoch, "reason": reason, "at": now})
+    station.epoch, station.last_seq = epoch, 0
+
+
 def push(session: Session, *, station_id: str, epoch: int, events: Sequence[WireEvent], now: datetime) -> PushOutcome:
-    station = session.get(Station, station_id, with_for_update=True)
-    if station is None or station.revoked_at is not None:
+    locked = session.connection().execute(_LOCK_STATION, {"sid": station_id}).first()
+    if locked is None or locked.revoked_at is not None:
         return PushOutcome(0, unknown_station=True)
+    station = LockedStation(station_id, locked.site_id, locked.epoch, locked.last_seq)
     if epoch < station.epoch:
         return PushOutcome(0, epoch_conflict=station.epoch)
     if epoch > station.epoch:
-        station.epoch, station.last_seq = epoch, 0
-        session.add(StationEpoch(station_id=station_id, epoch=epoch, reason="station", at=now))
-        session.flush()
+        _new_epoch(session, station, epoch, "station", now)
 
     outcome = PushOutcome(acked_through=max((e.seq for e in events), default=0),
                           server_hlc=server_hlc(now, (e.hlc for e in events)))
@@ -287,18 +448,14 @@ def push(session: Session, *, station_id: str, epoch: int, events: Sequence[Wire
         except Reject as reject:
             rejects.append((ev, reject))
 
-    ids = [ev.event_id for ev in events]
-    existing = dict(session.execute(select(Event.event_id, Event.station_id)
-                                    .where(bulk.one_of(session, Event.event_id, ids))).all()) if ids else {}
-    earlier_rejects = dict(session.execute(
-        select(RejectedEvent.event_id, RejectedEvent.code)
-        .where(RejectedEvent.station_id == station_id, bulk.one_of(session, RejectedEvent.event_id, ids))).all()) \
-        if ids else {}
+    stored = _lookup(session, station, list(seen_ids),
+                     sorted({row["visit_id"] for _, row in candidates if row["visit_id"]}),
+                     [row["seq"] for _, row in candidates])
     fresh: list[tuple[WireEvent, dict]] = []
     for ev, row in candidates:
-        owner = existing.get(ev.event_id)
-        if owner is None and ev.event_id in earlier_rejects:
-            outcome.rejected.append({"event_id": ev.event_id, "code": earlier_rejects[ev.event_id]})
+        owner = stored.owners.get(ev.event_id)
+        if owner is None and ev.event_id in stored.rejects:
+            outcome.rejected.append({"event_id": ev.event_id, "code": stored.rejects[ev.event_id]})
         elif owner is None:
             fresh.append((ev, row))
         elif owner == station_id:
@@ -307,50 +464,37 @@ def push(session: Session, *, station_id: str, epoch: int, events: Sequence[Wire
             rejects.append((ev, Reject("event_id_taken", "another station already sent an event with this id")))
 
     # Visits that belong to another site are not this station's to touch.
-    visit_ids = sorted({row["visit_id"] for _, row in fresh if row["visit_id"]})
-    if visit_ids:
-        foreign = set(session.scalars(select(Visit.visit_id).where(bulk.one_of(session, Visit.visit_id, visit_ids),
-                                                                   Visit.site_id != station.site_id)))
-        if foreign:
-            for ev, row in [x for x in fresh if x[1]["visit_id"] in foreign]:
-                rejects.append((ev, Reject("foreign_visit", "the visit belongs to another site")))
-            fresh = [x for x in fresh if x[1]["visit_id"] not in foreign]
+    if stored.foreign_visits:
+        for ev, row in [x for x in fresh if x[1]["visit_id"] in stored.foreign_visits]:
+            rejects.append((ev, Reject("foreign_visit", "the visit belongs to another site")))
+        fresh = [x for x in fresh if x[1]["visit_id"] not in stored.foreign_visits]
 
     # A used seq with a different event id: this station's disk went back in time.
     seqs = [row["seq"] for _, row in fresh]
-    if seqs:
-        clash = session.scalar(select(func.count()).select_from(Event).where(
-            Event.station_id == station_id, Event.epoch == station.epoch,
-            bulk.one_of(session, Event.seq, seqs)))
-        if clash:
-            new_epoch = station.epoch + 1
-            station.epoch, station.last_seq = new_epoch, 0
-            session.add(StationEpoch(station_id=station_id, epoch=new_epoch, reason="restore_detected", at=now))
-            return PushOutcome(0, epoch_conflict=new_epoch)
+    if stored.used_seqs and any(seq in stored.used_seqs for seq in seqs):
+        _new_epoch(session, station, station.epoch + 1, "restore_detected", now)
+        return PushOutcome(0, epoch_conflict=station.epoch)
 
+    # New ids, checked under the station's lock: a plain append. (Another station racing to store the same id
+    # makes this raise IntegrityError; the API runs the push again and it becomes an event_id_taken reject.)
     rows = [row for _, row in fresh]
-    inserted: set[str] = set()
-    if rows:
-        plain = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
-        stmt, params = bulk.insert_rows(session, Event.__table__, plain)
-        stmt = stmt.on_conflict_do_nothing(index_elements=["event_id"]).returning(Event.__table__.c.event_id)
-        inserted = set(bulk.run(session, stmt, params).scalars())
-    stored = [(ev, row) for ev, row in fresh if row["event_id"] in inserted]
-    outcome.stored = len(stored)
-    outcome.duplicates += len(fresh) - len(stored)
+    bulk.append_rows(session, Event.__table__, EVENT_COLUMNS, [_event_tuple(row) for row in rows])
+    outcome.stored = len(rows)
 
     if rejects:
         ins = _dialect_insert(session)
         stmt = ins(RejectedEvent.__table__).on_conflict_do_nothing(index_elements=["station_id", "event_id"])
         session.connection().execute(stmt, [
             {"event_id": ev.event_id, "station_id": station_id, "code": r.code, "detail": r.detail[:500],
-             "raw_json": changelog.dumps(ev.raw()), "received_at": now} for ev, r in rejects])
+             "raw_json": _raw_json(ev), "received_at": now} for ev, r in rejects])
         outcome.rejected.extend({"event_id": ev.event_id, "code": r.code} for ev, r in rejects)
 
-    apply_visits(session, [row for _, row in stored])
-    station.last_seq = max(station.last_seq, max(seqs, default=0))
-    station.last_seen_at = now
-    changelog.append(session, [_published(row, ev) for ev, row in stored if row["kind"] in PUBLISHED_KINDS], now)
+    apply_visits(session, rows)
+    session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": max(station.last_seq, *seqs, 0),
+                                                   "seen": now})
+    changelog.append_encoded(session, "visit_event", "append", [
+        (row["site_id"], row["station_id"], row["visit_id"], row["corrected_at"], _published_json(row, ev))
+        for ev, row in fresh if row["kind"] in PUBLISHED_KINDS], now)
     return outcome
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_EVENTS_PER_PUSH = 2000
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -54,7 +54,10 @@ class EnrollResponse(Strict):
 
 
 class EventIn(Strict):
-    event_id: str = Field(pattern=UUID_PATTERN, description="UUIDv7; the idempotency key")
+    # The push path hands these to ingest as they are (the attributes of ingest.WireEvent); event ids are
+    # case-insensitive, lowercased here.
+    event_id: Annotated[str, StringConstraints(to_lower=True)] = Field(pattern=UUID_PATTERN,
+                                                                      description="UUIDv7; the idempotency key")
     seq: int = Field(ge=1, le=2**53, description="the station's gapless sequence number")
     kind: Text = Field(min_length=1, max_length=32,
                        description="check_in | check_out | void | correction | denied | notice")
