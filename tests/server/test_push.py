@@ -246,3 +246,121 @@ def test_new_event_ids_are_case_insensitive(deployment, db):
 def test_random_uuid_like_ids_work(deployment):
     gate = deployment.gate(deployment.site())
     assert gate.push([dict(gate.event("check_in", new_id()), event_id=new_id())])["rejected"] == []
+
+
+def test_a_mixed_batch_is_sorted_out_event_by_event(deployment, db, client):
+    """One push holding every case at once: new events, a check-in and check-out of one visit, an event sent
+    twice, events already stored or already rejected, another station's id, another site's visit, a bad body,
+    and kinds that are stored but not published. Each gets its own answer; the new ones are stored once."""
+    site = deployment.site()
+    a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
+    x = deployment.gate(deployment.site("RSUD Waluyo Jati"), "X")
+    x.push([x.event("check_in", "foreign-visit")])
+    stored_before = a.event("check_in", "v-old", subject="0" * 32)
+    rejected_before = dict(a.event("check_in", "v-r"), kind="teleport")
+    assert a.push([stored_before, rejected_before])["rejected"] == [
+        {"event_id": rejected_before["event_id"], "code": "unknown_kind"}]
+    b_event = b.event("check_in", "v-b")
+    b.push([b_event])
+
+    v1_in = a.event("check_in", "v1", subject="1" * 32)
+    v2_in = a.event("check_in", "v2", subject="2" * 32)
+    taken = dict(a.event("check_out", "v-old"), event_id=b_event["event_id"])
+    foreign = a.event("check_out", "foreign-visit")
+    no_visit = a.event("check_in", "v3")
+    no_visit["body"].pop("visit_id")
+    v1_out = a.event("check_out", "v1", subject="1" * 32)
+    denied = a.event("denied", "v-denied")
+    notice = a.event("notice", "v-notice")
+    batch = [v1_in, stored_before, rejected_before, v2_in, taken, foreign, v2_in, no_visit, v1_out, denied, notice]
+    out = a.push(batch)
+    assert out["acked_through"] == notice["seq"]
+    assert sorted((r["event_id"], r["code"]) for r in out["rejected"]) == sorted([
+        (rejected_before["event_id"], "unknown_kind"), (taken["event_id"], "event_id_taken"),
+        (foreign["event_id"], "foreign_visit"), (no_visit["event_id"], "missing_visit_id")])
+    new = [v1_in, v2_in, v1_out, denied, notice]
+    with db.read() as s:
+        assert {e.event_id for e in s.scalars(select(Event).where(Event.station_id == a.station_id))} == \
+            {stored_before["event_id"], *(e["event_id"] for e in new)}
+        assert s.get(Event, b_event["event_id"]).station_id == b.station_id
+        assert {(r.event_id, r.code) for r in s.scalars(select(RejectedEvent))} == {
+            (rejected_before["event_id"], "unknown_kind"), (taken["event_id"], "event_id_taken"),
+            (foreign["event_id"], "foreign_visit"), (no_visit["event_id"], "missing_visit_id")}
+        v1, v2 = s.get(Visit, "v1"), s.get(Visit, "v2")
+        assert (v1.in_event_id, v1.out_event_id, v1.subject_key) == (v1_in["event_id"], v1_out["event_id"], "1" * 32)
+        assert v1.time_out is not None and v1.time_out == v1.raw_time_out
+        assert v2.time_out is None and s.get(Visit, "foreign-visit").time_out is None
+        assert s.get(Visit, "v-denied") is None and s.get(Station, a.station_id).last_seq == notice["seq"]
+    # The other gate hears about the new visit events, once each, and nothing else of this push.
+    published = [c["data"]["event_id"] for c in b.pull_all() if c["stream"] == "visit_event"]
+    assert sorted(published) == sorted([stored_before["event_id"], v1_in["event_id"], v2_in["event_id"],
+                                        v1_out["event_id"]])
+    # The whole batch again (the ack was lost): the same answer, nothing stored twice.
+    again = a.push(batch)
+    assert sorted((r["event_id"], r["code"]) for r in again["rejected"]) == \
+        sorted((r["event_id"], r["code"]) for r in out["rejected"])
+    assert _count(db, Event) == 8 and _count(db, RejectedEvent) == 4
+    assert [c for c in b.pull_all() if c["stream"] == "visit_event"] == []
+
+
+def test_an_id_stored_by_another_station_meanwhile_runs_the_push_again(deployment, db, monkeypatch):
+    """Ids are checked, then appended without ON CONFLICT: if another station stores one of them in between,
+    the insert fails on the key and the push runs again, where the id is now another station's."""
+    from guardstation.server import ingest
+
+    site = deployment.site()
+    a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
+    ev = a.event("check_in", "v1")
+    a.push([ev])
+    real_lookup, calls = ingest._lookup, []
+
+    def lookup_that_misses_the_first_time(*args, **kw):
+        found = real_lookup(*args, **kw)
+        calls.append(1)
+        if len(calls) == 1:
+            found.owners.clear()           # as if the other station's commit came just after the check
+        return found
+
+    monkeypatch.setattr(ingest, "_lookup", lookup_that_misses_the_first_time)
+    fresh = b.event("check_in", "v2")
+    stolen = dict(b.event("check_out", "v1"), event_id=ev["event_id"])
+    out = b.push([fresh, stolen])
+    assert len(calls) == 2
+    assert out["rejected"] == [{"event_id": ev["event_id"], "code": "event_id_taken"}]
+    with db.read() as s:
+        assert s.get(Event, ev["event_id"]).station_id == a.station_id
+        assert s.get(Event, fresh["event_id"]).station_id == b.station_id
+        assert s.get(Visit, "v1").time_out is None
+
+
+def test_text_that_cannot_be_stored_anywhere_in_the_body(deployment, db, client):
+    """A lone surrogate cannot be stored at all: the request is refused (it used to fail deep down with a 500).
+    A NUL is refused where it would be stored as text (a reject), and kept, escaped, inside the JSON body."""
+    site = deployment.site()
+    gate, other = deployment.gate(site, "Pintu Depan"), deployment.gate(site, "Pintu Belakang")
+    ev = gate.event("check_in", "v1")
+    doc = json.dumps({"station_id": gate.station_id, "epoch": 1, "events": [ev]})
+    surrogate = doc.replace('"gate": "Pintu Depan"', '"gate": "Pintu Depan", "note": "\\ud800"')
+    assert surrogate != doc
+    r = client.post("/v1/sync/push", content=surrogate.encode(), headers={**gate.auth, "Content-Type": "application/json"})
+    assert 400 <= r.status_code < 500 and r.json()["message"], r.text
+    nul_gate = gate.event("check_in", "v2")
+    nul_gate["body"]["gate"] = "Pintu\x00"
+    nul_note = gate.event("check_in", "v3", note="a\x00b")
+    out = gate.push([nul_gate, nul_note])
+    assert out["rejected"] == [{"event_id": nul_gate["event_id"], "code": "bad_gate"}]
+    with db.read() as s:
+        assert json.loads(s.get(Event, nul_note["event_id"]).body_json)["note"] == "a\x00b"
+    (change,) = [c for c in other.pull_all() if c["stream"] == "visit_event"]
+    assert change["data"]["body"]["note"] == "a\x00b"
+
+
+def test_a_push_must_be_json(deployment, client):
+    gate = deployment.gate(deployment.site())
+    doc = json.dumps({"station_id": gate.station_id, "epoch": 1, "events": []}).encode()
+    r = client.post("/v1/sync/push", content=doc, headers={**gate.auth, "Content-Type": "text/plain"})
+    assert r.status_code == 422 and r.json()["error"] == "invalid_request"
+    r = client.post("/v1/sync/push", content=b"{not json", headers={**gate.auth, "Content-Type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"] == "invalid_json" and "JSON" in r.json()["message"]
+    r = client.post("/v1/sync/push", content=doc, headers={**gate.auth, "Content-Type": "application/json; charset=utf-8"})
+    assert r.status_code == 200

@@ -1,8 +1,9 @@
 """Occupancy from events by set union: gates, arrival order and duplicates do not change it."""
 from __future__ import annotations
 
+import json
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -124,3 +125,80 @@ def test_any_arrival_order_gives_the_domain_merge(deployment, db, server_clock, 
     with db.read() as s:
         rebuilt = {v.visit_id: (v.time_in, v.time_out, v.gate_in, v.gate_out) for v in s.scalars(select(Visit))}
     assert rebuilt == {k: (v.time_in, v.time_out, v.gate_in, v.gate_out) for k, v in got.items()}
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_visits_coming_and_going_within_big_batches_give_the_domain_merge(deployment, db, server_clock, seed):
+    """A gate back online pushes check-ins and check-outs of the same visits in one batch (the server folds them
+    into one row per visit), mixed with check-ins and check-outs at the other gate, voids and corrections, in
+    big and small batches and twice: every field of every visit equals guardstation.domain.visit_merge."""
+    from guardstation.domain.visit_merge import VisitEventView, merge
+
+    rng = random.Random(seed)
+    site = deployment.site()
+    gates = [deployment.gate(site, n) for n in ("A", "B")]
+    t0 = server_clock()
+    queued = {g.station_id: [] for g in gates}
+    for i in range(80):
+        visit, subject = f"v{i}", (f"{i:032x}" if rng.random() < 0.8 else None)
+        start = t0 + timedelta(minutes=rng.randint(0, 300))
+        for _ in range(rng.choice([0, 1, 1, 1, 2])):          # sometimes checked in at both gates
+            g = rng.choice(gates)
+            queued[g.station_id].append(g.event("check_in", visit, subject=subject,
+                                                at=start + timedelta(minutes=rng.randint(0, 3))))
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            g = rng.choice(gates)
+            queued[g.station_id].append(g.event("check_out", visit, subject=subject,
+                                                at=start + timedelta(minutes=rng.randint(4, 120))))
+        roll = rng.random()
+        if roll < 0.1:
+            g = rng.choice(gates)
+            queued[g.station_id].append(g.event("void", visit))
+        elif roll < 0.25:
+            for _ in range(rng.choice([1, 2])):
+                g = rng.choice(gates)
+                closing = (start + timedelta(hours=rng.randint(1, 5))).isoformat() if rng.random() < 0.7 else None
+                queued[g.station_id].append(g.event("correction", visit, time_out=closing))
+    big, small = gates
+    events = queued[big.station_id]
+    rng.shuffle(events)
+    big.push(events)                                           # everything in one batch
+    big.push(rng.sample(events, k=len(events) // 2))           # half of it again
+    events = queued[small.station_id]
+    sends = events + rng.sample(events, k=len(events) // 3)
+    rng.shuffle(sends)
+    while sends:
+        n = rng.randint(1, 15)
+        small.push(sends[:n])
+        sends = sends[n:]
+
+    with db.read() as s:
+        views = []
+        for r in s.scalars(select(Event)):
+            body = json.loads(r.body_json)
+            corrected = None
+            if r.kind == "correction" and body["time_out"] is not None:
+                corrected = datetime.fromisoformat(body["time_out"]) - timedelta(milliseconds=r.clock_offset_ms)
+            views.append(VisitEventView(r.event_id, r.visit_id, r.kind, r.corrected_at, r.hlc, r.gate, r.station_id,
+                                        r.subject_key, corrected_time_out=corrected,
+                                        corrects_time_out=r.kind == "correction"))
+        expected = merge(views)
+        got = {v.visit_id: v for v in s.scalars(select(Visit))}
+    assert set(got) == set(expected)
+    for visit_id, e in expected.items():
+        v = got[visit_id]
+        assert (v.time_in, v.gate_in, v.station_in, v.in_event_id) == \
+            (e.time_in, e.gate_in, e.station_in, e.in_key and e.in_key[1]), visit_id
+        assert (v.raw_time_out, v.gate_out, v.station_out, v.out_event_id) == \
+            (e.time_out_raw, e.gate_out, e.station_out, e.out_key and e.out_key[1]), visit_id
+        assert (v.time_out, v.voided, v.correction_hlc) == (e.time_out, e.voided, e.correction_hlc), visit_id
+        subjects = {view.subject_key for view in views if view.visit_id == visit_id} - {None}
+        assert v.subject_key == (subjects.pop() if subjects else None)
+    assert _inside(gates[0])["inside"] == sum(1 for e in expected.values() if e.is_open)
+    columns = [c for c in Visit.__table__.c]
+    with db.read() as s:
+        before = set(s.execute(select(*columns)).all())
+    with db.write() as s:
+        ingest.rebuild_visits(s)
+    with db.read() as s:
+        assert set(s.execute(select(*columns)).all()) == before
