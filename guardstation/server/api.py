@@ -257,7 +257,7 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
                          409: {"model": ErrorResponse}},
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                   "schema": {"$ref": "#/components/schemas/PushRequest"}}}}})
-    async def push(raw: Request, me: Station = Depends(station)) -> Any:
+    async def push(raw: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Any:
         """Store a batch of the station's visit events, in one transaction.
 
         Idempotent by `event_id`: a batch sent twice is stored once. An event the server cannot accept (unknown
@@ -271,27 +271,32 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
         seq numbers were reused by different events (a disk restored from a backup). Take that epoch and resend
         every unacknowledged event with the same ids. A newer epoch than the server knows is adopted.
         """
+        token = _token(credentials)
+        if not service.plausible_token(token):
+            raise ServiceError("unauthorized", "unknown or revoked station token", 401)
         body = await raw.body()
-        return await run_in_threadpool(_push, body, raw.headers.get("content-type"), me)
+        return await run_in_threadpool(_push, token, body, raw.headers.get("content-type"))
 
-    def _push(body: bytes, content_type: str | None, me: Station) -> Any:
+    def _push(token: str, body: bytes, content_type: str | None) -> Any:
         request = parse_push(body, content_type)
-        if request.station_id != me.station_id:
-            raise ServiceError("forbidden", "station_id does not match the token", 403)
+        token_hash = service.sha256_hex(token)
         now = now_()
         for attempt in range(2):
             try:
                 with db.write() as session:
-                    outcome = ingest.push(session, station_id=me.station_id, epoch=request.epoch,
-                                          events=request.events, now=now)
+                    # Authenticated and locked in one statement, in the push's own transaction.
+                    me = ingest.lock_station(session, token_hash)
+                    if me is None:
+                        raise ServiceError("unauthorized", "unknown or revoked station token", 401)
+                    if request.station_id != me.station_id:
+                        raise ServiceError("forbidden", "station_id does not match the token", 403)
+                    outcome = ingest.push(session, station=me, epoch=request.epoch, events=request.events, now=now)
                 break
             except IntegrityError:
                 # Another push stored one of these ids (or seqs) between our check and our insert: run again,
                 # it will see them.
                 if attempt:
                     raise
-        if outcome.unknown_station:
-            raise ServiceError("unauthorized", "unknown or revoked station token", 401)
         if outcome.epoch_conflict is not None:
             return error(409, "epoch_conflict", "this station's data went back in time (restored from a backup?): "
                          "take the given epoch and resend every unacknowledged event", epoch=outcome.epoch_conflict)

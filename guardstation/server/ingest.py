@@ -101,7 +101,7 @@ def _dialect_insert(session: Session):
 
 
 def corrected_time(occurred_at: datetime, offset_ms: int, now: datetime) -> tuple[datetime, bool]:
-    corrected = occurred_at - timedelta(milliseconds=offset_ms)
+    corrected = occurred_at - timedelta(milliseconds=offset_ms) if offset_ms else occurred_at
     uncertain = (abs(offset_ms) > UNCERTAIN_OFFSET_MS or corrected > now + FUTURE_TOLERANCE
                  or corrected < EARLIEST_PLAUSIBLE)
     return corrected, uncertain
@@ -112,31 +112,25 @@ _encode_body = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_
 
 
 def _text(body: dict, key: str, *, required: bool = False) -> str | None:
+    """body[key] as stored text. Called after the whole body was encoded to UTF-8 (check_event): a lone
+    surrogate anywhere in it is refused there, so only NUL (which PostgreSQL text cannot hold) is left to see."""
     value = body.get(key)
     if value is None:
         if required:
             raise Reject("missing_" + key, f"body.{key} is required for this kind")
         return None
-    if not isinstance(value, str) or not value or len(value) > MAX_TEXT[key] or not _storable(value):
+    if not isinstance(value, str) or not value or len(value) > MAX_TEXT[key] or "\x00" in value:
         raise Reject("bad_" + key, f"body.{key} must be a non-empty string of at most {MAX_TEXT[key]} characters")
     return value
 
 
-def _storable(text: str) -> bool:
-    """PostgreSQL text holds no NUL; lone surrogates cannot be encoded at all."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def check_event(ev: WireEvent, station: Station, now: datetime) -> dict[str, Any]:
-    """The event row to store, or Reject(code)."""
-    if ev.kind not in ACCEPTED_KINDS:
-        raise Reject("unknown_kind", f"kind {ev.kind!r} is not one of {', '.join(ACCEPTED_KINDS)}")
+    """The event row to store, or Reject(code). Besides the columns of `event` the row carries the ISO texts
+    of its times (`_occurred_iso`, `_corrected_iso`: the change log and COPY use them) and, for a correction,
+    `_time_out` (the corrected time it sets, or None)."""
+    kind = ev.kind
+    if kind not in ACCEPTED_KINDS:
+        raise Reject("unknown_kind", f"kind {kind!r} is not one of {', '.join(ACCEPTED_KINDS)}")
     if ev.schema_v > SUPPORTED_SCHEMA:
         raise Reject("unsupported_schema", f"schema_v {ev.schema_v} is newer than this server ({SUPPORTED_SCHEMA})")
     if not HLC_PATTERN.match(ev.hlc):
@@ -154,16 +148,19 @@ def check_event(ev: WireEvent, station: Station, now: datetime) -> dict[str, Any
     site = _text(body, "site_id")
     if site is not None and site != station.site_id:
         raise Reject("other_site", "the event names another site than the station's")
-    visit_id = _text(body, "visit_id", required=ev.kind in VISIT_KINDS)
+    visit_id = _text(body, "visit_id", required=kind in VISIT_KINDS)
     subject_key = _text(body, "subject_key")
     gate = _text(body, "gate") or ""
-    corrected, uncertain = corrected_time(ev.occurred_at, ev.clock_offset_ms, now)
+    occurred_at, offset_ms = ev.occurred_at, ev.clock_offset_ms
+    corrected, uncertain = corrected_time(occurred_at, offset_ms, now)
+    occurred_iso = occurred_at.isoformat()
     row = {"event_id": ev.event_id, "station_id": station.station_id, "site_id": station.site_id,
-           "epoch": station.epoch, "seq": ev.seq, "kind": ev.kind, "schema_v": ev.schema_v, "hlc": ev.hlc,
-           "occurred_at": ev.occurred_at, "clock_offset_ms": ev.clock_offset_ms, "corrected_at": corrected,
+           "epoch": station.epoch, "seq": ev.seq, "kind": kind, "schema_v": ev.schema_v, "hlc": ev.hlc,
+           "occurred_at": occurred_at, "clock_offset_ms": offset_ms, "corrected_at": corrected,
            "time_uncertain": uncertain, "visit_id": visit_id, "subject_key": subject_key, "gate": gate,
-           "body_json": body_json, "received_at": now}
-    if ev.kind == "correction":
+           "body_json": body_json, "received_at": now, "_occurred_iso": occurred_iso,
+           "_corrected_iso": corrected.isoformat() if offset_ms else occurred_iso}
+    if kind == "correction":
         if "time_out" not in body:
             raise Reject("bad_correction", "a correction carries time_out (an ISO time with offset, or null)")
         value = body["time_out"]
@@ -309,9 +306,9 @@ def _published_json(row: dict[str, Any], wire: WireEvent) -> str:
     formatting: every field here was checked to be JSON-safe (uuid, digits, the HLC pattern, a known kind, ISO
     times), and the body is spliced in as already encoded. (json.dumps per event was a tenth of the ingest time.)"""
     return (f'{{"event_id":"{wire.event_id}","seq":{wire.seq},"kind":"{wire.kind}",'
-            f'"schema_v":{wire.schema_v},"hlc":"{wire.hlc}","occurred_at":"{wire.occurred_at.isoformat()}",'
+            f'"schema_v":{wire.schema_v},"hlc":"{wire.hlc}","occurred_at":"{row["_occurred_iso"]}",'
             f'"clock_offset_ms":{wire.clock_offset_ms},"station_id":"{row["station_id"]}",'
-            f'"corrected_at":"{row["corrected_at"].isoformat()}",'
+            f'"corrected_at":"{row["_corrected_iso"]}",'
             f'"time_uncertain":{"true" if row["time_uncertain"] else "false"},"body":{row["body_json"]}}}')
 
 
@@ -320,9 +317,11 @@ def server_hlc(now: datetime, seen: Iterable[str] = ()) -> str:
     clock = HybridClock("server")
     now_ms = int(now.timestamp() * 1000)
     latest = Timestamp(now_ms, 0, "server")
-    for text in seen:
+    for text_ in seen:
         try:
-            latest = max(latest, Timestamp.decode(text))
+            if int(text_[:text_.index("-")]) < now_ms:
+                continue                     # behind the wall clock: cannot move it (and decoding costs)
+            latest = max(latest, Timestamp.decode(text_))
         except ValueError:
             continue
     if latest.wall_ms > now_ms or latest.counter:
@@ -342,6 +341,18 @@ class LockedStation:
 _station = Station.__table__
 _LOCK_STATION = (select(_station.c.site_id, _station.c.epoch, _station.c.last_seq, _station.c.revoked_at)
                  .where(_station.c.station_id == bindparam("sid")).with_for_update())
+_LOCK_STATION_BY_TOKEN = (select(_station.c.station_id, _station.c.site_id, _station.c.epoch, _station.c.last_seq,
+                                 _station.c.revoked_at)
+                          .where(_station.c.token_hash == bindparam("token_hash")).with_for_update())
+
+
+def lock_station(session: Session, token_hash: str) -> LockedStation | None:
+    """The station whose token has this hash, locked until the transaction ends (two pushes of one station never
+    interleave); None if there is none or it is revoked. Authenticates and locks in one statement."""
+    found = session.connection().execute(_LOCK_STATION_BY_TOKEN, {"token_hash": token_hash}).first()
+    if found is None or found.revoked_at is not None:
+        return None
+    return LockedStation(found.station_id, found.site_id, found.epoch, found.last_seq)
 _UPDATE_STATION = (update(_station).where(_station.c.station_id == bindparam("sid"))
                    .values(last_seq=bindparam("last_seq"), last_seen_at=bindparam("seen")))
 _SET_EPOCH = (update(_station).where(_station.c.station_id == bindparam("sid"))
@@ -349,6 +360,9 @@ _SET_EPOCH = (update(_station).where(_station.c.station_id == bindparam("sid"))
 EVENT_COLUMNS = ("event_id", "station_id", "site_id", "epoch", "seq", "kind", "schema_v", "hlc", "occurred_at",
                  "clock_offset_ms", "corrected_at", "time_uncertain", "visit_id", "subject_key", "gate", "body_json",
                  "received_at")
+# The row values of EVENT_COLUMNS, the times as the ISO texts check_event made (PostgreSQL reads them).
+_event_tuple_iso = operator.itemgetter(*[{"occurred_at": "_occurred_iso", "corrected_at": "_corrected_iso"}.get(c, c)
+                                         for c in EVENT_COLUMNS])
 _event_tuple = operator.itemgetter(*EVENT_COLUMNS)
 
 # Everything push needs to know about what is already stored, in one round trip: (0) events with these ids and
@@ -420,11 +434,15 @@ def _new_epoch(session: Session, station: LockedStation, epoch: int, reason: str
     station.epoch, station.last_seq = epoch, 0
 
 
-def push(session: Session, *, station_id: str, epoch: int, events: Sequence[WireEvent], now: datetime) -> PushOutcome:
-    locked = session.connection().execute(_LOCK_STATION, {"sid": station_id}).first()
-    if locked is None or locked.revoked_at is not None:
-        return PushOutcome(0, unknown_station=True)
-    station = LockedStation(station_id, locked.site_id, locked.epoch, locked.last_seq)
+def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: datetime, station_id: str | None = None,
+         station: LockedStation | None = None) -> PushOutcome:
+    """Stores a push of `station` (already locked by lock_station) or of `station_id` (locked here)."""
+    if station is None:
+        locked = session.connection().execute(_LOCK_STATION, {"sid": station_id}).first()
+        if locked is None or locked.revoked_at is not None:
+            return PushOutcome(0, unknown_station=True)
+        station = LockedStation(station_id, locked.site_id, locked.epoch, locked.last_seq)
+    station_id = station.station_id
     if epoch < station.epoch:
         return PushOutcome(0, epoch_conflict=station.epoch)
     if epoch > station.epoch:
@@ -478,7 +496,8 @@ def push(session: Session, *, station_id: str, epoch: int, events: Sequence[Wire
     # New ids, checked under the station's lock: a plain append. (Another station racing to store the same id
     # makes this raise IntegrityError; the API runs the push again and it becomes an event_id_taken reject.)
     rows = [row for _, row in fresh]
-    bulk.append_rows(session, Event.__table__, EVENT_COLUMNS, [_event_tuple(row) for row in rows])
+    as_tuple = _event_tuple_iso if bulk.is_postgres(session) else _event_tuple
+    bulk.append_rows(session, Event.__table__, EVENT_COLUMNS, [as_tuple(row) for row in rows])
     outcome.stored = len(rows)
 
     if rejects:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -147,7 +147,10 @@ class Visit(Base):
     """Derived from events by set union (domain.visit_merge); occupancy and tracing read it."""
     __tablename__ = "visit"
     __table_args__ = (
-        Index("ix_visit_site_open", "site_id", "time_out"),
+        # Occupancy counts open visits by site. Only open visits are in this index: a visit that comes and goes
+        # within one push never enters it, and closing one does not add an entry (migration 0003).
+        Index("ix_visit_site_open", "site_id", "time_in", postgresql_where=text("time_out IS NULL"),
+              sqlite_where=text("time_out IS NULL")),
         Index("ix_visit_site_time_in", "site_id", "time_in"),
         Index("ix_visit_subject", "subject_key", "time_in"),
     )

@@ -162,8 +162,13 @@ def enroll(session: Session, code: str, station_name: str, app_version: str, now
     return Enrolment(station_id, row.site_id, token, 1, deployment_key(session, now))
 
 
+def plausible_token(token: str) -> bool:
+    """Shaped like a token this server issues (checked before any database work)."""
+    return token.startswith(TOKEN_PREFIX) and len(token) <= 200
+
+
 def station_for_token(session: Session, token: str) -> Station | None:
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+    if not plausible_token(token):
         return None
     station = session.scalars(select(Station).where(Station.token_hash == sha256_hex(token))).first()
     if station is None or station.revoked_at is not None:

@@ -23,7 +23,9 @@ def cli(capsys, db_url, *argv, code=0):
 
 def test_init_site_code_and_station_commands(capsys, db_url, db, client):
     data, _ = cli(capsys, db_url, "init")
-    assert data["schema"] == "0002" and data["db"]
+    from guardstation.server.db import head_revision
+
+    assert data["schema"] == head_revision() and data["db"]
     site, _ = cli(capsys, db_url, "site", "add", "Pendopo Kabupaten Probolinggo", "--capacity", "8")
     assert site["name"] == "Pendopo Kabupaten Probolinggo" and site["capacity"] == 8
     listed, _ = cli(capsys, db_url, "site", "list")
