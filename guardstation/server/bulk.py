@@ -22,6 +22,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import JSON, DateTime, Table, Text, any_, bindparam, cast, func, literal, literal_column, null, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -67,7 +68,7 @@ def insert_from_json_arrays(table: Table, fields: Sequence[str], constants: dict
     columns set to `constants`. Arrays, not objects: the document
     does not repeat every column name on every row (about half the bytes to encode, send and parse). Built once;
     add ON CONFLICT as needed."""
-    source = func.json_array_elements(cast(bindparam("rows_json", type_=Text), JSON)).table_valued("value")
+    source = func.jsonb_array_elements(cast(bindparam("rows_json", type_=Text), JSONB)).table_valued("value")
     values = {name: cast(source.c.value.op("->>")(literal_column(str(i))), table.c[name].type)
               for i, name in enumerate(fields)}
     for name, source_name in (same_as or {}).items():
@@ -111,42 +112,86 @@ def run(session: Session, stmt, params):
 
 
 def append_rows(session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Inserts new rows (tuples in `columns` order) with no conflict handling: a duplicate key raises
-    IntegrityError and the transaction is lost, so use it for rows whose keys were checked or reserved.
+    """Inserts new rows (tuples in `columns` order) with no conflict handling: see Appender."""
+    with Appender(session, table, columns) as add:
+        for row in rows:
+            add(row)
 
-    PostgreSQL: `COPY table (columns) FROM STDIN` on the session's own connection and transaction. psycopg
-    formats the rows in C and sends them in chunks while the rest are formatted, and the server parses the
-    plain COPY text and writes the rows with multi-row inserts: measured (guardstation.bench sync), about half
-    the time of the same rows through json_populate_recordset, on both sides of the connection. SQLite:
-    executemany.
+
+class Appender:
+    """`with Appender(session, table, columns) as add: add(row)...`: inserts new rows (tuples in `columns`
+    order) with no conflict handling. A duplicate key raises IntegrityError and the transaction is lost, so use
+    it for rows whose keys were checked under a lock or reserved.
+
+    PostgreSQL: `COPY table (columns) FROM STDIN` on the session's own connection and transaction, opened at
+    the first row. Rows are sent in chunks as they are added, so the server inserts the first rows while the
+    caller is still working out the next ones (the push path checks each event inside the block); psycopg
+    formats them in C, and the server parses plain COPY text and writes multi-row inserts: measured
+    (guardstation.bench sync), about half the time of the same rows through json_populate_recordset, on both
+    sides of the connection. Times go as ISO text (datetime.isoformat is several times cheaper than psycopg's
+    datetime adapter, and repeated times are cached). Nothing else may use the connection inside the block.
+    SQLite: the rows are kept and inserted with executemany when the block ends.
     """
-    if not rows:
-        return
-    conn = session.connection()
-    if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
-        return
-    import psycopg
 
-    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    raw = conn.connection.driver_connection
-    times = _time_positions(table, tuple(columns))
-    try:
-        with raw.cursor() as cursor, cursor.copy(sql) as copy:
-            write = copy.write_row
-            if times:
-                # Times go as ISO text (PostgreSQL reads it for timestamptz): datetime.isoformat is several
-                # times cheaper than psycopg's datetime adapter, and times repeat within a batch.
-                for row in rows:
-                    row = list(row)
-                    for i in times:
-                        value = row[i]
-                        if value is not None and not isinstance(value, str):
-                            row[i] = _iso(value)
-                    write(row)
-            else:
-                for row in rows:
-                    write(row)
-    except psycopg.Error as exc:
-        # What SQLAlchemy raises for the same error from execute(): IntegrityError, OperationalError, ...
-        raise sa_exc.DBAPIError.instance(sql, None, exc, psycopg.Error, dialect=conn.dialect) from exc
+    def __init__(self, session: Session, table: Table, columns: Sequence[str]) -> None:
+        self.conn = session.connection()
+        self.table, self.columns = table, tuple(columns)
+        self.postgres = self.conn.dialect.name == "postgresql"
+        self.sql = f"COPY {table.name} ({', '.join(self.columns)}) FROM STDIN"
+        self.times = _time_positions(table, self.columns)
+        self.rows: list[tuple] = []
+        self.count = 0
+        self._copy = self._cursor = self._copy_cm = None
+
+    def __enter__(self):
+        return self.add
+
+    def add(self, row: Sequence[Any]) -> None:
+        self.count += 1
+        if not self.postgres:
+            self.rows.append(row)
+            return
+        if self.times:
+            row = list(row)
+            for i in self.times:
+                value = row[i]
+                if value is not None and value.__class__ is not str:
+                    row[i] = _iso(value)
+        if self._copy is None:
+            self._start()
+        try:
+            self._copy.write_row(row)
+        except Exception as exc:
+            self._fail(exc)
+
+    def _start(self) -> None:
+        self._cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            self._copy_cm = self._cursor.copy(self.sql)      # keep the context manager: it owns the COPY
+            self._copy = self._copy_cm.__enter__()
+        except Exception as exc:
+            self._fail(exc)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if not self.postgres:
+            if exc_type is None and self.rows:
+                self.conn.execute(self.table.insert(), [dict(zip(self.columns, row)) for row in self.rows])
+            return
+        if self._cursor is None:
+            return
+        try:
+            if self._copy is not None:
+                self._copy_cm.__exit__(exc_type, exc, tb)   # ends the COPY (or cancels it if the block raised)
+        except Exception as error:
+            if exc_type is None:
+                self._fail(error)
+        finally:
+            self._cursor.close()
+
+    def _fail(self, exc: BaseException):
+        import psycopg
+
+        if isinstance(exc, psycopg.Error):
+            # What SQLAlchemy raises for the same error from execute(): IntegrityError, OperationalError, ...
+            raise sa_exc.DBAPIError.instance(self.sql, None, exc, psycopg.Error, dialect=self.conn.dialect) from exc
+        raise exc

@@ -210,57 +210,76 @@ def _earlier(row: dict, than: dict | None) -> bool:
 
 
 def apply_visits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Upserts the visits touched by newly stored event rows (merge rules of domain.visit_merge): per visit the
-    earliest check-in and earliest check-out of `rows` (one statement for both), then voids, then the latest
-    correction, each merged with what the visit already holds by its statement's ON CONFLICT rule. Rows go in
-    visit id order, so concurrent pushes lock shared visits in the same order."""
-    first_in: dict[str, dict] = {}
-    first_out: dict[str, dict] = {}
-    voids: dict[str, dict] = {}
-    corrections: dict[str, dict] = {}
+    """Upserts the visits touched by newly stored event rows (merge rules of domain.visit_merge)."""
+    folder = VisitFolder()
     for row in rows:
+        folder.add(row)
+    folder.write(session)
+
+
+class VisitFolder:
+    """What new event rows say about their visits, folded: per visit the earliest check-in and earliest
+    check-out (one statement for both), then voids, then the latest correction; `write` merges each with what
+    the visit already holds by its statement's ON CONFLICT rule. Rows go in visit id order, so concurrent
+    pushes lock shared visits in the same order."""
+
+    def __init__(self) -> None:
+        self.first_in: dict[str, dict] = {}
+        self.first_out: dict[str, dict] = {}
+        self.voids: dict[str, dict] = {}
+        self.corrections: dict[str, dict] = {}
+
+    def add(self, row: dict[str, Any]) -> None:
         kind = row["kind"]
         visit_id = row["visit_id"]
         if kind == "check_in":
-            if _earlier(row, first_in.get(visit_id)):
-                first_in[visit_id] = row
+            if _earlier(row, self.first_in.get(visit_id)):
+                self.first_in[visit_id] = row
         elif kind == "check_out":
-            if _earlier(row, first_out.get(visit_id)):
-                first_out[visit_id] = row
+            if _earlier(row, self.first_out.get(visit_id)):
+                self.first_out[visit_id] = row
         elif kind == "void":
-            voids.setdefault(visit_id, row)
+            self.voids.setdefault(visit_id, row)
         elif kind == "correction":
-            latest = corrections.get(visit_id)
+            latest = self.corrections.get(visit_id)
             if latest is None or row["hlc"] > latest["hlc"]:
-                corrections[visit_id] = row
-    by_statement: dict[str, list[tuple]] = {"presence": [], "void": [], "correction": []}
-    for visit_id in sorted(first_in.keys() | first_out.keys()):
-        i, o = first_in.get(visit_id), first_out.get(visit_id)
-        subject = i["subject_key"] if i is not None else None
-        if subject is None and o is not None:
-            subject = o["subject_key"]
-        by_statement["presence"].append((
-            visit_id, (i or o)["site_id"], subject,
-            *((i["corrected_at"], i["event_id"], i["gate"], i["station_id"]) if i is not None else (None, None, "", "")),
-            *((o["corrected_at"], o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, None, "", "")),
-            bool((i is not None and i["time_uncertain"]) or (o is not None and o["time_uncertain"]))))
-    for visit_id in sorted(voids):
-        by_statement["void"].append((visit_id, voids[visit_id]["site_id"], True))
-    for visit_id in sorted(corrections):
-        r = corrections[visit_id]
-        by_statement["correction"].append((visit_id, r["site_id"], r["hlc"], r["_time_out"]))
-    conn = session.connection()
-    for name, params in by_statement.items():
-        if params:
-            stmt, is_json = _visit_upsert(conn.dialect.name, name)
-            if is_json:
-                conn.execute(stmt, {"rows_json": bulk.json_rows(params)})
-            else:
-                fields, same = VISIT_FIELDS[name], VISIT_SAME_AS.get(name, {})
-                dicts = [{**VISIT_BLANK, **dict(zip(fields, p))} for p in params]
-                for d in dicts:
-                    d.update({alias: d[source] for alias, source in same.items()})
-                conn.execute(stmt, dicts)
+                self.corrections[visit_id] = row
+
+    def write(self, session: Session) -> None:
+        conn = session.connection()
+        postgres = conn.dialect.name == "postgresql"
+
+        def at(row: dict) -> Any:            # PostgreSQL gets the ISO text check_event made (a JSON document)
+            return row.get("_corrected_iso") or row["corrected_at"].isoformat() if postgres else row["corrected_at"]
+
+        first_in, first_out = self.first_in, self.first_out
+        by_statement: dict[str, list[tuple]] = {"presence": [], "void": [], "correction": []}
+        for visit_id in sorted(first_in.keys() | first_out.keys()):
+            i, o = first_in.get(visit_id), first_out.get(visit_id)
+            subject = i["subject_key"] if i is not None else None
+            if subject is None and o is not None:
+                subject = o["subject_key"]
+            by_statement["presence"].append((
+                visit_id, (i or o)["site_id"], subject,
+                *((at(i), i["event_id"], i["gate"], i["station_id"]) if i is not None else (None, None, "", "")),
+                *((at(o), o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, None, "", "")),
+                bool((i is not None and i["time_uncertain"]) or (o is not None and o["time_uncertain"]))))
+        for visit_id in sorted(self.voids):
+            by_statement["void"].append((visit_id, self.voids[visit_id]["site_id"], True))
+        for visit_id in sorted(self.corrections):
+            r = self.corrections[visit_id]
+            by_statement["correction"].append((visit_id, r["site_id"], r["hlc"], r["_time_out"]))
+        for name, params in by_statement.items():
+            if params:
+                stmt, is_json = _visit_upsert(conn.dialect.name, name)
+                if is_json:
+                    conn.execute(stmt, {"rows_json": bulk.json_rows(params)})
+                else:
+                    fields, same = VISIT_FIELDS[name], VISIT_SAME_AS.get(name, {})
+                    dicts = [{**VISIT_BLANK, **dict(zip(fields, p))} for p in params]
+                    for d in dicts:
+                        d.update({alias: d[source] for alias, source in same.items()})
+                    conn.execute(stmt, dicts)
 
 
 @lru_cache(maxsize=None)
@@ -450,55 +469,53 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
 
     outcome = PushOutcome(acked_through=max((e.seq for e in events), default=0),
                           server_hlc=server_hlc(now, (e.hlc for e in events)))
-    rejects: list[tuple[WireEvent, Reject]] = []
-    candidates: list[tuple[WireEvent, dict]] = []
-    seen_ids: set[str] = set()
-    seen_seqs: set[int] = set()
+    # What is stored already, asked with the ids, seqs and visit ids as sent (before any check: one query).
+    ids: dict[str, None] = {}
+    visit_ids: set[str] = set()
     for ev in events:
-        if ev.event_id in seen_ids:
-            continue                         # the same event twice in one batch: stored once
-        seen_ids.add(ev.event_id)
-        try:
-            if ev.seq in seen_seqs:
-                raise Reject("duplicate_seq", f"seq {ev.seq} appears twice in this batch with different events")
-            seen_seqs.add(ev.seq)
-            candidates.append((ev, check_event(ev, station, now)))
-        except Reject as reject:
-            rejects.append((ev, reject))
+        ids[ev.event_id] = None
+        visit_id = ev.body.get("visit_id") if isinstance(ev.body, dict) else None
+        if visit_id.__class__ is str:
+            visit_ids.add(visit_id)
+    stored = _lookup(session, station, list(ids), sorted(visit_ids), [ev.seq for ev in events])
 
-    stored = _lookup(session, station, list(seen_ids),
-                     sorted({row["visit_id"] for _, row in candidates if row["visit_id"]}),
-                     [row["seq"] for _, row in candidates])
-    fresh: list[tuple[WireEvent, dict]] = []
-    for ev, row in candidates:
-        owner = stored.owners.get(ev.event_id)
-        if owner is None and ev.event_id in stored.rejects:
-            outcome.rejected.append({"event_id": ev.event_id, "code": stored.rejects[ev.event_id]})
-        elif owner is None:
-            fresh.append((ev, row))
-        elif owner == station_id:
-            outcome.duplicates += 1
-        else:
-            rejects.append((ev, Reject("event_id_taken", "another station already sent an event with this id")))
-
-    # Visits that belong to another site are not this station's to touch.
-    if stored.foreign_visits:
-        for ev, row in [x for x in fresh if x[1]["visit_id"] in stored.foreign_visits]:
-            rejects.append((ev, Reject("foreign_visit", "the visit belongs to another site")))
-        fresh = [x for x in fresh if x[1]["visit_id"] not in stored.foreign_visits]
-
-    # A used seq with a different event id: this station's disk went back in time.
-    seqs = [row["seq"] for _, row in fresh]
-    if stored.used_seqs and any(seq in stored.used_seqs for seq in seqs):
+    # A used seq on an event that would be stored: this station's disk went back in time. (Rare: usually no
+    # seq is used, or only by the same ids sent again; then the events are sorted out once, below.)
+    if any(ev.seq in stored.used_seqs and ev.event_id not in stored.owners for ev in events) and any(
+            row["seq"] in stored.used_seqs for verdict, _, row in _sort_out(events, station, stored, now)
+            if verdict is _FRESH):
         _new_epoch(session, station, station.epoch + 1, "restore_detected", now)
         return PushOutcome(0, epoch_conflict=station.epoch)
 
-    # New ids, checked under the station's lock: a plain append. (Another station racing to store the same id
-    # makes this raise IntegrityError; the API runs the push again and it becomes an event_id_taken reject.)
-    rows = [row for _, row in fresh]
+    # New events go to the database while the rest are checked (COPY on PostgreSQL); they were checked under
+    # the station's lock, so it is a plain append. (Another station racing to store the same id makes it raise
+    # IntegrityError; the API runs the push again and it becomes an event_id_taken reject.)
     as_tuple = _event_tuple_iso if bulk.is_postgres(session) else _event_tuple
-    bulk.append_rows(session, Event.__table__, EVENT_COLUMNS, [as_tuple(row) for row in rows])
-    outcome.stored = len(rows)
+    rejects: list[tuple[WireEvent, Reject]] = []
+    later_rejects: dict[str, list[tuple[WireEvent, Reject]]] = {"event_id_taken": [], "foreign_visit": []}
+    visits = VisitFolder()
+    published: list[tuple] = []
+    top_seq = station.last_seq
+    with bulk.Appender(session, Event.__table__, EVENT_COLUMNS) as append:
+        for verdict, ev, found in _sort_out(events, station, stored, now):
+            if verdict is _FRESH:
+                append(as_tuple(found))
+                visits.add(found)
+                if found["kind"] in PUBLISHED_KINDS:
+                    published.append((found["site_id"], station_id, found["visit_id"], found["corrected_at"],
+                                      _published_json(found, ev)))
+                if found["seq"] > top_seq:
+                    top_seq = found["seq"]
+                outcome.stored += 1
+            elif verdict is _DUPLICATE:
+                outcome.duplicates += 1
+            elif verdict is _REJECTED_BEFORE:
+                outcome.rejected.append({"event_id": ev.event_id, "code": found})
+            elif found.code in later_rejects:
+                later_rejects[found.code].append((ev, found))
+            else:
+                rejects.append((ev, found))
+    rejects += later_rejects["event_id_taken"] + later_rejects["foreign_visit"]
 
     if rejects:
         ins = _dialect_insert(session)
@@ -508,13 +525,47 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
              "raw_json": _raw_json(ev), "received_at": now} for ev, r in rejects])
         outcome.rejected.extend({"event_id": ev.event_id, "code": r.code} for ev, r in rejects)
 
-    apply_visits(session, rows)
-    session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": max(station.last_seq, *seqs, 0),
-                                                   "seen": now})
-    changelog.append_encoded(session, "visit_event", "append", [
-        (row["site_id"], row["station_id"], row["visit_id"], row["corrected_at"], _published_json(row, ev))
-        for ev, row in fresh if row["kind"] in PUBLISHED_KINDS], now)
+    visits.write(session)
+    session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": top_seq, "seen": now})
+    changelog.append_encoded(session, "visit_event", "append", published, now)
     return outcome
+
+
+_FRESH, _DUPLICATE, _REJECTED_BEFORE, _REJECT = "fresh", "duplicate", "rejected before", "reject"
+
+
+def _sort_out(events: Sequence[WireEvent], station: LockedStation, stored: Stored, now: datetime):
+    """(verdict, event, row | code | Reject) for each event of a push, in order; an event sent twice in the batch
+    is seen once. _FRESH: the row to store; _DUPLICATE: this station stored it before; _REJECTED_BEFORE: the
+    code it was rejected with before; _REJECT: why it cannot be stored (check_event, a seq used twice in the
+    batch, another station's id, another site's visit)."""
+    seen_ids: set[str] = set()
+    seen_seqs: set[int] = set()
+    owners, earlier, foreign = stored.owners, stored.rejects, stored.foreign_visits
+    for ev in events:
+        if ev.event_id in seen_ids:
+            continue                         # the same event twice in one batch: stored once
+        seen_ids.add(ev.event_id)
+        try:
+            if ev.seq in seen_seqs:
+                raise Reject("duplicate_seq", f"seq {ev.seq} appears twice in this batch with different events")
+            seen_seqs.add(ev.seq)
+            row = check_event(ev, station, now)
+        except Reject as reject:
+            yield _REJECT, ev, reject
+            continue
+        owner = owners.get(ev.event_id)
+        if owner is None:
+            if ev.event_id in earlier:
+                yield _REJECTED_BEFORE, ev, earlier[ev.event_id]
+            elif row["visit_id"] in foreign:
+                yield _REJECT, ev, Reject("foreign_visit", "the visit belongs to another site")
+            else:
+                yield _FRESH, ev, row
+        elif owner == station.station_id:
+            yield _DUPLICATE, ev, None
+        else:
+            yield _REJECT, ev, Reject("event_id_taken", "another station already sent an event with this id")
 
 
 # ---- derived state -------------------------------------------------------------------------------------------
