@@ -156,7 +156,7 @@ def ingest_rate(url: str, events: int, progress: Progress) -> dict[str, Any]:
 
     import httpx
 
-    from ..server.api import create_app
+    from ..server.api import create_app, freeze_startup_objects
 
     db, station_id, token = _prepare(url)
     maker = EventMaker(station_id, "Pintu Depan")
@@ -165,6 +165,7 @@ def ingest_rate(url: str, events: int, progress: Progress) -> dict[str, Any]:
 
     async def push_all() -> float:
         transport = httpx.ASGITransport(app=create_app(db))
+        freeze_startup_objects()              # what `guardstation-server serve` does once its app is built
         async with httpx.AsyncClient(transport=transport, base_url="http://server") as client:
             await client.post("/v1/sync/push", content=gzip.compress(_doc(station_id, [])), headers=headers)
             started = time.perf_counter()

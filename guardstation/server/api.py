@@ -7,6 +7,7 @@ database being unreachable: 503, retry later).
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import zlib
@@ -361,4 +362,17 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
 
 def create_app_from_env() -> FastAPI:
     """uvicorn factory for multi-process serving: `uvicorn --factory guardstation.server.api:create_app_from_env`."""
-    return create_app(os.environ.get(ENV_DB), migrate=False)
+    app = create_app(os.environ.get(ENV_DB), migrate=False)
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """For a process about to serve (`guardstation-server serve` calls it once the app is built): what exists now
+    (imported modules, the app, the engine: ~150,000 objects) lives as long as the process, so take it out of
+    the cyclic garbage collector's generations (gc.freeze). Request garbage still triggers full collections
+    every few hundred thousand allocations; without this each of them walked every one of those objects again
+    (measured with `python -m guardstation.bench sync`: ~100 ms each, twice per 20,000 events pushed in batches
+    of 500, about a tenth of the server's CPU time). Objects are still freed by reference counting."""
+    gc.collect()
+    gc.freeze()

@@ -233,7 +233,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
 def _serve(args: argparse.Namespace, url: str) -> int:
     import uvicorn
 
-    from .api import create_app
+    from .api import create_app, freeze_startup_objects
 
     db = open_db(url, migrate=True)   # the schema is ready before any worker starts
     print(f"guardstation-server: serving http://{args.host}:{args.port} on {safe_url(url)}", file=sys.stderr)
@@ -243,7 +243,9 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         uvicorn.run("guardstation.server.api:create_app_from_env", factory=True, host=args.host, port=args.port,
                     workers=args.workers, log_level="info")
     else:
-        uvicorn.run(create_app(db), host=args.host, port=args.port, log_level="info")
+        app = create_app(db)
+        freeze_startup_objects()
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
