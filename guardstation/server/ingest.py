@@ -246,8 +246,12 @@ class VisitFolder:
                 self.corrections[visit_id] = row
 
     def write(self, session: Session) -> None:
-        conn = session.connection()
-        postgres = conn.dialect.name == "postgresql"
+        self.execute(session, self.prepare(session.get_bind().dialect.name))
+
+    def prepare(self, dialect: str) -> list[tuple[Any, Any]]:
+        """The statements and their parameters (Python work only: the push does it while PostgreSQL is still
+        inserting the events)."""
+        postgres = dialect == "postgresql"
 
         def at(row: dict) -> Any:            # PostgreSQL gets the ISO text check_event made (a JSON document)
             return row.get("_corrected_iso") or row["corrected_at"].isoformat() if postgres else row["corrected_at"]
@@ -269,17 +273,25 @@ class VisitFolder:
         for visit_id in sorted(self.corrections):
             r = self.corrections[visit_id]
             by_statement["correction"].append((visit_id, r["site_id"], r["hlc"], r["_time_out"]))
+        statements = []
         for name, params in by_statement.items():
             if params:
-                stmt, is_json = _visit_upsert(conn.dialect.name, name)
+                stmt, is_json = _visit_upsert(dialect, name)
                 if is_json:
-                    conn.execute(stmt, {"rows_json": bulk.json_rows(params)})
+                    statements.append((stmt, {"rows_json": bulk.json_rows(params)}))
                 else:
                     fields, same = VISIT_FIELDS[name], VISIT_SAME_AS.get(name, {})
                     dicts = [{**VISIT_BLANK, **dict(zip(fields, p))} for p in params]
                     for d in dicts:
                         d.update({alias: d[source] for alias, source in same.items()})
-                    conn.execute(stmt, dicts)
+                    statements.append((stmt, dicts))
+        return statements
+
+    @staticmethod
+    def execute(session: Session, statements: list[tuple[Any, Any]]) -> None:
+        conn = session.connection()
+        for stmt, params in statements:
+            conn.execute(stmt, params)
 
 
 @lru_cache(maxsize=None)
@@ -379,9 +391,6 @@ _SET_EPOCH = (update(_station).where(_station.c.station_id == bindparam("sid"))
 EVENT_COLUMNS = ("event_id", "station_id", "site_id", "epoch", "seq", "kind", "schema_v", "hlc", "occurred_at",
                  "clock_offset_ms", "corrected_at", "time_uncertain", "visit_id", "subject_key", "gate", "body_json",
                  "received_at")
-# The row values of EVENT_COLUMNS, the times as the ISO texts check_event made (PostgreSQL reads them).
-_event_tuple_iso = operator.itemgetter(*[{"occurred_at": "_occurred_iso", "corrected_at": "_corrected_iso"}.get(c, c)
-                                         for c in EVENT_COLUMNS])
 _event_tuple = operator.itemgetter(*EVENT_COLUMNS)
 
 # Everything push needs to know about what is already stored, in one round trip: (0) events with these ids and
@@ -490,7 +499,6 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
     # New events go to the database while the rest are checked (COPY on PostgreSQL); they were checked under
     # the station's lock, so it is a plain append. (Another station racing to store the same id makes it raise
     # IntegrityError; the API runs the push again and it becomes an event_id_taken reject.)
-    as_tuple = _event_tuple_iso if bulk.is_postgres(session) else _event_tuple
     rejects: list[tuple[WireEvent, Reject]] = []
     later_rejects: dict[str, list[tuple[WireEvent, Reject]]] = {"event_id_taken": [], "foreign_visit": []}
     visits = VisitFolder()
@@ -499,7 +507,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
     with bulk.Appender(session, Event.__table__, EVENT_COLUMNS) as append:
         for verdict, ev, found in _sort_out(events, station, stored, now):
             if verdict is _FRESH:
-                append(as_tuple(found))
+                append(_event_tuple(found))
                 visits.add(found)
                 if found["kind"] in PUBLISHED_KINDS:
                     published.append((found["site_id"], station_id, found["visit_id"], found["corrected_at"],
@@ -515,6 +523,8 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
                 later_rejects[found.code].append((ev, found))
             else:
                 rejects.append((ev, found))
+        # Still inside the COPY: PostgreSQL inserts the last events while the visit rows are made.
+        visit_statements = visits.prepare(session.get_bind().dialect.name)
     rejects += later_rejects["event_id_taken"] + later_rejects["foreign_visit"]
 
     if rejects:
@@ -525,7 +535,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
              "raw_json": _raw_json(ev), "received_at": now} for ev, r in rejects])
         outcome.rejected.extend({"event_id": ev.event_id, "code": r.code} for ev, r in rejects)
 
-    visits.write(session)
+    visits.execute(session, visit_statements)
     session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": top_seq, "seen": now})
     changelog.append_encoded(session, "visit_event", "append", published, now)
     return outcome
