@@ -29,8 +29,8 @@ import json
 import operator
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
@@ -124,10 +124,10 @@ def _text(body: dict, key: str, *, required: bool = False) -> str | None:
     return value
 
 
-def check_event(ev: WireEvent, station: Station, now: datetime) -> dict[str, Any]:
+def check_event(ev: WireEvent, station: LockedStation | Station, now: datetime) -> dict[str, Any]:
     """The event row to store, or Reject(code). Besides the columns of `event` the row carries the ISO texts
-    of its times (`_occurred_iso`, `_corrected_iso`: the change log and COPY use them) and, for a correction,
-    `_time_out` (the corrected time it sets, or None)."""
+    of its times (`_occurred_iso`, `_corrected_iso`: the change log data and the visit rows use them) and, for
+    a correction, `_time_out` (the corrected time it sets, or None)."""
     kind = ev.kind
     if kind not in ACCEPTED_KINDS:
         raise Reject("unknown_kind", f"kind {kind!r} is not one of {', '.join(ACCEPTED_KINDS)}")
@@ -375,15 +375,6 @@ _LOCK_STATION = (select(_station.c.site_id, _station.c.epoch, _station.c.last_se
 _LOCK_STATION_BY_TOKEN = (select(_station.c.station_id, _station.c.site_id, _station.c.epoch, _station.c.last_seq,
                                  _station.c.revoked_at)
                           .where(_station.c.token_hash == bindparam("token_hash")).with_for_update())
-
-
-def lock_station(session: Session, token_hash: str) -> LockedStation | None:
-    """The station whose token has this hash, locked until the transaction ends (two pushes of one station never
-    interleave); None if there is none or it is revoked. Authenticates and locks in one statement."""
-    found = session.connection().execute(_LOCK_STATION_BY_TOKEN, {"token_hash": token_hash}).first()
-    if found is None or found.revoked_at is not None:
-        return None
-    return LockedStation(found.station_id, found.site_id, found.epoch, found.last_seq)
 _UPDATE_STATION = (update(_station).where(_station.c.station_id == bindparam("sid"))
                    .values(last_seq=bindparam("last_seq"), last_seen_at=bindparam("seen")))
 _SET_EPOCH = (update(_station).where(_station.c.station_id == bindparam("sid"))
@@ -422,6 +413,15 @@ UNION ALL
 SELECT 3, event_id, NULL, seq FROM event
  WHERE station_id = :sid AND epoch = :epoch AND seq IN (SELECT value FROM json_each(:seqs))"""),
 }
+
+
+def lock_station(session: Session, token_hash: str) -> LockedStation | None:
+    """The station whose token has this hash, locked until the transaction ends (two pushes of one station never
+    interleave); None if there is none or it is revoked. Authenticates and locks in one statement."""
+    found = session.connection().execute(_LOCK_STATION_BY_TOKEN, {"token_hash": token_hash}).first()
+    if found is None or found.revoked_at is not None:
+        return None
+    return LockedStation(found.station_id, found.site_id, found.epoch, found.last_seq)
 
 
 @dataclass
