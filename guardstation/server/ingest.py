@@ -219,9 +219,10 @@ def apply_visits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 class VisitFolder:
     """What new event rows say about their visits, folded: per visit the earliest check-in and earliest
-    check-out (one statement for both), then voids, then the latest correction; `write` merges each with what
-    the visit already holds by its statement's ON CONFLICT rule. Rows go in visit id order, so concurrent
-    pushes lock shared visits in the same order."""
+    check-out (one row for both), then voids, then the latest correction. `write` merges each with what the
+    visit already holds by its statement's ON CONFLICT rule; given the visits that exist (`prepare`), the visits
+    that do not are plain new rows (the merge of nothing), appended without the upsert. Rows go in visit id
+    order, so concurrent pushes lock shared visits in the same order."""
 
     def __init__(self) -> None:
         self.first_in: dict[str, dict] = {}
@@ -248,26 +249,40 @@ class VisitFolder:
     def write(self, session: Session) -> None:
         self.execute(session, self.prepare(session.get_bind().dialect.name))
 
-    def prepare(self, dialect: str) -> list[tuple[Any, Any]]:
-        """The statements and their parameters (Python work only: the push does it while PostgreSQL is still
-        inserting the events)."""
+    def prepare(self, dialect: str, existing: set[str] | None = None) -> tuple[list[tuple], list[tuple[Any, Any]]]:
+        """(new visit rows, upsert statements and their parameters): Python work only (the push does it while
+        PostgreSQL is still inserting the events). `existing`: the visit ids already stored (None: unknown,
+        every visit is upserted). A visit created by someone else meanwhile makes the new row fail on its key
+        (IntegrityError: the push runs again)."""
         postgres = dialect == "postgresql"
 
         def at(row: dict) -> Any:            # PostgreSQL gets the ISO text check_event made (a JSON document)
             return row.get("_corrected_iso") or row["corrected_at"].isoformat() if postgres else row["corrected_at"]
 
         first_in, first_out = self.first_in, self.first_out
+        new_rows: list[tuple] = []
         by_statement: dict[str, list[tuple]] = {"presence": [], "void": [], "correction": []}
         for visit_id in sorted(first_in.keys() | first_out.keys()):
             i, o = first_in.get(visit_id), first_out.get(visit_id)
             subject = i["subject_key"] if i is not None else None
             if subject is None and o is not None:
                 subject = o["subject_key"]
+            uncertain = bool((i is not None and i["time_uncertain"]) or (o is not None and o["time_uncertain"]))
+            if existing is not None and visit_id not in existing:
+                time_out = o["corrected_at"] if o is not None else None
+                new_rows.append((
+                    visit_id, (i or o)["site_id"], subject,
+                    *((i["corrected_at"], i["event_id"], i["gate"], i["station_id"]) if i is not None
+                      else (None, None, "", "")),
+                    time_out, time_out,
+                    *((o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, "", "")),
+                    None, False, uncertain))
+                continue
             by_statement["presence"].append((
                 visit_id, (i or o)["site_id"], subject,
                 *((at(i), i["event_id"], i["gate"], i["station_id"]) if i is not None else (None, None, "", "")),
                 *((at(o), o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, None, "", "")),
-                bool((i is not None and i["time_uncertain"]) or (o is not None and o["time_uncertain"]))))
+                uncertain))
         for visit_id in sorted(self.voids):
             by_statement["void"].append((visit_id, self.voids[visit_id]["site_id"], True))
         for visit_id in sorted(self.corrections):
@@ -285,13 +300,22 @@ class VisitFolder:
                     for d in dicts:
                         d.update({alias: d[source] for alias, source in same.items()})
                     statements.append((stmt, dicts))
-        return statements
+        return new_rows, statements
 
     @staticmethod
-    def execute(session: Session, statements: list[tuple[Any, Any]]) -> None:
+    def execute(session: Session, prepared: tuple[list[tuple], list[tuple[Any, Any]]]) -> None:
+        new_rows, statements = prepared
+        # New visits first: a void or correction of the same push may name one.
+        bulk.append_rows(session, Visit.__table__, NEW_VISIT_COLUMNS, new_rows)
         conn = session.connection()
         for stmt, params in statements:
             conn.execute(stmt, params)
+
+
+# The columns of a new visit row (VisitFolder.prepare).
+NEW_VISIT_COLUMNS = ("visit_id", "site_id", "subject_key", "time_in", "in_event_id", "gate_in", "station_in",
+                     "time_out", "raw_time_out", "out_event_id", "gate_out", "station_out", "correction_hlc",
+                     "voided", "time_uncertain")
 
 
 @lru_cache(maxsize=None)
@@ -385,8 +409,8 @@ EVENT_COLUMNS = ("event_id", "station_id", "site_id", "epoch", "seq", "kind", "s
 _event_tuple = operator.itemgetter(*EVENT_COLUMNS)
 
 # Everything push needs to know about what is already stored, in one round trip: (0) events with these ids and
-# who sent them, (1) this station's earlier rejects of these ids, (2) these visit ids at other sites, (3) this
-# station's events of this epoch that use these seqs. The lists go in as one JSON text each (psycopg turns a
+# who sent them, (1) this station's earlier rejects of these ids, (2) the visits with these ids and their site,
+# (3) this station's events of this epoch that use these seqs. The lists go in as one JSON text each (psycopg turns a
 # Python list into an array parameter element by element, in Python).
 _LOOKUP = {
     "postgresql": text("""
@@ -396,8 +420,8 @@ UNION ALL
 SELECT 1, event_id, code, NULL FROM rejected_event
  WHERE station_id = :sid AND event_id = ANY(ARRAY(SELECT json_array_elements_text(CAST(:ids AS json))))
 UNION ALL
-SELECT 2, visit_id, NULL, NULL FROM visit
- WHERE visit_id = ANY(ARRAY(SELECT json_array_elements_text(CAST(:vids AS json)))) AND site_id <> :site
+SELECT 2, visit_id, site_id, NULL FROM visit
+ WHERE visit_id = ANY(ARRAY(SELECT json_array_elements_text(CAST(:vids AS json))))
 UNION ALL
 SELECT 3, event_id, NULL, seq FROM event
  WHERE station_id = :sid AND epoch = :epoch
@@ -408,7 +432,7 @@ UNION ALL
 SELECT 1, event_id, code, NULL FROM rejected_event
  WHERE station_id = :sid AND event_id IN (SELECT value FROM json_each(:ids))
 UNION ALL
-SELECT 2, visit_id, NULL, NULL FROM visit WHERE visit_id IN (SELECT value FROM json_each(:vids)) AND site_id <> :site
+SELECT 2, visit_id, site_id, NULL FROM visit WHERE visit_id IN (SELECT value FROM json_each(:vids))
 UNION ALL
 SELECT 3, event_id, NULL, seq FROM event
  WHERE station_id = :sid AND epoch = :epoch AND seq IN (SELECT value FROM json_each(:seqs))"""),
@@ -429,7 +453,8 @@ class Stored:
     """What the database already holds about a batch (see _LOOKUP)."""
     owners: dict[str, str] = field(default_factory=dict)          # event id -> station that sent it
     rejects: dict[str, str] = field(default_factory=dict)         # event id -> this station's earlier reject code
-    foreign_visits: set[str] = field(default_factory=set)         # visit ids that belong to another site
+    visits: set[str] = field(default_factory=set)                 # visit ids that exist
+    foreign_visits: set[str] = field(default_factory=set)         # ... and belong to another site
     used_seqs: set[int] = field(default_factory=set)              # seqs this station already used in this epoch
 
 
@@ -441,14 +466,16 @@ def _lookup(session: Session, station: LockedStation, ids: list[str], visit_ids:
     conn = session.connection()
     rows = conn.execute(_LOOKUP[conn.dialect.name], {
         "ids": json.dumps(ids), "vids": json.dumps(visit_ids), "seqs": json.dumps(seqs), "sid": station.station_id,
-        "site": station.site_id, "epoch": station.epoch})
+        "epoch": station.epoch})
     for k, key, value, seq in rows:
         if k == 0:
             found.owners[key] = value
         elif k == 1:
             found.rejects[key] = value
         elif k == 2:
-            found.foreign_visits.add(key)
+            found.visits.add(key)
+            if value != station.site_id:
+                found.foreign_visits.add(key)
         else:
             found.used_seqs.add(seq)
     return found
@@ -524,7 +551,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
             else:
                 rejects.append((ev, found))
         # Still inside the COPY: PostgreSQL inserts the last events while the visit rows are made.
-        visit_statements = visits.prepare(session.get_bind().dialect.name)
+        visit_writes = visits.prepare(session.get_bind().dialect.name, stored.visits)
     rejects += later_rejects["event_id_taken"] + later_rejects["foreign_visit"]
 
     if rejects:
@@ -535,7 +562,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
              "raw_json": _raw_json(ev), "received_at": now} for ev, r in rejects])
         outcome.rejected.extend({"event_id": ev.event_id, "code": r.code} for ev, r in rejects)
 
-    visits.execute(session, visit_statements)
+    visits.execute(session, visit_writes)
     session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": top_seq, "seen": now})
     changelog.append_encoded(session, "visit_event", "append", published, now)
     return outcome

@@ -364,3 +364,33 @@ def test_a_push_must_be_json(deployment, client):
     assert r.status_code == 422 and r.json()["error"] == "invalid_json" and "JSON" in r.json()["message"]
     r = client.post("/v1/sync/push", content=doc, headers={**gate.auth, "Content-Type": "application/json; charset=utf-8"})
     assert r.status_code == 200
+
+
+def test_a_visit_created_by_another_station_meanwhile_runs_the_push_again(deployment, db, monkeypatch):
+    """A visit the lookup did not see is written as a new row; if another station created it in between, the
+    new row fails on its key and the push runs again, where the visit is merged like any other."""
+    from guardstation.server import ingest
+
+    site = deployment.site()
+    a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
+    check_in = a.event("check_in", "v1", subject="1" * 32)
+    a.push([check_in])
+    real_lookup, calls = ingest._lookup, []
+
+    def lookup_that_misses_the_visit_the_first_time(*args, **kw):
+        found = real_lookup(*args, **kw)
+        calls.append(1)
+        if len(calls) == 1:
+            found.visits.clear()           # as if A's commit came just after the check
+        return found
+
+    monkeypatch.setattr(ingest, "_lookup", lookup_that_misses_the_visit_the_first_time)
+    check_out = b.event("check_out", "v1", subject="1" * 32)
+    assert b.push([check_out, b.event("check_in", "v2")])["rejected"] == []
+    assert len(calls) == 2
+    with db.read() as s:
+        v1 = s.get(Visit, "v1")
+        assert (v1.in_event_id, v1.out_event_id, v1.gate_in, v1.gate_out) == (
+            check_in["event_id"], check_out["event_id"], "A", "B")
+        assert s.get(Visit, "v2").time_out is None
+        assert _count(db, Event) == 3
