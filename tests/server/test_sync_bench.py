@@ -25,3 +25,15 @@ def test_sync_bench_smoke(capsys):
     # pushing gate's 1,000 events holds about 36 h / 7 days of them, plus the visits still open).
     assert result["catchup_pushed"] == 1050
     assert 50 < result["catchup_pulled"] < 1000
+
+
+def test_sync_bench_ingest_only(capsys):
+    """--only ingest: just the server figures (no station engine), --repeat: the median of fresh databases."""
+    assert main(["sync", "--only", "ingest", "--events", "1000", "--repeat", "2", "--no-workers", "--json",
+                 "--quiet"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert "push_events_per_s" not in result and result["server_ingest_per_s_workers"] is None
+    for key in ("server_ingest_per_s", "server_ingest_per_s_sqlite"):
+        runs = result[key + "_runs"]
+        assert len(runs) == 2 and all(math.isfinite(r) and r > 0 for r in runs)
+        assert min(runs) <= result[key] <= max(runs)
