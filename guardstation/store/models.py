@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint, false)
+                        UniqueConstraint, false, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -184,6 +184,8 @@ class Visit(Base):
 class Outbox(Base):
     """Events waiting for the server's ack; written in the same transaction as the event."""
     __tablename__ = "outbox"
+    # Acked rows stay, so the table only grows: the pending ones are found through this (migration 0005).
+    __table_args__ = (Index("ix_outbox_pending", "seq", sqlite_where=text("acked_at IS NULL")),)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[str] = mapped_column(ForeignKey("visit_event.event_id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
