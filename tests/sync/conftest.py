@@ -3,7 +3,7 @@ real station databases, fake clocks, and a transport that can fail on purpose.""
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,21 +21,9 @@ from guardstation.station import open_station
 from guardstation.sync.engine import SyncEngine, TOKEN_SECRET
 from guardstation.sync.station_sync import enrol_station
 from guardstation.sync.transport import HttpTransport, Offline, Reply
+from tests.conftest import FakeClock as Clock
 
-WIB = timezone(timedelta(hours=7))
 URL = "http://testserver"
-
-
-class Clock:
-    def __init__(self, start: datetime | None = None) -> None:
-        self.current = start or datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, **kw) -> datetime:
-        self.current += timedelta(**kw)
-        return self.current
 
 
 class Skewed:

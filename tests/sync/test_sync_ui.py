@@ -47,11 +47,7 @@ def window_for(qtbot, translator):
 
     yield make
     for app in apps:
-        if app.sync is not None:
-            app.sync.stop()
-        app.worker_thread.quit()
-        app.worker_thread.wait(5000)
-        app.gc.stop()
+        app.shutdown()
 
 
 def test_gate_b_window_shows_gate_a_visitors_alerts_and_going_offline(qtbot, server, make_gate, window_for,

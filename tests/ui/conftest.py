@@ -80,11 +80,7 @@ def gui(qtbot, station, translator):
 
     yield make
     for app in apps:
-        if app.camera is not None:
-            app.camera.stop()
-        app.worker_thread.quit()
-        app.worker_thread.wait(5000)
-        app.gc.stop()
+        app.shutdown()      # as the app closes: threads stopped, then the station (closing it again is harmless)
 
 
 @pytest.fixture
