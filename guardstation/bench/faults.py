@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -178,8 +178,6 @@ class CentralServer:
     enrolment codes for that site. A context manager: the server process stops on the way out."""
 
     def __init__(self, work: Path) -> None:
-        from contextlib import ExitStack
-
         from ..server import service
         from .sync import serve_process
 
@@ -890,8 +888,6 @@ def _drain(station, worker, timeout_s: float = 120.0) -> int:
 # -- the benchmark ---------------------------------------------------------------------------------
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from contextlib import ExitStack
-
     progress = Progress(enabled=not getattr(args, "quiet", False))
     with temporary_home() as work, ExitStack() as stack:
         progress.say(f"crash loop: {args.kills} kills")
