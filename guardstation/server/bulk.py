@@ -9,8 +9,8 @@ with `python -m guardstation.bench sync`.) "Is in this list" becomes
 `= ANY(array)`. On SQLite the same rows go through executemany, which is what
 it is good at.
 
-Rows that cannot conflict (new events, change log entries) skip all of that:
-`append_rows` sends them with COPY on PostgreSQL (see there).
+Rows that cannot conflict (new events, new visits, change log entries) skip all
+of that: `append_rows` sends them with COPY on PostgreSQL (see there).
 """
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
+import msgspec
 from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -102,13 +103,34 @@ def _dialect_insert(session: Session):
 
 def corrected_time(occurred_at: datetime, offset_ms: int, now: datetime) -> tuple[datetime, bool]:
     corrected = occurred_at - timedelta(milliseconds=offset_ms) if offset_ms else occurred_at
-    uncertain = (abs(offset_ms) > UNCERTAIN_OFFSET_MS or corrected > now + FUTURE_TOLERANCE
-                 or corrected < EARLIEST_PLAUSIBLE)
+    # One subtraction across time zones, then cheap comparisons: comparing an aware time of the request's
+    # parsed zone with `now` costs as much as the subtraction, every time (twice per event before).
+    ahead = corrected - now
+    uncertain = (abs(offset_ms) > UNCERTAIN_OFFSET_MS or ahead > FUTURE_TOLERANCE
+                 or ahead < EARLIEST_PLAUSIBLE - now)
     return corrected, uncertain
 
 
-# changelog.dumps without its per-call set-up (one encoder, built once): the same text.
-_encode_body = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str).encode
+# changelog.dumps without its per-call set-up (one encoder, built once).
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str).encode
+# msgspec writes the same text about seven times faster (measured: 0.25 vs 1.7 ms for a push of 500 bodies), for all
+# that a body holds except floats in exponent form (1e16, not 1e+16; both JSON) and NaN (null, where the json module
+# writes NaN, which is not JSON). It refuses lone surrogates, as the UTF-8 check below does.
+_encode_fast = msgspec.json.Encoder(order="sorted").encode
+
+
+def encode_body(body: dict) -> tuple[str, int]:
+    """An event body as stored (compact JSON, keys sorted) and its size in UTF-8 bytes; Reject if it holds
+    text that is not valid Unicode (a lone surrogate)."""
+    try:
+        raw = _encode_fast(body)
+    except Exception:  # noqa: BLE001 - whatever msgspec refuses, the json module decides
+        text_ = _encode_json(body)
+        try:
+            return text_, len(text_.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise Reject("bad_body", "body text must be valid Unicode (no lone surrogates)") from None
+    return raw.decode("utf-8"), len(raw)
 
 
 def _text(body: dict, key: str, *, required: bool = False) -> str | None:
@@ -125,9 +147,8 @@ def _text(body: dict, key: str, *, required: bool = False) -> str | None:
 
 
 def check_event(ev: WireEvent, station: LockedStation | Station, now: datetime) -> dict[str, Any]:
-    """The event row to store, or Reject(code). Besides the columns of `event` the row carries the ISO texts
-    of its times (`_occurred_iso`, `_corrected_iso`: the change log data and the visit rows use them) and, for
-    a correction, `_time_out` (the corrected time it sets, or None)."""
+    """The event row to store, or Reject(code). Besides the columns of `event` the row carries, for a
+    correction, `_time_out` (the corrected time it sets, or None)."""
     kind = ev.kind
     if kind not in ACCEPTED_KINDS:
         raise Reject("unknown_kind", f"kind {kind!r} is not one of {', '.join(ACCEPTED_KINDS)}")
@@ -138,11 +159,7 @@ def check_event(ev: WireEvent, station: LockedStation | Station, now: datetime) 
     body = ev.body
     if not isinstance(body, dict):
         raise Reject("bad_body", "body must be a JSON object")
-    body_json = _encode_body(body)
-    try:
-        size = len(body_json.encode("utf-8"))
-    except UnicodeEncodeError:
-        raise Reject("bad_body", "body text must be valid Unicode (no lone surrogates)") from None
+    body_json, size = encode_body(body)
     if size > MAX_BODY_BYTES:
         raise Reject("body_too_large", f"body is larger than {MAX_BODY_BYTES} bytes")
     site = _text(body, "site_id")
@@ -153,13 +170,11 @@ def check_event(ev: WireEvent, station: LockedStation | Station, now: datetime) 
     gate = _text(body, "gate") or ""
     occurred_at, offset_ms = ev.occurred_at, ev.clock_offset_ms
     corrected, uncertain = corrected_time(occurred_at, offset_ms, now)
-    occurred_iso = occurred_at.isoformat()
     row = {"event_id": ev.event_id, "station_id": station.station_id, "site_id": station.site_id,
            "epoch": station.epoch, "seq": ev.seq, "kind": kind, "schema_v": ev.schema_v, "hlc": ev.hlc,
            "occurred_at": occurred_at, "clock_offset_ms": offset_ms, "corrected_at": corrected,
            "time_uncertain": uncertain, "visit_id": visit_id, "subject_key": subject_key, "gate": gate,
-           "body_json": body_json, "received_at": now, "_occurred_iso": occurred_iso,
-           "_corrected_iso": corrected.isoformat() if offset_ms else occurred_iso}
+           "body_json": body_json, "received_at": now}
     if kind == "correction":
         if "time_out" not in body:
             raise Reject("bad_correction", "a correction carries time_out (an ISO time with offset, or null)")
@@ -256,8 +271,8 @@ class VisitFolder:
         (IntegrityError: the push runs again)."""
         postgres = dialect == "postgresql"
 
-        def at(row: dict) -> Any:            # PostgreSQL gets the ISO text check_event made (a JSON document)
-            return row.get("_corrected_iso") or row["corrected_at"].isoformat() if postgres else row["corrected_at"]
+        def at(row: dict) -> Any:            # PostgreSQL gets ISO text (a JSON document)
+            return row["corrected_at"].isoformat() if postgres else row["corrected_at"]
 
         first_in, first_out = self.first_in, self.first_out
         new_rows: list[tuple] = []
@@ -354,17 +369,6 @@ def _visit_upsert(dialect: str, name: str):
                 "time_out": case((take, ex.time_out), else_=v.time_out)}
     # A visit id already used at another site is never touched (checked before, enforced here).
     return stmt.on_conflict_do_update(index_elements=[v.visit_id], set_=sets, where=(v.site_id == ex.site_id)), is_json
-
-
-def _published_json(row: dict[str, Any], wire: WireEvent) -> str:
-    """The change log data of a stored event: the wire event plus where and when it was stored, as JSON built by
-    formatting: every field here was checked to be JSON-safe (uuid, digits, the HLC pattern, a known kind, ISO
-    times), and the body is spliced in as already encoded. (json.dumps per event was a tenth of the ingest time.)"""
-    return (f'{{"event_id":"{wire.event_id}","seq":{wire.seq},"kind":"{wire.kind}",'
-            f'"schema_v":{wire.schema_v},"hlc":"{wire.hlc}","occurred_at":"{row["_occurred_iso"]}",'
-            f'"clock_offset_ms":{wire.clock_offset_ms},"station_id":"{row["station_id"]}",'
-            f'"corrected_at":"{row["_corrected_iso"]}",'
-            f'"time_uncertain":{"true" if row["time_uncertain"] else "false"},"body":{row["body_json"]}}}')
 
 
 def server_hlc(now: datetime, seen: Iterable[str] = ()) -> str:
@@ -529,7 +533,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
     rejects: list[tuple[WireEvent, Reject]] = []
     later_rejects: dict[str, list[tuple[WireEvent, Reject]]] = {"event_id_taken": [], "foreign_visit": []}
     visits = VisitFolder()
-    published: list[tuple] = []
+    published: list[int] = []                # seqs of the fresh visit events
     top_seq = station.last_seq
     with bulk.Appender(session, Event.__table__, EVENT_COLUMNS) as append:
         for verdict, ev, found in _sort_out(events, station, stored, now):
@@ -537,8 +541,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
                 append(_event_tuple(found))
                 visits.add(found)
                 if found["kind"] in PUBLISHED_KINDS:
-                    published.append((found["site_id"], station_id, found["visit_id"], found["corrected_at"],
-                                      _published_json(found, ev)))
+                    published.append(found["seq"])
                 if found["seq"] > top_seq:
                     top_seq = found["seq"]
                 outcome.stored += 1
@@ -564,7 +567,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
 
     visits.execute(session, visit_writes)
     session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": top_seq, "seen": now})
-    changelog.append_encoded(session, "visit_event", "append", published, now)
+    changelog.publish_visit_events(session, station_id, station.epoch, published, now)
     return outcome
 
 

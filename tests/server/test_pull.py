@@ -150,3 +150,27 @@ def test_a_station_far_behind_walks_past_other_sites_in_windows(deployment, db, 
         if not r["has_more"]:
             break
     assert got == ["mine"] and pages >= 4
+
+
+def test_a_pulled_visit_event_is_the_wire_event_with_where_and_when_it_was_stored(deployment):
+    """The visit_event data is made by the database from the stored row (changelog.publish_visit_events): every
+    field of the wire event, times as UTC ISO text, the body as sent; in the order of the station's seqs."""
+    from datetime import datetime
+
+    site = deployment.site()
+    a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
+    a.offset_ms = 90_000                               # A's clock runs 90 s fast
+    sent = [a.event("check_in", "v1", subject=f"{1:032x}", purpose="Rapat dinas", note="tamu \"VIP\" é"),
+            a.event("check_out", "v1")]
+    a.push(list(reversed(sent)))                       # the order of the request does not matter
+    got = [c for c in b.pull_all() if c["stream"] == "visit_event"]
+    assert [c["data"]["seq"] for c in got] == [1, 2]
+    for change, wire in zip(got, sent):
+        data = change["data"]
+        assert {k: data[k] for k in ("event_id", "seq", "kind", "schema_v", "hlc", "clock_offset_ms", "body")} == {
+            k: wire[k] for k in ("event_id", "seq", "kind", "schema_v", "hlc", "clock_offset_ms", "body")}
+        assert data["station_id"] == a.station_id and data["time_uncertain"] is False
+        occurred, corrected = (datetime.fromisoformat(data[k]) for k in ("occurred_at", "corrected_at"))
+        assert occurred == datetime.fromisoformat(wire["occurred_at"])
+        assert corrected == occurred - timedelta(seconds=90)
+        assert corrected.utcoffset() == timedelta(0)
