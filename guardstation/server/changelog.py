@@ -44,10 +44,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import and_, bindparam, exists, or_, select, text, update
+from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from .models import ChangeCounter, ChangeLog, Visit
+from .models import ChangeCounter, ChangeLog, Event, Visit
 
 STREAMS = ("visit_event", "site_config", "rule_pack", "status_entry", "trust_key", "alert")
 SITE_STREAMS = ("visit_event", "site_config", "alert")       # the rest are deployment-wide
@@ -109,43 +109,47 @@ def append(session: Session, changes: Sequence[Change], now: datetime) -> list[i
 
 
 # A stored visit event as stations pull it: the wire event plus where and when it was stored, as JSON made by the
-# database from the event row (nothing crosses the connection twice, and no Python work per event). Safe as plain
-# text concatenation: every field was checked at ingest to be JSON-safe (uuid, digits, the HLC pattern, a known
-# kind) and body_json is already JSON. Times are UTC ISO text with microseconds, the same on both databases.
+# database from the event row when it is pulled (the change log row only points at it: the event is stored once).
+# Safe as plain text concatenation: every field was checked at ingest to be JSON-safe (uuid, digits, the HLC
+# pattern, a known kind) and body_json is already JSON. Times are UTC ISO text with microseconds on both databases.
 _EVENT_DATA = """'{{"event_id":"' || e.event_id || '","seq":' || e.seq || ',"kind":"' || e.kind
  || '","schema_v":' || e.schema_v || ',"hlc":"' || e.hlc || '","occurred_at":"' || {occurred}
  || '","clock_offset_ms":' || e.clock_offset_ms || ',"station_id":"' || e.station_id
  || '","corrected_at":"' || {corrected} || '","time_uncertain":'
  || CASE WHEN e.time_uncertain THEN 'true' ELSE 'false' END || ',"body":' || e.body_json || '}}'"""
-_PG_TIME = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
-_SQLITE_TIME = "replace({}, ' ', 'T') || '+00:00'"       # UtcDateTime's text: 'YYYY-MM-DD HH:MM:SS.ffffff' UTC
-_PUBLISH_COLUMNS = "seq, stream, op, site_id, origin_station_id, visit_id, event_time, data_json, created_at"
+_TIME = {"postgresql": """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
+         "sqlite": "replace({}, ' ', 'T') || '+00:00'"}    # UtcDateTime's text: 'YYYY-MM-DD HH:MM:SS.ffffff' UTC
+
+
+def event_data_sql(dialect: str) -> str:
+    """The SQL expression of a visit event's change data, over the event table aliased `e`."""
+    time = _TIME[dialect]
+    return _EVENT_DATA.format(occurred=time.format("e.occurred_at"), corrected=time.format("e.corrected_at"))
+
+
+_PUBLISH_COLUMNS = "seq, stream, op, site_id, origin_station_id, visit_id, event_time, event_id, created_at"
 _PUBLISH_SELECT = """SELECT {first} + row_number() OVER (ORDER BY e.seq), 'visit_event', 'append', e.site_id,
-       e.station_id, e.visit_id, e.corrected_at, {data}, :now"""
+       e.station_id, e.visit_id, e.corrected_at, e.event_id, :now"""
 _PUBLISH = {
     # The counter is reserved in the same statement (it stays locked until commit, see the module docstring).
     "postgresql": text(f"""
 WITH r AS (UPDATE change_counter SET last_seq = last_seq + :n WHERE id = 1 RETURNING last_seq)
 INSERT INTO change_log ({_PUBLISH_COLUMNS})
-{_PUBLISH_SELECT.format(first="r.last_seq - :n",
-                        data=_EVENT_DATA.format(occurred=_PG_TIME.format("e.occurred_at"),
-                                                corrected=_PG_TIME.format("e.corrected_at")))}
+{_PUBLISH_SELECT.format(first="r.last_seq - :n")}
   FROM r, event e
  WHERE e.station_id = :sid AND e.epoch = :epoch
    AND e.seq = ANY(ARRAY(SELECT CAST(json_array_elements_text(CAST(:seqs AS json)) AS bigint)))"""),
     "sqlite": text(f"""
 INSERT INTO change_log ({_PUBLISH_COLUMNS})
-{_PUBLISH_SELECT.format(first=":first - 1",
-                        data=_EVENT_DATA.format(occurred=_SQLITE_TIME.format("e.occurred_at"),
-                                                corrected=_SQLITE_TIME.format("e.corrected_at")))}
+{_PUBLISH_SELECT.format(first=":first - 1")}
   FROM event e
  WHERE e.station_id = :sid AND e.epoch = :epoch AND e.seq IN (SELECT value FROM json_each(:seqs))"""),
 }
 
 
 def publish_visit_events(session: Session, station_id: str, epoch: int, seqs: Sequence[int], now: datetime) -> None:
-    """Appends the stored events (station, epoch, seqs) to the visit_event stream, in seq order: built in the
-    database from the event rows just written. Call it last before commit, like `append`."""
+    """Appends the stored events (station, epoch, seqs) to the visit_event stream, in seq order: rows that point
+    at the events just written, made in the database. Call it last before commit, like `append`."""
     if not seqs:
         return
     conn = session.connection()
@@ -173,6 +177,9 @@ def _open_visit(visit_id_col):
                                Visit.time_out.is_(None), Visit.voided.is_(False)))
 
 
+_EVENT = Event.__table__.alias("e")
+
+
 def pull(session: Session, *, site_id: str, station_id: str, cursor: int, limit: int, now: datetime) -> Page:
     """The changes a station of `site_id` may see after `cursor`, in seq order.
 
@@ -190,7 +197,9 @@ def pull(session: Session, *, site_id: str, station_id: str, cursor: int, limit:
             and_(ChangeLog.origin_station_id != station_id,
                  or_(ChangeLog.event_time >= horizon, _open_visit(ChangeLog.visit_id)))),
     )
-    rows = session.execute(select(ChangeLog.seq, ChangeLog.stream, ChangeLog.op, ChangeLog.data_json)
+    data = func.coalesce(ChangeLog.data_json, literal_column(event_data_sql(session.get_bind().dialect.name)))
+    rows = session.execute(select(ChangeLog.seq, ChangeLog.stream, ChangeLog.op, data)
+                           .select_from(ChangeLog.__table__.outerjoin(_EVENT, _EVENT.c.event_id == ChangeLog.event_id))
                            .where(visible).order_by(ChangeLog.seq).limit(limit + 1)).all()
     changes = [{"seq": seq, "stream": stream, "op": op, "data": json.loads(data)}
                for seq, stream, op, data in rows[:limit]]

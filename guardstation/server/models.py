@@ -233,5 +233,8 @@ class ChangeLog(Base):
     origin_station_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     visit_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     event_time: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    data_json: Mapped[str] = mapped_column(Text)
+    # A visit event's change points at its stored event (its data is made from that row when pulled); every other
+    # change holds its data. (Before migration 0004 visit events held a copy of the event too.)
+    event_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    data_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
