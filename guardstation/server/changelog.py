@@ -197,10 +197,13 @@ def pull(session: Session, *, site_id: str, station_id: str, cursor: int, limit:
             and_(ChangeLog.origin_station_id != station_id,
                  or_(ChangeLog.event_time >= horizon, _open_visit(ChangeLog.visit_id)))),
     )
-    data = func.coalesce(ChangeLog.data_json, literal_column(event_data_sql(session.get_bind().dialect.name)))
-    rows = session.execute(select(ChangeLog.seq, ChangeLog.stream, ChangeLog.op, data)
-                           .select_from(ChangeLog.__table__.outerjoin(_EVENT, _EVENT.c.event_id == ChangeLog.event_id))
-                           .where(visible).order_by(ChangeLog.seq).limit(limit + 1)).all()
+    # The page first, then its events: joined before the LIMIT, PostgreSQL hashes the whole event table per page.
+    page = (select(ChangeLog.seq, ChangeLog.stream, ChangeLog.op, ChangeLog.data_json, ChangeLog.event_id)
+            .where(visible).order_by(ChangeLog.seq).limit(limit + 1).subquery())
+    data = func.coalesce(page.c.data_json, literal_column(event_data_sql(session.get_bind().dialect.name)))
+    rows = session.execute(select(page.c.seq, page.c.stream, page.c.op, data)
+                           .select_from(page.outerjoin(_EVENT, _EVENT.c.event_id == page.c.event_id))
+                           .order_by(page.c.seq)).all()
     changes = [{"seq": seq, "stream": stream, "op": op, "data": json.loads(data)}
                for seq, stream, op, data in rows[:limit]]
     if len(rows) > limit:
