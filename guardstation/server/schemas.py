@@ -13,6 +13,12 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 MAX_EVENTS_PER_PUSH = 2000
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 MAX_OFFSET_MS = 4_000_000_000_000          # ~126 years: any clock, however wrong, still fits
+# Bounds of a push, shared by PushRequest/EventIn and the fast decoder below.
+MAX_SEQ = 2**53
+MAX_EPOCH = 2**31 - 1
+MAX_KIND_CHARS, MAX_HLC_CHARS, MAX_STATION_ID_CHARS = 32, 64, 36
+MAX_SCHEMA_V = 1000
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
 
 
 def storable(text: str) -> str:
@@ -26,8 +32,8 @@ def storable(text: str) -> str:
 
 
 def plausible_time(value: datetime) -> datetime:
-    if not (2000 <= value.year <= 2200):
-        raise ValueError("time must be between the years 2000 and 2200")
+    if not (EARLIEST_YEAR <= value.year <= LATEST_YEAR):
+        raise ValueError(f"time must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     return value
 
 
@@ -60,11 +66,11 @@ class EventIn(Strict):
     # case-insensitive, lowercased here.
     event_id: Annotated[str, StringConstraints(to_lower=True)] = Field(pattern=UUID_PATTERN,
                                                                       description="UUIDv7; the idempotency key")
-    seq: int = Field(ge=1, le=2**53, description="the station's gapless sequence number")
-    kind: Text = Field(min_length=1, max_length=32,
+    seq: int = Field(ge=1, le=MAX_SEQ, description="the station's gapless sequence number")
+    kind: Text = Field(min_length=1, max_length=MAX_KIND_CHARS,
                        description="check_in | check_out | void | correction | denied | notice")
-    schema_v: int = Field(ge=1, le=1000)
-    hlc: Text = Field(min_length=1, max_length=64, description="hybrid logical clock, WALLMS-COUNTER-NODE")
+    schema_v: int = Field(ge=1, le=MAX_SCHEMA_V)
+    hlc: Text = Field(min_length=1, max_length=MAX_HLC_CHARS, description="hybrid logical clock, WALLMS-COUNTER-NODE")
     occurred_at: Time = Field(description="the station's clock, with its UTC offset")
     clock_offset_ms: int = Field(ge=-MAX_OFFSET_MS, le=MAX_OFFSET_MS,
                                  description="station clock minus server clock, as the station estimates it")
@@ -72,8 +78,8 @@ class EventIn(Strict):
 
 
 class PushRequest(Strict):
-    station_id: str = Field(max_length=36)
-    epoch: int = Field(ge=1, le=2**31 - 1)
+    station_id: str = Field(max_length=MAX_STATION_ID_CHARS)
+    epoch: int = Field(ge=1, le=MAX_EPOCH)
     events: list[EventIn] = Field(max_length=MAX_EVENTS_PER_PUSH)
 
 
@@ -93,18 +99,18 @@ _LONG_FRACTION = re.compile(rb"\.\d{7}")    # a literal first byte: re skips to 
 class FastEvent(msgspec.Struct, forbid_unknown_fields=True):
     """EventIn, decoded by msgspec: the same attributes and bounds (ingest.WireEvent)."""
     event_id: Annotated[str, msgspec.Meta(pattern=UUID_PATTERN.replace("$", r"\Z"), max_length=36)]
-    seq: Annotated[int, msgspec.Meta(ge=1, le=2**53)]
-    kind: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-    schema_v: Annotated[int, msgspec.Meta(ge=1, le=1000)]
-    hlc: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    seq: Annotated[int, msgspec.Meta(ge=1, le=MAX_SEQ)]
+    kind: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_KIND_CHARS)]
+    schema_v: Annotated[int, msgspec.Meta(ge=1, le=MAX_SCHEMA_V)]
+    hlc: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HLC_CHARS)]
     occurred_at: Annotated[datetime, msgspec.Meta(tz=True)]
     clock_offset_ms: Annotated[int, msgspec.Meta(ge=-MAX_OFFSET_MS, le=MAX_OFFSET_MS)]
     body: dict[str, Any]
 
 
 class FastPush(msgspec.Struct, forbid_unknown_fields=True):
-    station_id: Annotated[str, msgspec.Meta(max_length=36)]
-    epoch: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+    station_id: Annotated[str, msgspec.Meta(max_length=MAX_STATION_ID_CHARS)]
+    epoch: Annotated[int, msgspec.Meta(ge=1, le=MAX_EPOCH)]
     events: Annotated[list[FastEvent], msgspec.Meta(max_length=MAX_EVENTS_PER_PUSH)]
 
 
@@ -128,7 +134,7 @@ def decode_push_fast(body: bytes) -> FastPush | None:
     except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
         return None
     # What EventIn's validators do beyond msgspec's bounds: the plausible years, lower-case ids.
-    if not all(2000 <= ev.occurred_at.year <= 2200 for ev in push.events):
+    if not all(EARLIEST_YEAR <= ev.occurred_at.year <= LATEST_YEAR for ev in push.events):
         return None
     for ev in push.events:
         ev.event_id = ev.event_id.lower()
