@@ -135,6 +135,99 @@ def run(session: Session, stmt, params):
     return conn.execute(stmt) if params is None else conn.execute(stmt, params)
 
 
+class Sent:
+    """A statement sent in a Pipeline: its rows and row count once the statement has run."""
+
+    def __init__(self, cursor: Any = None, result: Any = None) -> None:
+        self._cursor, self._result = cursor, result
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount if self._cursor is not None else self._result.rowcount
+
+    def rows(self) -> list[Any]:
+        """The result rows (inside the Pipeline block this waits for every statement sent so far)."""
+        return self._cursor.fetchall() if self._cursor is not None else self._result.all()
+
+
+class Pipeline:
+    """`with Pipeline(session) as send: sent = send(statement, params)`: on PostgreSQL the statements go to the
+    server one after another without waiting for each to finish (psycopg's pipeline mode, in the session's
+    transaction), so the server runs one while Python prepares the next, or checks a push while the server looks
+    up what it already holds; results arrive when asked for (`sent.rows()`) or when the block ends. SQLite runs
+    each statement at once. `expect_rows=n`: raise RuntimeError at the end of the block unless the statement
+    wrote exactly n rows. Statements are compiled once; bind parameters go through their types' bind processors,
+    as SQLAlchemy's execute does (no "expanding" IN parameters: use JSON lists, as the push does). A database error
+    is raised as SQLAlchemy's (IntegrityError, ...), at the latest when the block ends; COPY cannot run inside."""
+
+    def __init__(self, session: Session) -> None:
+        self.conn = session.connection()
+        self.postgres = self.conn.dialect.name == "postgresql"
+        self._checks: list[tuple[Sent, int, str]] = []
+        self._pipeline = self._pipeline_cm = None
+        self._last_sql = ""
+
+    def __enter__(self):
+        if self.postgres:
+            self._pipeline_cm = self.conn.connection.driver_connection.pipeline()
+            self._pipeline = self._pipeline_cm.__enter__()
+        return self.send
+
+    def send(self, statement, params: dict[str, Any] | None = None, *, expect_rows: int | None = None) -> Sent:
+        if self.postgres:
+            sql, prepare = _compiled(statement, self.conn.dialect)
+            self._last_sql = sql
+            cursor = self.conn.connection.driver_connection.cursor()
+            try:
+                cursor.execute(sql, prepare(params or {}))
+            except Exception as exc:
+                raise _sa_error(exc, sql, self.conn.dialect) from exc
+            sent = Sent(cursor=cursor)
+        else:
+            sent = Sent(result=self.conn.execute(statement, params or {}))
+        if expect_rows is not None:
+            self._checks.append((sent, expect_rows, " ".join(str(statement).split())[:80]))
+        return sent
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._pipeline_cm is not None:
+            try:
+                self._pipeline_cm.__exit__(exc_type, exc, tb)      # sync: every result is in
+            except Exception as error:
+                if exc_type is None:
+                    raise _sa_error(error, self._last_sql, self.conn.dialect) from error
+        if exc_type is None:
+            for sent, expected, what in self._checks:
+                if sent.rowcount != expected:   # e.g. a hole in reserved change seqs: never commit one
+                    raise RuntimeError(f"{sent.rowcount} rows written, {expected} expected: {what}")
+
+
+@lru_cache(maxsize=64)
+def _compiled(statement, dialect) -> tuple[str, Any]:
+    """(SQL text, params -> driver params) for a statement built once at import (cached by identity)."""
+    compiled = statement.compile(dialect=dialect)
+    names = compiled.bind_names
+    processors = {names[bind]: proc for bind in compiled.binds.values()
+                  if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+
+    def prepare(params: dict[str, Any]) -> dict[str, Any]:
+        values = compiled.construct_params(params)
+        for name, proc in processors.items():
+            values[name] = proc(values[name])
+        return values
+
+    return str(compiled), prepare
+
+
+def _sa_error(exc: BaseException, sql: str, dialect) -> BaseException:
+    """A psycopg error as SQLAlchemy raises it from execute() (IntegrityError, OperationalError, ...)."""
+    import psycopg
+
+    if isinstance(exc, psycopg.Error):
+        return sa_exc.DBAPIError.instance(sql, None, exc, psycopg.Error, dialect=dialect)
+    return exc
+
+
 def append_rows(session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> None:
     """Inserts new rows (tuples in `columns` order) with no conflict handling: see Appender."""
     with Appender(session, table, columns) as add:
@@ -218,9 +311,7 @@ class Appender:
             self._cursor.close()
 
     def _fail(self, exc: BaseException):
-        import psycopg
-
-        if isinstance(exc, psycopg.Error):
-            # What SQLAlchemy raises for the same error from execute(): IntegrityError, OperationalError, ...
-            raise sa_exc.DBAPIError.instance(self.sql, None, exc, psycopg.Error, dialect=self.conn.dialect) from exc
-        raise exc
+        error = _sa_error(exc, self.sql, self.conn.dialect)
+        if error is exc:
+            raise exc
+        raise error from exc

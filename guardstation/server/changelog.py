@@ -47,6 +47,7 @@ from typing import Any, Sequence
 from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from . import bulk
 from .models import ChangeCounter, ChangeLog, Event, Visit
 
 STREAMS = ("visit_event", "site_config", "rule_pack", "status_entry", "trust_key", "alert")
@@ -102,8 +103,6 @@ def append(session: Session, changes: Sequence[Change], now: datetime) -> list[i
     first = reserve(session, len(changes))
     rows = [(first + i, c.stream, c.op, c.site_id, c.origin_station_id, c.visit_id, c.event_time,
              c.data_json if c.data_json is not None else dumps(c.data), now) for i, c in enumerate(changes)]
-    from . import bulk
-
     bulk.append_rows(session, ChangeLog.__table__, COLUMNS, rows)
     return [r[0] for r in rows]
 
@@ -147,18 +146,23 @@ INSERT INTO change_log ({_PUBLISH_COLUMNS})
 }
 
 
-def publish_visit_events(session: Session, station_id: str, epoch: int, seqs: Sequence[int], now: datetime) -> None:
+def publish_visit_events(session: Session, station_id: str, epoch: int, seqs: Sequence[int], now: datetime, *,
+                         send: Any = None) -> None:
     """Appends the stored events (station, epoch, seqs) to the visit_event stream, in seq order: rows that point
-    at the events just written, made in the database. Call it last before commit, like `append`."""
+    at the events just written, made in the database. Call it last before commit, like `append`; `send`: a
+    bulk.Pipeline's sender to queue it on (checked when that block ends), else it runs at once."""
     if not seqs:
         return
-    conn = session.connection()
+    dialect = session.get_bind().dialect.name
     params = {"n": len(seqs), "now": now, "sid": station_id, "epoch": epoch, "seqs": json.dumps(list(seqs))}
-    if conn.dialect.name != "postgresql":
+    if dialect != "postgresql":
         params["first"] = reserve(session, len(seqs))
-    written = conn.execute(_PUBLISH[conn.dialect.name], params).rowcount
-    if written != len(seqs):   # a hole in the reserved seqs would be handed to no one: never commit one
-        raise RuntimeError(f"published {written} of {len(seqs)} visit events")
+    # A hole in the reserved seqs would be handed to no one: the block raises before commit unless every row came.
+    if send is None:
+        with bulk.Pipeline(session) as send_now:
+            send_now(_PUBLISH[dialect], params, expect_rows=len(seqs))
+    else:
+        send(_PUBLISH[dialect], params, expect_rows=len(seqs))
 
 
 def last_seq(session: Session) -> int:

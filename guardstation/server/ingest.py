@@ -262,7 +262,11 @@ class VisitFolder:
                 self.corrections[visit_id] = row
 
     def write(self, session: Session) -> None:
-        self.execute(session, self.prepare(session.get_bind().dialect.name))
+        new_rows, statements = self.prepare(session.get_bind().dialect.name)
+        bulk.append_rows(session, Visit.__table__, NEW_VISIT_COLUMNS, new_rows)
+        conn = session.connection()
+        for stmt, params in statements:
+            conn.execute(stmt, params)
 
     def prepare(self, dialect: str, existing: set[str] | None = None) -> tuple[list[tuple], list[tuple[Any, Any]]]:
         """(new visit rows, upsert statements and their parameters): Python work only (the push does it while
@@ -316,15 +320,6 @@ class VisitFolder:
                         d.update({alias: d[source] for alias, source in same.items()})
                     statements.append((stmt, dicts))
         return new_rows, statements
-
-    @staticmethod
-    def execute(session: Session, prepared: tuple[list[tuple], list[tuple[Any, Any]]]) -> None:
-        new_rows, statements = prepared
-        # New visits first: a void or correction of the same push may name one.
-        bulk.append_rows(session, Visit.__table__, NEW_VISIT_COLUMNS, new_rows)
-        conn = session.connection()
-        for stmt, params in statements:
-            conn.execute(stmt, params)
 
 
 # The columns of a new visit row (VisitFolder.prepare).
@@ -462,15 +457,21 @@ class Stored:
     used_seqs: set[int] = field(default_factory=set)              # seqs this station already used in this epoch
 
 
-def _lookup(session: Session, station: LockedStation, ids: list[str], visit_ids: list[str],
-            seqs: list[int]) -> Stored:
+def _lookup_params(station: LockedStation, events: Sequence[WireEvent]) -> dict[str, Any]:
+    """The parameters of _LOOKUP: the ids, seqs and visit ids as sent (before any check)."""
+    ids: dict[str, None] = {}
+    visit_ids: set[str] = set()
+    for ev in events:
+        ids[ev.event_id] = None
+        visit_id = ev.body.get("visit_id") if isinstance(ev.body, dict) else None
+        if visit_id.__class__ is str:
+            visit_ids.add(visit_id)
+    return {"ids": json.dumps(list(ids)), "vids": json.dumps(sorted(visit_ids)),
+            "seqs": json.dumps([ev.seq for ev in events]), "sid": station.station_id, "epoch": station.epoch}
+
+
+def _read_stored(rows: Iterable[Sequence[Any]], station: LockedStation) -> Stored:
     found = Stored()
-    if not ids:
-        return found
-    conn = session.connection()
-    rows = conn.execute(_LOOKUP[conn.dialect.name], {
-        "ids": json.dumps(ids), "vids": json.dumps(visit_ids), "seqs": json.dumps(seqs), "sid": station.station_id,
-        "epoch": station.epoch})
     for k, key, value, seq in rows:
         if k == 0:
             found.owners[key] = value
@@ -509,26 +510,26 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
 
     outcome = PushOutcome(acked_through=max((e.seq for e in events), default=0),
                           server_hlc=server_hlc(now, (e.hlc for e in events)))
-    # What is stored already, asked with the ids, seqs and visit ids as sent (before any check: one query).
-    ids: dict[str, None] = {}
-    visit_ids: set[str] = set()
-    for ev in events:
-        ids[ev.event_id] = None
-        visit_id = ev.body.get("visit_id") if isinstance(ev.body, dict) else None
-        if visit_id.__class__ is str:
-            visit_ids.add(visit_id)
-    stored = _lookup(session, station, list(ids), sorted(visit_ids), [ev.seq for ev in events])
+    if not events:
+        session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": station.last_seq, "seen": now})
+        return outcome
+    # What is stored already is asked with the ids, seqs and visit ids as sent, in one query; on PostgreSQL the
+    # server looks them up while the events are checked here (the checks do not depend on it).
+    dialect = session.get_bind().dialect.name
+    with bulk.Pipeline(session) as send:
+        looked_up = send(_LOOKUP[dialect], _lookup_params(station, events))
+        checked = _check_all(events, station, now)
+        stored = _read_stored(looked_up.rows(), station)
 
     # A used seq on an event that would be stored: this station's disk went back in time. (Rare: usually no
-    # seq is used, or only by the same ids sent again; then the events are sorted out once, below.)
-    if any(ev.seq in stored.used_seqs and ev.event_id not in stored.owners for ev in events) and any(
-            row["seq"] in stored.used_seqs for verdict, _, row in _sort_out(events, station, stored, now)
-            if verdict is _FRESH):
+    # seq is used, or only by the same ids sent again.)
+    if stored.used_seqs and any(row["seq"] in stored.used_seqs
+                                for verdict, _, row in _sort_out(checked, station, stored) if verdict is _FRESH):
         _new_epoch(session, station, station.epoch + 1, "restore_detected", now)
         return PushOutcome(0, epoch_conflict=station.epoch)
 
-    # New events go to the database while the rest are checked (COPY on PostgreSQL); they were checked under
-    # the station's lock, so it is a plain append. (Another station racing to store the same id makes it raise
+    # New events go to the database as they are sorted out (COPY on PostgreSQL); they were checked under the
+    # station's lock, so it is a plain append. (Another station racing to store the same id makes it raise
     # IntegrityError; the API runs the push again and it becomes an event_id_taken reject.)
     rejects: list[tuple[WireEvent, Reject]] = []
     later_rejects: dict[str, list[tuple[WireEvent, Reject]]] = {"event_id_taken": [], "foreign_visit": []}
@@ -536,7 +537,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
     published: list[int] = []                # seqs of the fresh visit events
     top_seq = station.last_seq
     with bulk.Appender(session, Event.__table__, EVENT_COLUMNS) as append:
-        for verdict, ev, found in _sort_out(events, station, stored, now):
+        for verdict, ev, found in _sort_out(checked, station, stored):
             if verdict is _FRESH:
                 append(_event_tuple(found))
                 visits.add(found)
@@ -554,7 +555,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
             else:
                 rejects.append((ev, found))
         # Still inside the COPY: PostgreSQL inserts the last events while the visit rows are made.
-        visit_writes = visits.prepare(session.get_bind().dialect.name, stored.visits)
+        new_visits, visit_statements = visits.prepare(dialect, stored.visits)
     rejects += later_rejects["event_id_taken"] + later_rejects["foreign_visit"]
 
     if rejects:
@@ -565,23 +566,26 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
              "raw_json": _raw_json(ev), "received_at": now} for ev, r in rejects])
         outcome.rejected.extend({"event_id": ev.event_id, "code": r.code} for ev, r in rejects)
 
-    visits.execute(session, visit_writes)
-    session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": top_seq, "seen": now})
-    changelog.publish_visit_events(session, station_id, station.epoch, published, now)
+    # New visits first (a void or correction of the same push may name one), then the rest in one pipeline:
+    # the server runs each statement while the next is sent.
+    bulk.append_rows(session, Visit.__table__, NEW_VISIT_COLUMNS, new_visits)
+    with bulk.Pipeline(session) as send:
+        for stmt, params in visit_statements:
+            send(stmt, params)
+        send(_UPDATE_STATION, {"sid": station_id, "last_seq": top_seq, "seen": now})
+        changelog.publish_visit_events(session, station_id, station.epoch, published, now, send=send)
     return outcome
 
 
 _FRESH, _DUPLICATE, _REJECTED_BEFORE, _REJECT = "fresh", "duplicate", "rejected before", "reject"
 
 
-def _sort_out(events: Sequence[WireEvent], station: LockedStation, stored: Stored, now: datetime):
-    """(verdict, event, row | code | Reject) for each event of a push, in order; an event sent twice in the batch
-    is seen once. _FRESH: the row to store; _DUPLICATE: this station stored it before; _REJECTED_BEFORE: the
-    code it was rejected with before; _REJECT: why it cannot be stored (check_event, a seq used twice in the
-    batch, another station's id, another site's visit)."""
+def _check_all(events: Sequence[WireEvent], station: LockedStation, now: datetime) -> list[tuple[WireEvent, Any]]:
+    """(event, row to store | Reject) for each event of a push, in order: check_event, and a seq used twice in
+    the batch by different events. An event sent twice in the batch is kept once."""
+    checked: list[tuple[WireEvent, Any]] = []
     seen_ids: set[str] = set()
     seen_seqs: set[int] = set()
-    owners, earlier, foreign = stored.owners, stored.rejects, stored.foreign_visits
     for ev in events:
         if ev.event_id in seen_ids:
             continue                         # the same event twice in one batch: stored once
@@ -590,9 +594,20 @@ def _sort_out(events: Sequence[WireEvent], station: LockedStation, stored: Store
             if ev.seq in seen_seqs:
                 raise Reject("duplicate_seq", f"seq {ev.seq} appears twice in this batch with different events")
             seen_seqs.add(ev.seq)
-            row = check_event(ev, station, now)
+            checked.append((ev, check_event(ev, station, now)))
         except Reject as reject:
-            yield _REJECT, ev, reject
+            checked.append((ev, reject))
+    return checked
+
+
+def _sort_out(checked: Sequence[tuple[WireEvent, Any]], station: LockedStation, stored: Stored):
+    """(verdict, event, row | code | Reject) for each checked event (_check_all), given what is stored. _FRESH:
+    the row to store; _DUPLICATE: this station stored it before; _REJECTED_BEFORE: the code it was rejected with
+    before; _REJECT: why it cannot be stored (the checks, another station's id, another site's visit)."""
+    owners, earlier, foreign = stored.owners, stored.rejects, stored.foreign_visits
+    for ev, row in checked:
+        if row.__class__ is Reject:
+            yield _REJECT, ev, row
             continue
         owner = owners.get(ev.event_id)
         if owner is None:

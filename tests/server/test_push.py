@@ -312,7 +312,7 @@ def test_an_id_stored_by_another_station_meanwhile_runs_the_push_again(deploymen
     a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
     ev = a.event("check_in", "v1")
     a.push([ev])
-    real_lookup, calls = ingest._lookup, []
+    real_lookup, calls = ingest._read_stored, []
 
     def lookup_that_misses_the_first_time(*args, **kw):
         found = real_lookup(*args, **kw)
@@ -321,7 +321,7 @@ def test_an_id_stored_by_another_station_meanwhile_runs_the_push_again(deploymen
             found.owners.clear()           # as if the other station's commit came just after the check
         return found
 
-    monkeypatch.setattr(ingest, "_lookup", lookup_that_misses_the_first_time)
+    monkeypatch.setattr(ingest, "_read_stored", lookup_that_misses_the_first_time)
     fresh = b.event("check_in", "v2")
     stolen = dict(b.event("check_out", "v1"), event_id=ev["event_id"])
     out = b.push([fresh, stolen])
@@ -375,7 +375,7 @@ def test_a_visit_created_by_another_station_meanwhile_runs_the_push_again(deploy
     a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
     check_in = a.event("check_in", "v1", subject="1" * 32)
     a.push([check_in])
-    real_lookup, calls = ingest._lookup, []
+    real_lookup, calls = ingest._read_stored, []
 
     def lookup_that_misses_the_visit_the_first_time(*args, **kw):
         found = real_lookup(*args, **kw)
@@ -384,7 +384,7 @@ def test_a_visit_created_by_another_station_meanwhile_runs_the_push_again(deploy
             found.visits.clear()           # as if A's commit came just after the check
         return found
 
-    monkeypatch.setattr(ingest, "_lookup", lookup_that_misses_the_visit_the_first_time)
+    monkeypatch.setattr(ingest, "_read_stored", lookup_that_misses_the_visit_the_first_time)
     check_out = b.event("check_out", "v1", subject="1" * 32)
     assert b.push([check_out, b.event("check_in", "v2")])["rejected"] == []
     assert len(calls) == 2
