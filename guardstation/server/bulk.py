@@ -138,8 +138,9 @@ def run(session: Session, stmt, params):
 class Sent:
     """A statement sent in a Pipeline: its rows and row count once the statement has run."""
 
-    def __init__(self, cursor: Any = None, result: Any = None) -> None:
+    def __init__(self, cursor: Any = None, result: Any = None, sql: str = "", dialect: Any = None) -> None:
         self._cursor, self._result = cursor, result
+        self._sql, self._dialect = sql, dialect
 
     @property
     def rowcount(self) -> int:
@@ -147,7 +148,12 @@ class Sent:
 
     def rows(self) -> list[Any]:
         """The result rows (inside the Pipeline block this waits for every statement sent so far)."""
-        return self._cursor.fetchall() if self._cursor is not None else self._result.all()
+        if self._cursor is None:
+            return self._result.all()
+        try:
+            return self._cursor.fetchall()
+        except Exception as exc:             # this statement's error, or an earlier one's in the block
+            raise _sa_error(exc, self._sql, self._dialect) from exc
 
 
 class Pipeline:
@@ -177,12 +183,16 @@ class Pipeline:
         if self.postgres:
             sql, prepare = _compiled(statement, self.conn.dialect)
             self._last_sql = sql
+            try:
+                values = prepare(params or {})
+            except Exception as exc:         # a bind processor's refusal, as execute() reports it
+                raise sa_exc.StatementError(str(exc), sql, params, exc) from exc
             cursor = self.conn.connection.driver_connection.cursor()
             try:
-                cursor.execute(sql, prepare(params or {}))
+                cursor.execute(sql, values)
             except Exception as exc:
                 raise _sa_error(exc, sql, self.conn.dialect) from exc
-            sent = Sent(cursor=cursor)
+            sent = Sent(cursor, sql=sql, dialect=self.conn.dialect)
         else:
             sent = Sent(result=self.conn.execute(statement, params or {}))
         if expect_rows is not None:

@@ -117,6 +117,7 @@ _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_
 # that a body holds except floats in exponent form (1e16, not 1e+16; both JSON) and NaN (null, where the json module
 # writes NaN, which is not JSON). It refuses lone surrogates, as the UTF-8 check below does.
 _encode_fast = msgspec.json.Encoder(order="sorted").encode
+_encode_list = msgspec.json.Encoder().encode      # the lookup's lists of ids and seqs (_json_list)
 
 
 def encode_body(body: dict) -> tuple[str, int]:
@@ -370,6 +371,14 @@ def server_hlc(now: datetime, seen: Iterable[str] = ()) -> str:
     """A stateless server HLC: the wall clock, pushed past any station HLC seen in this request."""
     clock = HybridClock("server")
     now_ms = int(now.timestamp() * 1000)
+    seen = list(seen)
+    try:
+        # Usually every station HLC is behind the wall clock: found in one pass of C-level calls (a Python
+        # loop over a push's 500 HLCs cost 0.6 ms). Anything odd goes to the careful loop below.
+        if max(map(int, [text_[:text_.index("-")] for text_ in seen]), default=0) < now_ms:
+            return clock.now(now_ms).encode()
+    except ValueError:
+        pass
     latest = Timestamp(now_ms, 0, "server")
     for text_ in seen:
         try:
@@ -459,15 +468,21 @@ class Stored:
 
 def _lookup_params(station: LockedStation, events: Sequence[WireEvent]) -> dict[str, Any]:
     """The parameters of _LOOKUP: the ids, seqs and visit ids as sent (before any check)."""
-    ids: dict[str, None] = {}
     visit_ids: set[str] = set()
     for ev in events:
-        ids[ev.event_id] = None
         visit_id = ev.body.get("visit_id") if isinstance(ev.body, dict) else None
         if visit_id.__class__ is str:
             visit_ids.add(visit_id)
-    return {"ids": json.dumps(list(ids)), "vids": json.dumps(sorted(visit_ids)),
-            "seqs": json.dumps([ev.seq for ev in events]), "sid": station.station_id, "epoch": station.epoch}
+    return {"ids": _json_list(list(dict.fromkeys([ev.event_id for ev in events]))),
+            "vids": _json_list(sorted(visit_ids)), "seqs": _json_list([ev.seq for ev in events]),
+            "sid": station.station_id, "epoch": station.epoch}
+
+
+def _json_list(values: list) -> str:
+    try:
+        return _encode_list(values).decode()
+    except UnicodeEncodeError:               # a lone surrogate in a visit id: escaped (its event is rejected)
+        return json.dumps(values)
 
 
 def _read_stored(rows: Iterable[Sequence[Any]], station: LockedStation) -> Stored:
