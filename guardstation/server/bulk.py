@@ -169,20 +169,20 @@ class Pipeline:
     def __init__(self, session: Session) -> None:
         self.conn = session.connection()
         self.postgres = self.conn.dialect.name == "postgresql"
-        self._checks: list[tuple[Sent, int, str]] = []
-        self._pipeline = self._pipeline_cm = None
-        self._last_sql = ""
+        self._checks: list[tuple[Sent, int, Any]] = []
+        self._pipeline_cm = None
+        self._sent_sql: list[str] = []
 
     def __enter__(self):
         if self.postgres:
             self._pipeline_cm = self.conn.connection.driver_connection.pipeline()
-            self._pipeline = self._pipeline_cm.__enter__()
+            self._pipeline_cm.__enter__()
         return self.send
 
     def send(self, statement, params: dict[str, Any] | None = None, *, expect_rows: int | None = None) -> Sent:
         if self.postgres:
             sql, prepare = _compiled(statement, self.conn.dialect)
-            self._last_sql = sql
+            self._sent_sql.append(sql)
             try:
                 values = prepare(params or {})
             except Exception as exc:         # a bind processor's refusal, as execute() reports it
@@ -196,7 +196,7 @@ class Pipeline:
         else:
             sent = Sent(result=self.conn.execute(statement, params or {}))
         if expect_rows is not None:
-            self._checks.append((sent, expect_rows, " ".join(str(statement).split())[:80]))
+            self._checks.append((sent, expect_rows, statement))
         return sent
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -204,11 +204,12 @@ class Pipeline:
             try:
                 self._pipeline_cm.__exit__(exc_type, exc, tb)      # sync: every result is in
             except Exception as error:
-                if exc_type is None:
-                    raise _sa_error(error, self._last_sql, self.conn.dialect) from error
+                if exc_type is None:     # which statement failed is in the error; the block's SQL goes with it
+                    raise _sa_error(error, ";\n".join(self._sent_sql), self.conn.dialect) from error
         if exc_type is None:
-            for sent, expected, what in self._checks:
+            for sent, expected, statement in self._checks:
                 if sent.rowcount != expected:   # e.g. a hole in reserved change seqs: never commit one
+                    what = " ".join(str(statement).split())[:80]
                     raise RuntimeError(f"{sent.rowcount} rows written, {expected} expected: {what}")
 
 
