@@ -147,10 +147,10 @@ INSERT INTO change_log ({_PUBLISH_COLUMNS})
 
 
 def publish_visit_events(session: Session, station_id: str, epoch: int, seqs: Sequence[int], now: datetime, *,
-                         send: Any = None) -> None:
+                         send: Any) -> None:
     """Appends the stored events (station, epoch, seqs) to the visit_event stream, in seq order: rows that point
-    at the events just written, made in the database. Call it last before commit, like `append`; `send`: a
-    bulk.Pipeline's sender to queue it on (checked when that block ends), else it runs at once."""
+    at the events just written, made in the database. Sent last before commit on the push's bulk.Pipeline
+    (`send`), like `append`: the counter stays locked until then."""
     if not seqs:
         return
     dialect = session.get_bind().dialect.name
@@ -158,11 +158,7 @@ def publish_visit_events(session: Session, station_id: str, epoch: int, seqs: Se
     if dialect != "postgresql":
         params["first"] = reserve(session, len(seqs))
     # A hole in the reserved seqs would be handed to no one: the block raises before commit unless every row came.
-    if send is None:
-        with bulk.Pipeline(session) as send_now:
-            send_now(_PUBLISH[dialect], params, expect_rows=len(seqs))
-    else:
-        send(_PUBLISH[dialect], params, expect_rows=len(seqs))
+    send(_PUBLISH[dialect], params, expect_rows=len(seqs))
 
 
 def last_seq(session: Session) -> int:

@@ -525,9 +525,6 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
 
     outcome = PushOutcome(acked_through=max((e.seq for e in events), default=0),
                           server_hlc=server_hlc(now, (e.hlc for e in events)))
-    if not events:
-        session.connection().execute(_UPDATE_STATION, {"sid": station_id, "last_seq": station.last_seq, "seen": now})
-        return outcome
     # What is stored already is asked with the ids, seqs and visit ids as sent, in one query; on PostgreSQL the
     # server looks them up while the events are checked here (the checks do not depend on it).
     dialect = session.get_bind().dialect.name
