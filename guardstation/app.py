@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .config import resolve_home
+from guardstation import __version__
+from guardstation.log import setup_logging
+from guardstation.settings.paths import resolve_home
 
 log = logging.getLogger("guardstation")
 
@@ -105,27 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def setup_logging(home: Path, verbose: bool = False) -> Path:
-    logs = home / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(logs / "guardstation.log", maxBytes=2_000_000, backupCount=5,
-                                                   encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
-    handler.set_name("guardstation-file")
-    root = logging.getLogger()
-    for old in [h for h in root.handlers if h.get_name() == "guardstation-file"]:
-        root.removeHandler(old)  # one log file at a time, even when main() runs again in-process
-        old.close()
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    return logs
-
-
 def _run_command(args: argparse.Namespace) -> int:
-    from .cli import UsageError, run_pass_issue, run_trust_import, run_trust_list, run_verify
-    from .station import open_station
-    from .store.db import DatabaseError
-    from .store.secrets import SecretStoreError
+    from guardstation.cli.commands import UsageError, run_pass_issue, run_trust_import, run_trust_list, run_verify
+    from guardstation.station.context import open_station
+    from guardstation.store.db import DatabaseError
+    from guardstation.store.secrets import SecretStoreError
 
     home = resolve_home(args.home, portable=args.portable)
     setup_logging(home)
@@ -141,10 +125,10 @@ def _run_command(args: argparse.Namespace) -> int:
         if args.command == "trust":
             return (run_trust_import if args.trust_command == "import" else run_trust_list)(station, args)
         if args.command == "export":
-            from .cli import run_export
+            from guardstation.cli.commands import run_export
             return run_export(station, args)
         if args.command in ("enroll", "sync"):
-            from .sync.cli import run_enroll, run_sync
+            from guardstation.cli.sync import run_enroll, run_sync
             return (run_enroll if args.command == "enroll" else run_sync)(station, args)
         return run_pass_issue(station, args)
     except UsageError as exc:
@@ -172,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command:
         return _run_command(args)
     if args.self_test:
-        from .selftest import run_self_test
+        from guardstation.cli.selftest import run_self_test
         return run_self_test(resolve_home(args.home, portable=args.portable), lang=args.lang,
                              decoder=args.decoder)
-    from .ui.launch import run_gui  # Qt only when the window is wanted
+    from guardstation.ui.launch import run_gui  # Qt only when the window is wanted
     return run_gui(args)
 
 

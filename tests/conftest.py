@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["GUARDSTATION_KEYRING"] = "memory"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+CORPUS = REPO_ROOT / "tests" / "data"   # public test corpora, see tests/data/README.md
 WIB = timezone(timedelta(hours=7))
 
 
@@ -33,7 +33,7 @@ def _collect_garbage_on_main_thread(request):
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():
-        pytest.fail(f"test corpus missing: expected {CORPUS} (../shared/corpus beside the repository)")
+        pytest.fail(f"test corpus missing: expected {CORPUS}")
     return CORPUS
 
 
@@ -65,7 +65,7 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def station(home, clock):
-    from guardstation.station import open_station
+    from guardstation.station.context import open_station
 
     ctx = open_station(home, clock=clock, site_name="Kantor Bupati", capacity=3, gate_name="Pintu Depan")
     yield ctx

@@ -9,13 +9,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import func, select
 
-from guardstation.checkpoint import InvalidEntry, ManualEntry
+from guardstation.station.checkpoint import InvalidEntry, ManualEntry
 from guardstation.credentials.trust import kid_for
 from guardstation.domain.credential import PersonKind
 from guardstation.domain.subject import identity_from_nik
 from guardstation.domain.verdict_types import Action, Colour, GateMode
-from guardstation.issuer import PassRequest, deployment_key, issuer_key, make_pass_text
-from guardstation.station import open_station
+from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
+from guardstation.station.context import open_station
 from guardstation.store import reference, visits
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import Outbox, Visit, VisitEvent

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from guardstation.checkpoint import ManualEntry
-from guardstation.config import Settings
-from guardstation.retention import MIN_VISIT_DAYS, RetentionPolicy, purge, scrub_body
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.settings.model import Settings
+from guardstation.station.retention import MIN_VISIT_DAYS, RetentionPolicy, purge, scrub_body
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import AuditLog
 from guardstation.store.visits import log_page

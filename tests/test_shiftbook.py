@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from guardstation.checkpoint import ManualEntry
-from guardstation.shiftbook import HandoverSummary, ShiftBook, ShiftBookError, current_shift, scan_counts
-from guardstation.station import open_station
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.station.shift_book import HandoverSummary, ShiftBook, ShiftBookError, current_shift, scan_counts
+from guardstation.station.context import open_station
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import AuditLog, Guard, Shift, VisitEvent
-from guardstation.supervisor import MAX_FAILURES, PinProblem
+from guardstation.station.pin import MAX_FAILURES, PinProblem
 
 PEOPLE = [("3513010101800001", "Hadi Prasetyo"), ("3513014202850002", "Lina Marlina"),
           ("3513010303900003", "Joko Susilo"), ("3513014404920004", "Ratna Dewi")]

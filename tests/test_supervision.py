@@ -8,15 +8,15 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from guardstation.checkpoint import ManualEntry
-from guardstation.config import Settings
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.settings.model import Settings
 from guardstation.domain.verdict_types import Colour
 from guardstation.reports import data
 from guardstation.server.ingest import WireEvent, check_event
 from guardstation.store import visits
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import AuditLog, SiteConfig, Visit, VisitEvent
-from guardstation.supervision import Supervision, SupervisionError, VisitPolicy, apply_correction
+from guardstation.station.supervisor_actions import Supervision, SupervisionError, VisitPolicy, apply_correction
 
 PEOPLE = [("3513010101800001", "Hadi Prasetyo"), ("3513014202850002", "Lina Marlina"),
           ("3513010303900003", "Joko Susilo"), ("3513014404920004", "Ratna Dewi")]

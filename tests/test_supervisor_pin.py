@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from argon2 import PasswordHasher
 
-from guardstation.supervisor import (LOCKOUT_FILE, MAX_FAILURES, PinProblem, PinResult, SupervisorPin,
+from guardstation.station.pin import (LOCKOUT_FILE, MAX_FAILURES, PinProblem, PinResult, SupervisorPin,
                                      check_new_pin, hash_pin)
 
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)   # same algorithm, quicker tests

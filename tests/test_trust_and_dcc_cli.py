@@ -59,7 +59,7 @@ def test_bad_trust_file_is_refused_whole_with_a_message(tmp_path, capsys, conten
 
 
 def test_jwks_needs_and_keeps_its_issuer(tmp_path, capsys):
-    from guardstation.bench.samples import DEFAULT_AT, SHC_ISSUER, sample_shc
+    from bench.samples import DEFAULT_AT, SHC_ISSUER, sample_shc
     from guardstation.credentials.jwks import jwk_for
 
     sample = sample_shc(DEFAULT_AT)

@@ -42,13 +42,13 @@ from typing import Any
 
 import cbor2
 
-from ..domain.credential import Credential, CredentialKind, Recovery, TestResult, Vaccination
-from ..domain.reasons import Reason
-from ..domain.subject import identity_from_name
-from ..resources import resource
-from .inflate import InflateError, inflate_bounded
-from .cose import ALG_ES256, ALG_NAMES, ALG_PS256, CoseError, Sign1, decode_sign1, verify_signature
-from .trust import TrustedKey, TrustStore
+from guardstation.domain.credential import Credential, CredentialKind, Recovery, TestResult, Vaccination
+from guardstation.domain.reasons import Reason
+from guardstation.domain.subject import identity_from_name
+from guardstation.resources import resource
+from guardstation.credentials.inflate import InflateError, inflate_bounded
+from guardstation.credentials.cose import ALG_ES256, ALG_NAMES, ALG_PS256, CoseError, Sign1, decode_sign1, verify_signature
+from guardstation.credentials.trust import TrustedKey, TrustStore
 
 PREFIX = "HC1:"
 SCHEME = "dcc"

@@ -14,10 +14,10 @@ import base45
 import cbor2
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from ..domain.credential import Credential, CredentialKind, PersonKind, Vaccination
-from ..domain.reasons import Reason
-from .cose import ALG_EDDSA, CoseError, decode_sign1, sign1_ed25519, verify_signature
-from .trust import TrustStore, kid_for
+from guardstation.domain.credential import Credential, CredentialKind, PersonKind, Vaccination
+from guardstation.domain.reasons import Reason
+from guardstation.credentials.cose import ALG_EDDSA, CoseError, decode_sign1, sign1_ed25519, verify_signature
+from guardstation.credentials.trust import TrustStore, kid_for
 
 PREFIX = "GS1:"
 SCHEME = "gspass"

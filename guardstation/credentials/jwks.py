@@ -27,7 +27,7 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from .trust import TrustedKey
+from guardstation.credentials.trust import TrustedKey
 
 SCHEME = "shc"
 MAX_FILE = 1_000_000          # characters; a JWK set is a few kilobytes

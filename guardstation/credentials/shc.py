@@ -25,11 +25,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from ..domain.credential import Credential, CredentialKind, Vaccination
-from ..domain.reasons import Reason
-from ..domain.subject import identity_from_name
-from .inflate import InflateError, inflate_bounded
-from .trust import TrustStore
+from guardstation.domain.credential import Credential, CredentialKind, Vaccination
+from guardstation.domain.reasons import Reason
+from guardstation.domain.subject import identity_from_name
+from guardstation.credentials.inflate import InflateError, inflate_bounded
+from guardstation.credentials.trust import TrustStore
 
 PREFIX = "shc:/"
 SCHEME = "shc"
@@ -40,7 +40,7 @@ MAX_INFLATED = 128 * 1024      # a real bundle inflates to a few kilobytes; more
 MAX_HEADER = 1024
 MAX_ENTRIES = 500
 MAX_NAME = 200
-# Station clocks drift (DESIGN §6); a card issued "in a minute" by a correct clock is still valid.
+# Station clocks drift (docs/architecture.md §6); a card issued "in a minute" by a correct clock is still valid.
 NBF_LEEWAY = timedelta(minutes=5)
 HEALTH_CARD_TYPE = "https://smarthealth.cards#health-card"
 COVID_TYPE = "https://smarthealth.cards#covid19"

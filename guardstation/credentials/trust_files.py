@@ -10,9 +10,9 @@ from dataclasses import replace
 
 from cryptography.hazmat.primitives import serialization
 
-from .jwks import JwksError, parse_jwks
-from .trust import TrustedKey
-from .x509_keys import TrustImportError, dcc_trusted_key, load_certificates, parse_dcc_trust_list
+from guardstation.credentials.jwks import JwksError, parse_jwks
+from guardstation.credentials.trust import TrustedKey
+from guardstation.credentials.x509_keys import TrustImportError, dcc_trusted_key, load_certificates, parse_dcc_trust_list
 
 MAX_TRUST_FILE = 20 * 1024 * 1024
 

@@ -16,8 +16,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from ..domain.credential import Credential, CredentialKind
-from ..domain.reasons import Reason
+from guardstation.domain.credential import CredentialKind
+from guardstation.domain.reasons import Reason
 
 MAX_SCAN = 4096                 # characters looked at to recognise a code
 NIK_PATTERN = re.compile(r"\s*[0-9]{16}\s*")   # fullmatch; ASCII digits only
@@ -178,20 +178,3 @@ def recognise(text: str) -> Recognised:
         # A person's luca code, meant for the venue's luca scanner: no certificate in it.
         return Recognised(CredentialKind.TEXT, "luca", Reason("app_code", {"scheme": "luca"}))
     return Recognised(CredentialKind.TEXT, None, Reason(REASON_PLAIN))
-
-
-def describe_other(text: str) -> Credential:
-    """The unsigned answer for any code: a Credential whose failure always says what it was.
-
-    Codes that are verifiable credentials (our pass, EU DCC, SMART) belong to their verifiers; given
-    here they are answered as "not verified here", never trusted.
-    """
-    from .classify import classify   # classify builds on this module
-
-    kind, label = classify(text) if isinstance(text, str) else (CredentialKind.TEXT, None)
-    if kind in (CredentialKind.GSPASS, CredentialKind.DCC, CredentialKind.SHC):
-        reason = Reason(REASON_UNSUPPORTED, {"kind": label or "GuardStation"})
-    else:
-        found = recognise(text)
-        kind, reason = found.kind, found.reason
-    return Credential(kind, text if isinstance(text, str) else None, {}, reason)

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.credential import Credential, CredentialKind
-from ..domain.reasons import Reason
-from . import dcc, gspass, shc, venue
-from .classify import classify
-from .trust import TrustStore
+from guardstation.domain.credential import Credential, CredentialKind
+from guardstation.domain.reasons import Reason
+from guardstation.credentials import dcc, gspass, shc
+from guardstation.credentials import classify
+from guardstation.credentials.trust import TrustStore
 
 
 def parse_and_verify(text: str | None, trust: TrustStore, at: datetime) -> Credential:
     """Never raises on bad input: every rejection comes back as a Credential with a reason."""
     if text is None:
         return Credential(CredentialKind.NONE, None, {"picture_decode": False}, Reason("no_code"))
-    kind, _label = classify(text)
+    kind, _label = classify.classify(text)
     if kind is CredentialKind.GSPASS:
         return gspass.verify_pass(text, trust, at)
     if kind is CredentialKind.SHC:
@@ -22,4 +22,4 @@ def parse_and_verify(text: str | None, trust: TrustStore, at: datetime) -> Crede
     if kind is CredentialKind.DCC:
         return dcc.verify_dcc(text, trust, at)
     # Venue codes, links, a bare NIK, free text: unsigned, so answered but never trusted.
-    return venue.describe_other(text)
+    return classify.describe_other(text)

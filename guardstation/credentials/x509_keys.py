@@ -26,7 +26,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from .trust import TrustedKey
+from guardstation.credentials.trust import TrustedKey
 
 SCHEME = "dcc"
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
-from .reasons import Reason
+from guardstation.domain.reasons import Reason
 
 
 class CredentialKind(str, Enum):

@@ -1,4 +1,4 @@
-"""Exposure tracing (DESIGN §7): who shared a site with a positive case, and for how long they are flagged.
+"""Exposure tracing (docs/architecture.md §7): who shared a site with a positive case, and for how long they are flagged.
 
 Pure functions over plain visit spans; the server fetches candidate visits
 with SQL and asks this module which of them are contacts.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from .verdict_types import Colour
+from guardstation.domain.verdict_types import Colour
 
 FORMAT_VERSION = 1
 STATUS_KINDS = ("positive", "close_contact", "deny")

@@ -1,4 +1,4 @@
-"""Subject keys: a keyed hash of a normalised identity (DESIGN §4).
+"""Subject keys: a keyed hash of a normalised identity (docs/architecture.md §4).
 
 The same person gets the same key at every station of a deployment (they
 share the deployment key), but the key reveals nothing without that secret.

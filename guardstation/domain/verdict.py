@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .credential import Credential
-from .occupancy import Occupancy
-from .reasons import Reason
-from .rules import RulePack
-from .verdict_types import Action, Colour, GateMode
+from guardstation.domain.credential import Credential
+from guardstation.domain.occupancy import Occupancy
+from guardstation.domain.reasons import Reason
+from guardstation.domain.rules import RulePack
+from guardstation.domain.verdict_types import Action, Colour, GateMode
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Visits derived from visit events by set union (DESIGN §6 conflict rules), independent of arrival order.
+"""Visits derived from visit events by set union (docs/architecture.md §6 conflict rules), independent of arrival order.
 
 - A check-in opens a visit; a check-out at any gate closes it. A check-out that
   arrives before its check-in is kept and waits: the visit is not open until

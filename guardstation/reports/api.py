@@ -16,16 +16,16 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..domain.nik import clean_nik, mask_nik
-from ..domain.subject import identity_from_nik
-from ..store.audit import append_audit
-from ..store.db import Database
-from . import data, evacuation, exposure_report, monitoring, pdf, shift
-from .catalogue import DEFAULT_LANG, LANGS
-from .context import ReportContext
-from .document import Document, cell_text, write_csv, write_xlsx
-from .errors import ExportError
-from .output import ProgressFn, Ticker, write_atomically
+from guardstation.domain.nik import clean_nik, mask_nik
+from guardstation.domain.subject import identity_from_nik
+from guardstation.store.audit import append_audit
+from guardstation.store.db import Database
+from guardstation.reports import data, evacuation, exposure_report, monitoring, pdf, shift
+from guardstation.reports.catalogue import DEFAULT_LANG, LANGS
+from guardstation.reports.context import ReportContext
+from guardstation.reports.document import Document, cell_text, write_csv, write_xlsx
+from guardstation.reports.errors import ExportError
+from guardstation.reports.output import ProgressFn, Ticker, write_atomically
 
 KINDS = ("shift", "monitoring", "evacuation", "exposure")
 FORMATS = ("csv", "xlsx", "pdf")

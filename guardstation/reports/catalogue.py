@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from ..domain.reasons import describe
+from guardstation.domain.reasons import describe
 
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"

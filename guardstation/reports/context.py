@@ -5,11 +5,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from ..store.db import Database
-from . import data
-from .catalogue import tr, tz_label
-from .document import short_time
-from .output import Ticker
+from guardstation.store.db import Database
+from guardstation.reports import data
+from guardstation.reports.catalogue import tr, tz_label
+from guardstation.reports.document import short_time
+from guardstation.reports.output import Ticker
 
 
 @dataclass

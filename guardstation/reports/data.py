@@ -13,9 +13,9 @@ from typing import Any, Iterator, NamedTuple
 
 from sqlalchemy import func, or_, select
 
-from ..store.db import Database
-from ..store.models import AuditLog, Outbox, Shift, SiteConfig, Station, Visit
-from ..store.visits import INSIDE, LEFT
+from guardstation.store.db import Database
+from guardstation.store.models import AuditLog, Outbox, Shift, SiteConfig, Station, Visit
+from guardstation.store.visits import INSIDE, LEFT
 
 STREAM_BATCH = 2000
 ADMITTED = (INSIDE, LEFT)

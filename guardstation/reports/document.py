@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, Sequence
 
-from .xlsx import XlsxWriter
+from guardstation.reports.xlsx import XlsxWriter
 
 # Spreadsheet programs run a cell that starts with one of these as a formula: a visitor called
 # "=HYPERLINK(...)" must stay text (OWASP "CSV injection").

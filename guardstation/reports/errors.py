@@ -5,7 +5,7 @@ file has been removed).
 """
 from __future__ import annotations
 
-from .catalogue import DEFAULT_LANG, tr
+from guardstation.reports.catalogue import DEFAULT_LANG, tr
 
 
 class ExportError(Exception):

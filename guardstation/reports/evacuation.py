@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from . import data
-from .catalogue import person_word
-from .context import ReportContext
-from .document import Document, Table
+from guardstation.reports import data
+from guardstation.reports.catalogue import person_word
+from guardstation.reports.context import ReportContext
+from guardstation.reports.document import Document, Table
 
 
 def document(ctx: ReportContext) -> tuple[Document, int]:

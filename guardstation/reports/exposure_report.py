@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from ..domain import exposure
-from . import data
-from .catalogue import person_word
-from .context import ReportContext
-from .document import Document, Table
+from guardstation.domain import exposure
+from guardstation.reports import data
+from guardstation.reports.catalogue import person_word
+from guardstation.reports.context import ReportContext
+from guardstation.reports.document import Document, Table
 
 
 def _span(row: data.VisitRow, site_id: str) -> exposure.VisitSpan:

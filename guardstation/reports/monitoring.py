@@ -27,11 +27,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from . import data
-from .catalogue import reason_label, verdict_word
-from .context import ReportContext
-from .document import Document, Table, percent
-from .stats import GapFinder, OccupancySweep, OpeningHours
+from guardstation.reports import data
+from guardstation.reports.catalogue import reason_label, verdict_word
+from guardstation.reports.context import ReportContext
+from guardstation.reports.document import Document, Table, percent
+from guardstation.reports.stats import GapFinder, OccupancySweep, OpeningHours
 
 OVERRIDE_ACTIONS = ("override",)
 CAMERA_LOST, CAMERA_BACK = "camera_lost", "camera_restored"

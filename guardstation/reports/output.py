@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import ExportCancelled, ExportError
+from guardstation.reports.errors import ExportCancelled, ExportError
 
 ProgressFn = Callable[[int, int], None]
 TEMP_SUFFIX = ".part"

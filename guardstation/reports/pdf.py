@@ -25,9 +25,9 @@ from reportlab.platypus import (KeepTogether, LongTable, Paragraph, SimpleDocTem
                                 TableStyle)
 from xml.sax.saxutils import escape
 
-from .. import __version__
-from .catalogue import tr
-from .document import Document, Table as DocTable
+from guardstation import __version__
+from guardstation.reports.catalogue import tr
+from guardstation.reports.document import Document, Table as DocTable
 
 FONT, FONT_BOLD = "GS-Sans", "GS-Sans-Bold"
 _FONT_CANDIDATES = [

@@ -23,15 +23,15 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, LongTable, Spacer, TableStyle
 from reportlab.platypus import Table as PlatypusTable
 
-from ..domain.nik import mask_nik
-from ..domain.reasons import describe
-from . import data, pdf
-from .catalogue import (credential_word, entry_word, person_word, reason_label, status_word, tr, tz_label,
+from guardstation.domain.nik import mask_nik
+from guardstation.domain.reasons import describe
+from guardstation.reports import data, pdf
+from guardstation.reports.catalogue import (credential_word, entry_word, person_word, reason_label, status_word, tr, tz_label,
                         verdict_word)
-from .context import ReportContext
-from .document import Document, Table, csv_safe, percent
-from .stats import OccupancySweep
-from .xlsx import MAX_ROWS, XlsxWriter
+from guardstation.reports.context import ReportContext
+from guardstation.reports.document import Document, Table, csv_safe, percent
+from guardstation.reports.stats import OccupancySweep
+from guardstation.reports.xlsx import MAX_ROWS, XlsxWriter
 
 LOG_COLUMNS = ("time_in", "time_out", "duration_min", "name", "nik", "person_kind", "credential", "entry",
                "verdict", "reason", "status", "purpose", "host", "gate_in", "gate_out", "guard", "visit_id")

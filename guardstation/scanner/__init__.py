@@ -3,9 +3,9 @@
 Free of Qt and of the rest of guardstation, so it can be tested and benchmarked alone.
 """
 
-from .camera_worker import FrameResult, CameraWorker
-from .debounce import Debouncer
-from .decoders import (
+from guardstation.scanner.camera_worker import FrameResult, CameraWorker
+from guardstation.scanner.debounce import Debouncer
+from guardstation.scanner.decoders import (
     DECODER_NAMES,
     MAX_PAYLOAD_CHARS,
     DecodedCode,
@@ -15,7 +15,7 @@ from .decoders import (
     make_decoder,
     safe_decode,
 )
-from .sources import (
+from guardstation.scanner.sources import (
     CameraUnavailable,
     FrameSource,
     ImageFolderSource,

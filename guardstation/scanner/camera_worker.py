@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .debounce import Debouncer
-from .decoders import DecodedCode, Decoder, safe_decode
-from .sources import CameraUnavailable, FrameSource
+from guardstation.scanner.debounce import Debouncer
+from guardstation.scanner.decoders import DecodedCode, Decoder, safe_decode
+from guardstation.scanner.sources import CameraUnavailable, FrameSource
 
 logger = logging.getLogger(__name__)
 

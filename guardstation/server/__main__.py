@@ -1,6 +1,6 @@
 """`python -m guardstation.server ...` is `guardstation-server ...`."""
 import sys
 
-from .cli import main
+from guardstation.server.cli import main
 
 sys.exit(main())

@@ -1,4 +1,4 @@
-"""The HTTP API of protocol v1 (DESIGN §6) plus the admin endpoint for exposure tracing.
+"""The HTTP API of protocol v1 (docs/architecture.md §6) plus the admin endpoint for exposure tracing.
 
 Stateless: every request gets what it needs from the database, so any number
 of these processes can run behind a load balancer. Errors always come back as
@@ -24,12 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from . import changelog, ingest, service, tracing
-from .db import ENV_DB, ServerDB, open_db
-from .models import Station
-from .schemas import (EnrollRequest, EnrollResponse, ErrorResponse, FlagRequest, OccupancyResponse, PullResponse,
+from guardstation.server import changelog, ingest, service, tracing
+from guardstation.server.db import ENV_DB, ServerDB, open_db
+from guardstation.server.models import Station
+from guardstation.server.schemas import (EnrollRequest, EnrollResponse, ErrorResponse, FlagRequest, OccupancyResponse, PullResponse,
                       FastPush, PushRequest, PushResponse, decode_push)
-from .service import ServiceError
+from guardstation.server.service import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
     if not isinstance(db, ServerDB):
         db = open_db(db, migrate=migrate)
     app = FastAPI(title="GuardStation central server", version="1",
-                  description="Sync protocol v1 between guard stations and the central office (DESIGN §6-7).",
+                  description="Sync protocol v1 between guard stations and the central office (docs/architecture.md §6-7).",
                   responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
                              422: {"model": ErrorResponse}})
     app.state.db = db
@@ -372,7 +372,7 @@ def freeze_startup_objects() -> None:
     (imported modules, the app, the engine: ~150,000 objects) lives as long as the process, so take it out of
     the cyclic garbage collector's generations (gc.freeze). Request garbage still triggers full collections
     every few hundred thousand allocations; without this each of them walked every one of those objects again
-    (measured with `python -m guardstation.bench sync`: ~100 ms each, twice per 20,000 events pushed in batches
+    (measured with `python -m bench sync`: ~100 ms each, twice per 20,000 events pushed in batches
     of 500, about a tenth of the server's CPU time). Objects are still freed by reference counting."""
     gc.collect()
     gc.freeze()

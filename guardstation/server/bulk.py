@@ -5,7 +5,7 @@ parameter with `json_populate_recordset(NULL::table, ...)`: one round trip, a
 short query text, and the rows encoded by the C JSON encoder and decoded by
 PostgreSQL. (A multi-row VALUES list with thousands of placeholders, or typed
 arrays in psycopg's text format, cost more to build than to execute: measured
-with `python -m guardstation.bench sync`.) "Is in this list" becomes
+with `python -m bench sync`.) "Is in this list" becomes
 `= ANY(array)`. On SQLite the same rows go through executemany, which is what
 it is good at.
 
@@ -254,7 +254,7 @@ class Appender:
     PostgreSQL: `COPY table (columns) FROM STDIN (FORMAT BINARY)` on the session's own connection and
     transaction, opened at the first row. Rows are sent in chunks as they are added, so the server inserts the
     first rows while the caller is still working out the next ones (the push path checks each event inside the
-    block). psycopg formats them in C and the server writes multi-row inserts: measured (guardstation.bench
+    block). psycopg formats them in C and the server writes multi-row inserts: measured (bench
     sync), about half the time of the same rows through json_populate_recordset, on both sides of the
     connection. Binary rather than text: JSON bodies are not scanned for characters to escape (and unescaped),
     times are 8-byte integers rather than ISO text to format and parse. (Columns of a type without a mapping

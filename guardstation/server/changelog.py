@@ -47,8 +47,8 @@ from typing import Any, Sequence
 from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from . import bulk
-from .models import ChangeCounter, ChangeLog, Event, Visit
+from guardstation.server import bulk
+from guardstation.server.models import ChangeCounter, ChangeLog, Event, Visit
 
 STREAMS = ("visit_event", "site_config", "rule_pack", "status_entry", "trust_key", "alert")
 SITE_STREAMS = ("visit_event", "site_config", "alert")       # the rest are deployment-wide

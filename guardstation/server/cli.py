@@ -15,8 +15,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from .db import ENV_DB, ServerDatabaseError, default_db_url, open_db, safe_url
-from .service import ServiceError
+from guardstation.server.db import ENV_DB, ServerDatabaseError, default_db_url, open_db, safe_url
+from guardstation.server.service import ServiceError
 
 
 def _now() -> datetime:
@@ -125,8 +125,8 @@ def _read_json(path: Path) -> Any:
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    from . import ingest, service, tracing
-    from .api import parse_since
+    from guardstation.server import ingest, service, tracing
+    from guardstation.server.api import parse_since
 
     url = args.db or default_db_url()
     if args.command == "serve":
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
         now = _now()
         cmd = args.command
         if cmd == "init":
-            from .db import head_revision
+            from guardstation.server.db import head_revision
 
             return out.done({"db": safe_url(url), "schema": head_revision()},
                             f"database ready: {safe_url(url)} (schema {head_revision()})")
@@ -182,8 +182,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 data = {"pack_id": row.pack_id, "name": row.name, "effective_from": row.effective_from.isoformat()}
             return out.done(data, f"published rule pack {row.pack_id} ({row.name}), effective {data['effective_from']}")
         if cmd == "trust":
-            from ..credentials.trust_files import parse_trust_file
-            from ..credentials.x509_keys import TrustImportError
+            from guardstation.credentials.trust_files import parse_trust_file
+            from guardstation.credentials.x509_keys import TrustImportError
 
             try:
                 keys = parse_trust_file(args.file.read_bytes(), issuer=args.issuer)
@@ -233,7 +233,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
 def _serve(args: argparse.Namespace, url: str) -> int:
     import uvicorn
 
-    from .api import create_app, freeze_startup_objects
+    from guardstation.server.api import create_app, freeze_startup_objects
 
     db = open_db(url, migrate=True)   # the schema is ready before any worker starts
     print(f"guardstation-server: serving http://{args.host}:{args.port} on {safe_url(url)}", file=sys.stderr)

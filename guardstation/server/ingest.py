@@ -38,9 +38,9 @@ from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..domain.hlc import HybridClock, Timestamp
-from . import bulk, changelog
-from .models import Event, RejectedEvent, Station, StationEpoch, Visit
+from guardstation.domain.hlc import HybridClock, Timestamp
+from guardstation.server import bulk, changelog
+from guardstation.server.models import Event, RejectedEvent, Station, StationEpoch, Visit
 
 SUPPORTED_SCHEMA = 1
 VISIT_KINDS = ("check_in", "check_out", "void", "correction")

@@ -1,4 +1,4 @@
-"""The central server's tables (DESIGN §7). Portable between SQLite and PostgreSQL.
+"""The central server's tables (docs/architecture.md §7). Portable between SQLite and PostgreSQL.
 
 Append-only `event` rows are the truth for visits; `visit` is derived from
 them (rebuildable with guardstation.server.ingest.rebuild_visits). Every

@@ -1,4 +1,4 @@
-"""Request and response bodies of protocol v1 (DESIGN §6). Unknown fields are refused (extra=forbid),
+"""Request and response bodies of protocol v1 (docs/architecture.md §6). Unknown fields are refused (extra=forbid),
 every string has a maximum length, and text that a database could not store (NUL characters, lone
 surrogates) is refused with a 422 instead of failing deeper down."""
 from __future__ import annotations

@@ -21,12 +21,12 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..credentials.trust import TrustedKey
-from ..domain.ids import new_id
-from ..domain.rules import RulePackError, parse_rule_pack
-from . import changelog
-from .changelog import Change
-from .models import AdminToken, DeploymentSecret, EnrollmentCode, RulePackRow, Site, Station, StationEpoch, StatusEntry, TrustKey
+from guardstation.credentials.trust import TrustedKey
+from guardstation.domain.ids import new_id
+from guardstation.domain.rules import RulePackError, parse_rule_pack
+from guardstation.server import changelog
+from guardstation.server.changelog import Change
+from guardstation.server.models import AdminToken, DeploymentSecret, EnrollmentCode, RulePackRow, Site, Station, StationEpoch, StatusEntry, TrustKey
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: read aloud over the phone
 CODE_GROUPS, CODE_GROUP_LEN = 4, 4                    # 16 symbols of 5 bits = 80 bits
@@ -257,7 +257,7 @@ def status_data(row: StatusEntry) -> dict[str, Any]:
 def put_status(session: Session, subject_key: str, status: str, valid_from: datetime, valid_until: datetime | None,
                now: datetime, source: str = "") -> tuple[StatusEntry, Change]:
     """Upsert without shortening an existing status (domain.exposure.merge_validity); returns the change to log."""
-    from ..domain.exposure import merge_validity
+    from guardstation.domain.exposure import merge_validity
 
     if status not in STATUS_KINDS:
         raise ServiceError("bad_status", f"status must be one of {', '.join(STATUS_KINDS)}")

@@ -1,4 +1,4 @@
-"""Exposure tracing on the server (DESIGN §7): flag a case positive, find and flag the close contacts,
+"""Exposure tracing on the server (docs/architecture.md §7): flag a case positive, find and flag the close contacts,
 alert every site the case visited. One transaction: either all of it is published or none.
 
 SQL only narrows the candidates (the case's visits in the window; per site the
@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from ..domain import exposure
-from ..domain.ids import new_id
-from . import changelog
-from .changelog import Change
-from .models import Alert, Site, Visit
-from .service import check_subject_key, put_status
+from guardstation.domain import exposure
+from guardstation.domain.ids import new_id
+from guardstation.server import changelog
+from guardstation.server.changelog import Change
+from guardstation.server.models import Alert, Site, Visit
+from guardstation.server.service import check_subject_key, put_status
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import AuditLog
+from guardstation.store.models import AuditLog
 
 GENESIS = "0" * 64
 

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.hlc import HybridClock, Timestamp
-from ..domain.ids import new_id
-from .models import Outbox, Station, SyncState, VisitEvent
+from guardstation.domain.hlc import HybridClock, Timestamp
+from guardstation.domain.ids import new_id
+from guardstation.store.models import Outbox, Station, SyncState, VisitEvent
 
 SCHEMA_VERSION = 1
 

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the station database (DESIGN §5).
+"""SQLAlchemy models of the station database (docs/architecture.md §5).
 
 Append-only `visit_event` rows are the truth; `visit` is derived from them and
 could be rebuilt. Server-authored tables are only ever replaced by sync.

@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..credentials.trust import TrustedKey, TrustStore, kid_for, load_public_der
-from ..domain.freshness import STREAMS, Freshness, FreshnessPolicy
-from ..domain.rules import RulePack, RulePackError, parse_rule_pack
-from ..domain.verdict import StatusEntry
-from .models import DataFreshness, RulePackRow, SiteConfig, StatusEntryRow, TrustKeyRow
+from guardstation.credentials.trust import TrustedKey, TrustStore, kid_for, load_public_der
+from guardstation.domain.freshness import STREAMS, Freshness, FreshnessPolicy
+from guardstation.domain.rules import RulePack, RulePackError, parse_rule_pack
+from guardstation.domain.verdict import StatusEntry
+from guardstation.store.models import DataFreshness, RulePackRow, SiteConfig, StatusEntryRow, TrustKeyRow
 
 log = logging.getLogger(__name__)
 

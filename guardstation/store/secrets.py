@@ -21,6 +21,12 @@ from keyring.compat import properties
 
 SERVICE = "guardstation"
 
+# The names of every secret a station keeps, in one place.
+ISSUER_SECRET = "pass-issuer-ed25519"      # the Ed25519 key this station signs its own passes with
+DEPLOYMENT_SECRET = "deployment-hmac-key"  # the key of subject keys, the same on every station of a deployment
+TOKEN_SECRET = "station-token"             # the bearer token the server gave this station at enrolment
+ENROLMENT_CODE_SECRET = "enrolment-code"   # a one-time code waiting for the server to be reachable
+
 
 class SecretStoreError(RuntimeError):
     """No usable keyring; the message says what to do."""

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain import visit_merge
-from ..domain.isotime import parse_aware
-from .models import RemoteEvent, Visit, VisitEvent
-from .visits import INSIDE, LEFT
+from guardstation.domain import visit_merge
+from guardstation.domain.isotime import parse_aware
+from guardstation.store.models import RemoteEvent, Visit, VisitEvent
+from guardstation.store.visits import INSIDE, LEFT
 
 VOID = "void"
 CORRECTABLE = ("display_name", "purpose", "host")

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ..domain.verdict import OpenVisit
-from .models import Visit
+from guardstation.domain.verdict import OpenVisit
+from guardstation.store.models import Visit
 
 INSIDE, LEFT, DENIED, NOTICE = "inside", "left", "denied", "notice"
 

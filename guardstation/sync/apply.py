@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..credentials.trust import TrustedKey, load_public_der
-from ..domain.isotime import parse_aware
-from ..domain.rules import RulePackError
-from ..store import reference
-from ..store.models import AlertRow, RemoteEvent, SiteConfig, StatusEntryRow
-from ..store.visit_fold import refold_visit
-from .wire import Change
+from guardstation.credentials.trust import TrustedKey, load_public_der
+from guardstation.domain.isotime import parse_aware
+from guardstation.domain.rules import RulePackError
+from guardstation.store import reference
+from guardstation.store.models import AlertRow, RemoteEvent, SiteConfig, StatusEntryRow
+from guardstation.store.visit_fold import refold_visit
+from guardstation.sync.wire import Change
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The station side of protocol v1: enrol, drain the outbox, pull the server's streams.
 
-Rules that make it safe to kill at any moment (DESIGN §6):
+Rules that make it safe to kill at any moment (docs/architecture.md §6):
 - an outbox row is marked acked only after the server's 200 for a request that carried it,
   in one local transaction; until then it is resent with the same event id and seq, and the
   server stores it once;
@@ -20,21 +20,19 @@ from typing import Any, Callable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.hlc import HybridClock, Timestamp
-from ..issuer import DEPLOYMENT_SECRET
-from ..store import reference
-from ..store.audit import append_audit
-from ..store.db import Database
-from ..store.events import load_station
-from ..store.models import Outbox, SiteConfig, SyncState, Visit, VisitEvent
-from ..store.secrets import SecretStore
-from . import wire
-from .apply import Applied, apply_page
-from .transport import Refused, ServerTrouble, Transport
+from guardstation.domain.hlc import HybridClock, Timestamp
+from guardstation.store import reference
+from guardstation.store.audit import append_audit
+from guardstation.store.db import Database
+from guardstation.store.events import load_station
+from guardstation.store.models import Outbox, SiteConfig, SyncState, Visit, VisitEvent
+from guardstation.store.secrets import DEPLOYMENT_SECRET, SecretStore
+from guardstation.sync import wire
+from guardstation.sync.apply import Applied, apply_page
+from guardstation.sync.transport import Refused, ServerTrouble, Transport
 
 log = logging.getLogger(__name__)
 
-TOKEN_SECRET = "station-token"
 PUSH_BATCH = 500
 PULL_PAGE = 500
 MAX_PAGES_PER_SYNC = 200          # a long catch-up continues on the next round instead of holding the thread

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..domain.isotime import parse_aware
-from ..store.models import VisitEvent
-from .transport import ServerTrouble
+from guardstation.domain.isotime import parse_aware
+from guardstation.store.models import VisitEvent
+from guardstation.sync.transport import ServerTrouble
 
 # Body keys the server checks as non-empty strings: an empty one is dropped rather than refused.
 _NON_EMPTY = ("subject_key", "gate", "site_id")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from ..domain.occupancy import GaugeLevel, Occupancy
-from .theme import GAUGE_COLOURS
-from .qt_helpers import label
+from guardstation.domain.occupancy import GaugeLevel, Occupancy
+from guardstation.ui.theme import GAUGE_COLOURS
+from guardstation.ui.qt_helpers import label
 
 
 class CapacityGauge(QWidget):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from ..clock_guard import ClockGuard, ClockJump
-from .hardware_notices import REFUSE_STYLE
+from guardstation.health.clock_guard import ClockGuard, ClockJump
+from guardstation.ui.hardware_notices import REFUSE_STYLE
 
 CHECK_EVERY_MS = 5000
 

@@ -16,13 +16,13 @@ from PySide6.QtCore import QDate, QThread, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
-from ..reports import (ExportCancelled, ExportError, ExportRequest, ExportResult, audit_export, parse_period,
+from guardstation.reports import (ExportCancelled, ExportError, ExportRequest, ExportResult, audit_export, parse_period,
                        resolve_subject, run_export)
-from ..reports.shift import LOG_COLUMNS
-from ..retention import EXPORTS_DIR
-from ..station import StationContext
-from .background import ThreadCall, start_thread, stop_thread
-from .qt_helpers import label, line_edit
+from guardstation.reports.shift import LOG_COLUMNS
+from guardstation.station.retention import EXPORTS_DIR
+from guardstation.station.context import StationContext
+from guardstation.ui.background import ThreadCall, start_thread, stop_thread
+from guardstation.ui.qt_helpers import label, line_edit
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from PySide6.QtWidgets import QLabel
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..checkpoint import Checkpoint
-from ..domain.freshness import stale_streams
-from .qt_helpers import timer
+from guardstation.station.checkpoint import Checkpoint
+from guardstation.domain.freshness import stale_streams
+from guardstation.ui.qt_helpers import timer
 
 REFRESH_MS = 60_000
 log = logging.getLogger(__name__)

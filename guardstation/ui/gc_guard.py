@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QObject
-from .qt_helpers import timer
+from guardstation.ui.qt_helpers import timer
 
 INTERVAL_MS = 1000
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..hardware_check import OK, REFUSE, Finding
-from .qt_helpers import label
+from guardstation.health.hardware_check import OK, REFUSE, Finding
+from guardstation.ui.qt_helpers import label
 
 WARN_STYLE = "background: #fff3e0; color: #e65100; border: 1px solid #ffb74d;"
 REFUSE_STYLE = "background: #ffebee; color: #b71c1c; border: 1px solid #e57373;"

@@ -13,7 +13,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from ..resources import resources_dir
+from guardstation.resources import resources_dir
 
 log = logging.getLogger(__name__)
 CATALOGUE = "guardstation"

@@ -12,8 +12,8 @@ import logging
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from ..supervisor import SupervisorPin
-from .pin_dialog import PinDialog
+from guardstation.station.pin import SupervisorPin
+from guardstation.ui.pin_dialog import PinDialog
 
 log = logging.getLogger(__name__)
 

@@ -10,31 +10,31 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from ..config import resolve_home
-from ..scanner.sources import IMAGE_SUFFIXES
-from ..scanner import CameraUnavailable, Debouncer, DecoderUnavailable, make_decoder, open_source
-from ..sound import SoundPlayer
-from ..station import StationContext, open_station
-from ..store.db import DatabaseError
-from ..store.secrets import SecretStoreError
-from ..clock_guard import ClockGuard
-from ..hardware_check import REFUSE, run_hardware_check
-from ..storage import DiskGuard
-from ..supervisor import SupervisorPin
-from .crash import CrashReporter
-from .gc_guard import GuiThreadGarbageCollector
-from .hardware_notices import NoticeBar
-from .i18n import install_translator, switch_language
-from .clock_notice import ClockNotice
-from .kiosk import KioskGuard
-from .main_window import MainWindow
-from .recovery import daily_backup, offer_backup
-from .supervisor_desk import SupervisorDesk
-from .reports_menu import ReportsMenu
-from .retention_dialog import RetentionScheduler
-from .sync_status import AlertNotifier, SyncBridge, SyncStatusBar
-from .qt_helpers import application
-from .workers import CameraBridge, StationWorker
+from guardstation.settings.paths import resolve_home
+from guardstation.scanner.sources import IMAGE_SUFFIXES
+from guardstation.scanner import CameraUnavailable, Debouncer, DecoderUnavailable, make_decoder, open_source
+from guardstation.ui.sound import SoundPlayer
+from guardstation.station.context import StationContext, open_station
+from guardstation.store.db import DatabaseError
+from guardstation.store.secrets import SecretStoreError
+from guardstation.health.clock_guard import ClockGuard
+from guardstation.health.hardware_check import REFUSE, run_hardware_check
+from guardstation.health.disk_guard import DiskGuard
+from guardstation.station.pin import SupervisorPin
+from guardstation.ui.crash import CrashReporter
+from guardstation.ui.gc_guard import GuiThreadGarbageCollector
+from guardstation.ui.hardware_notices import NoticeBar
+from guardstation.ui.i18n import install_translator, switch_language
+from guardstation.ui.clock_notice import ClockNotice
+from guardstation.ui.kiosk import KioskGuard
+from guardstation.ui.main_window import MainWindow
+from guardstation.ui.recovery import daily_backup, offer_backup
+from guardstation.ui.supervisor_desk import SupervisorDesk
+from guardstation.ui.reports_menu import ReportsMenu
+from guardstation.ui.retention_dialog import RetentionScheduler
+from guardstation.ui.sync_status import AlertNotifier, SyncBridge, SyncStatusBar
+from guardstation.ui.qt_helpers import application
+from guardstation.ui.workers import CameraBridge, StationWorker
 
 log = logging.getLogger(__name__)
 DEMO_SECONDS_PER_CARD = 3.0
@@ -199,7 +199,7 @@ class _FirstShown(QObject):
 
 def run_setup_wizard(station: StationContext, quit_after: float | None = None) -> bool:
     """The first-run setup, before the guard's window exists. False if the installer cancelled."""
-    from .setup_wizard import SetupWizard
+    from guardstation.ui.setup_wizard import SetupWizard
 
     wizard = SetupWizard(station)
     if quit_after:   # automation (--quit-after) never waits for an installer forever
@@ -218,7 +218,7 @@ def _fatal(message: str) -> int:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from ..app import setup_logging
+    from guardstation.log import setup_logging
 
     started = time.monotonic()
     home = resolve_home(args.home, demo=args.demo, portable=getattr(args, "portable", False))
@@ -240,7 +240,7 @@ def run_gui(args: argparse.Namespace) -> int:
 def _set_window_icon(app: QApplication) -> None:
     from PySide6.QtGui import QIcon
 
-    from ..resources import resources_dir
+    from guardstation.resources import resources_dir
 
     icon = resources_dir() / "icons" / "guardstation.png"
     if icon.exists():
@@ -251,7 +251,7 @@ def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: P
              started: float) -> int:
     try:
         if args.demo:
-            from ..demo import prepare_demo
+            from guardstation.station.demo import prepare_demo
             station, demo_camera = prepare_demo(home)
         else:
             station, demo_camera = open_station(home), None
@@ -277,7 +277,7 @@ def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: P
     rescan = args.rescan_after if args.rescan_after is not None else settings.rescan_cooldown_s
     options = picture_source_options(camera, rescan, demo=demo_camera is not None and args.camera is None)
     if args.gate_mode:
-        from ..domain.verdict_types import GateMode
+        from guardstation.domain.verdict_types import GateMode
         station.checkpoint.gate_mode = GateMode(args.gate_mode)
     gui = GuardStationApp(station, lang=lang, camera_spec=camera, decoder_name=args.decoder or settings.decoder,
                           rescan_after_s=rescan, sound=SoundPlayer(enabled=settings.sound), log_dir=log_dir,
@@ -313,7 +313,7 @@ def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: P
 
 def _settings_menu(gui: GuardStationApp, kiosk: KioskGuard, log_dir: Path, rescan: float,
                    args: argparse.Namespace):
-    from .station_menu import StationMenu
+    from guardstation.ui.station_menu import StationMenu
 
     def applied(settings) -> None:
         gui.window.refresh_identity()

@@ -9,19 +9,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QMainWindow, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
 
-from ..checkpoint import InvalidEntry, ScanOutcome
-from ..domain.credential import PersonKind
-from ..domain.verdict_types import GateMode
-from ..sound import SoundPlayer
-from ..station import StationContext
-from .camera_view import CameraView
-from .capacity_gauge import CapacityGauge
-from .freshness_label import FreshnessLabel
-from .manual_entry import ManualEntryPanel
-from .table_models import InsideNowModel, ScanLogModel
-from .theme import sound_cue
-from .verdict_banner import VerdictBanner
-from .qt_helpers import line_edit
+from guardstation.station.checkpoint import InvalidEntry, ScanOutcome
+from guardstation.domain.credential import PersonKind
+from guardstation.domain.verdict_types import GateMode
+from guardstation.ui.sound import SoundPlayer
+from guardstation.station.context import StationContext
+from guardstation.ui.camera_view import CameraView
+from guardstation.ui.capacity_gauge import CapacityGauge
+from guardstation.ui.freshness_label import FreshnessLabel
+from guardstation.ui.manual_entry import ManualEntryPanel
+from guardstation.ui.table_models import InsideNowModel, ScanLogModel
+from guardstation.ui.theme import sound_cue
+from guardstation.ui.verdict_banner import VerdictBanner
+from guardstation.ui.qt_helpers import line_edit
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QPushButton
 
-from ..checkpoint import ManualEntry
-from ..domain.nik import NIK_LENGTH, check_nik, clean_nik
-from .qt_helpers import label, line_edit
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.domain.nik import NIK_LENGTH, check_nik, clean_nik
+from guardstation.ui.qt_helpers import label, line_edit
 
 
 class ManualEntryPanel(QGroupBox):

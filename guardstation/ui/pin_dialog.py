@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout
 
-from ..supervisor import LOCKOUT, PIN_MAX, PIN_MIN, PinCheck, PinProblem, PinResult, SupervisorPin
-from .qt_helpers import label, timer
+from guardstation.station.pin import LOCKOUT, PIN_MAX, PIN_MIN, PinCheck, PinProblem, PinResult, SupervisorPin
+from guardstation.ui.qt_helpers import label, timer
 
 
 def pin_problem_text(problem: PinProblem) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox
 
-from ..station import DB_FILENAME, StationContext, open_station
-from ..store.db import DatabaseError, backup_if_older_than, good_backups, restore_backup
+from guardstation.station.context import DB_FILENAME, StationContext, open_station
+from guardstation.store.db import DatabaseError, backup_if_older_than, good_backups, restore_backup
 
 log = logging.getLogger(__name__)
 

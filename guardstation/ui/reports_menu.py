@@ -14,13 +14,13 @@ from PySide6.QtCore import QObject, QThread, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from ..reports import ExportError, ExportRequest, ExportResult, run_export
-from ..station import StationContext
-from ..supervisor import SupervisorPin
-from .background import ThreadCall, start_thread, stop_thread
-from .export_dialog import ExportDialog, default_file_name, exports_folder
-from .pin_dialog import PinDialog
-from .retention_dialog import RetentionDialog, RetentionScheduler
+from guardstation.reports import ExportError, ExportRequest, ExportResult, run_export
+from guardstation.station.context import StationContext
+from guardstation.station.pin import SupervisorPin
+from guardstation.ui.background import ThreadCall, start_thread, stop_thread
+from guardstation.ui.export_dialog import ExportDialog, default_file_name, exports_folder
+from guardstation.ui.pin_dialog import PinDialog
+from guardstation.ui.retention_dialog import RetentionDialog, RetentionScheduler
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
-from ..retention import EXPORTS_DIR, MAX_DAYS, MIN_DAYS, MIN_VISIT_DAYS, PurgeReport, RetentionPolicy, purge
-from ..station import StationContext
-from ..store.audit import append_audit
-from .background import ThreadCall, start_thread, stop_thread
-from .qt_helpers import label, timer
-from .workers import storage_problem
+from guardstation.station.retention import EXPORTS_DIR, MAX_DAYS, MIN_DAYS, MIN_VISIT_DAYS, PurgeReport, RetentionPolicy, purge
+from guardstation.station.context import StationContext
+from guardstation.store.audit import append_audit
+from guardstation.ui.background import ThreadCall, start_thread, stop_thread
+from guardstation.ui.qt_helpers import label, timer
+from guardstation.ui.workers import storage_problem
 
 log = logging.getLogger(__name__)
 

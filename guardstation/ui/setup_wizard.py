@@ -17,17 +17,17 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QCheckBox, QComboBox,
                                QHBoxLayout, QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
                                QWizard, QWizardPage)
 
-from ..first_run import (CAPACITY_MAX, Mode, SetupChoices, SetupProblem, apply_setup, check_enrolment,
+from guardstation.station.first_run import (CAPACITY_MAX, Mode, SetupChoices, SetupProblem, apply_setup, check_enrolment,
                          check_site, current_choices)
-from ..scanner import CameraUnavailable, Debouncer, DecoderUnavailable, make_decoder, open_source
-from ..station import StationContext
-from ..supervisor import PIN_MAX, PIN_MIN, PinProblem, check_new_pin
-from .camera_view import CameraView
-from .i18n import switch_language
-from .pin_dialog import pin_line_edit, pin_problem_text
-from .qt_helpers import label, line_edit
-from .theme import verdict_word
-from .workers import CameraBridge
+from guardstation.scanner import CameraUnavailable, Debouncer, DecoderUnavailable, make_decoder, open_source
+from guardstation.station.context import StationContext
+from guardstation.station.pin import PIN_MAX, PIN_MIN, PinProblem, check_new_pin
+from guardstation.ui.camera_view import CameraView
+from guardstation.ui.i18n import switch_language
+from guardstation.ui.pin_dialog import pin_line_edit, pin_problem_text
+from guardstation.ui.qt_helpers import label, line_edit
+from guardstation.ui.theme import verdict_word
+from guardstation.ui.workers import CameraBridge
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QTextBrowser,
                                QVBoxLayout)
 
-from ..domain.verdict_types import Colour
-from ..shiftbook import CATEGORIES, NOTE_MAX, HandoverSummary, ShiftBookError
-from ..supervisor import LOCKOUT, PinResult
-from .pin_dialog import pin_line_edit, pin_problem_text
-from .qt_helpers import label
-from .theme import verdict_word
+from guardstation.domain.verdict_types import Colour
+from guardstation.station.shift_book import CATEGORIES, NOTE_MAX, HandoverSummary, ShiftBookError
+from guardstation.station.pin import LOCKOUT, PinResult
+from guardstation.ui.pin_dialog import pin_line_edit, pin_problem_text
+from guardstation.ui.qt_helpers import label
+from guardstation.ui.theme import verdict_word
 
 ERROR_STYLE = "color: #c62828; font-weight: 600;"
 

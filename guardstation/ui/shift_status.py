@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..store.models import Shift, Visit
-from .qt_helpers import label
+from guardstation.store.models import Shift, Visit
+from guardstation.ui.qt_helpers import label
 
 ON_DUTY_STYLE = "color: #2e7d32; font-weight: 600;"
 NO_SHIFT_STYLE = "color: #ef6c00; font-weight: 700;"

@@ -9,11 +9,11 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow
 
-from ..station import StationContext
-from ..supervisor import SupervisorPin
-from .kiosk import KioskGuard
-from .pin_dialog import PinDialog
-from .setup_wizard import SetupWizard
+from guardstation.station.context import StationContext
+from guardstation.station.pin import SupervisorPin
+from guardstation.ui.kiosk import KioskGuard
+from guardstation.ui.pin_dialog import PinDialog
+from guardstation.ui.setup_wizard import SetupWizard
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The supervisor's desk in the guard's window: Shift and Supervisor menus, shift status, notices.
 
 Writes (open/close shift, notes, guards, overrides, corrections, auto check-out)
-run on the database worker thread, the one writer of the station (DESIGN §2);
+run on the database worker thread, the one writer of the station (docs/architecture.md §2);
 the dialogs hear back through queued signals. Reads (the summary preview,
 guard lists, overstays) are short sessions on the GUI thread, as the models do.
 """
@@ -17,18 +17,18 @@ from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTableView, QWidget
 from sqlalchemy.exc import OperationalError
 
-from ..shiftbook import ShiftBook, ShiftBookError, current_shift, guards, scan_counts
-from ..station import StationContext
-from ..supervision import Supervision, SupervisionError
-from ..supervisor import SupervisorPin
-from ..store.models import Visit
-from ..store.visits import DENIED
-from .shift_status import ShiftStatus, VisitNotices
-from .pin_dialog import PinDialog
-from .qt_helpers import timer
-from .shift_dialogs import CloseShiftDialog, NoteDialog, OpenShiftDialog, shift_problem_text
-from .supervisor_dialogs import CorrectionDialog, GuardsDialog, OverrideDialog, supervision_problem_text
-from .workers import storage_problem
+from guardstation.station.shift_book import ShiftBook, ShiftBookError, current_shift, guards, scan_counts
+from guardstation.station.context import StationContext
+from guardstation.station.supervisor_actions import Supervision, SupervisionError
+from guardstation.station.pin import SupervisorPin
+from guardstation.store.models import Visit
+from guardstation.store.visits import DENIED
+from guardstation.ui.shift_status import ShiftStatus, VisitNotices
+from guardstation.ui.pin_dialog import PinDialog
+from guardstation.ui.qt_helpers import timer
+from guardstation.ui.shift_dialogs import CloseShiftDialog, NoteDialog, OpenShiftDialog, shift_problem_text
+from guardstation.ui.supervisor_dialogs import CorrectionDialog, GuardsDialog, OverrideDialog, supervision_problem_text
+from guardstation.ui.workers import storage_problem
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_MS = 60_000

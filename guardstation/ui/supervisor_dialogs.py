@@ -13,14 +13,14 @@ from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QPushButton, QTableWidget, QTableWidgetItem)
 
-from ..domain.reasons import describe
-from ..domain.verdict_types import Colour
-from ..store.models import Visit
-from ..supervision import REASON_MAX, SupervisionError
-from .pin_dialog import pin_line_edit
-from .qt_helpers import label, line_edit
-from .shift_dialogs import ERROR_STYLE, _DeskDialog
-from .theme import verdict_word
+from guardstation.domain.reasons import describe
+from guardstation.domain.verdict_types import Colour
+from guardstation.store.models import Visit
+from guardstation.station.supervisor_actions import REASON_MAX, SupervisionError
+from guardstation.ui.pin_dialog import pin_line_edit
+from guardstation.ui.qt_helpers import label, line_edit
+from guardstation.ui.shift_dialogs import ERROR_STYLE, _DeskDialog
+from guardstation.ui.theme import verdict_word
 
 
 def supervision_problem_text(error: SupervisionError) -> str:

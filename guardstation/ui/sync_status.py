@@ -12,11 +12,11 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QWidget
 
-from ..station import StationContext
-from ..sync.engine import SyncReport
-from ..sync.station_sync import build_worker
-from ..sync.worker import SyncStatus, SyncWorker
-from .qt_helpers import label
+from guardstation.station.context import StationContext
+from guardstation.sync.engine import SyncReport
+from guardstation.station.server_link import build_worker
+from guardstation.sync.loop import SyncStatus, SyncWorker
+from guardstation.ui.qt_helpers import label
 
 log = logging.getLogger(__name__)
 

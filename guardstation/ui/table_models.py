@@ -11,12 +11,12 @@ from datetime import datetime
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..domain.reasons import describe
-from ..domain.verdict_types import Colour
-from ..store import visits
-from ..store.db import Database
-from ..store.models import Visit
-from .theme import VERDICT_COLOURS, verdict_word
+from guardstation.domain.reasons import describe
+from guardstation.domain.verdict_types import Colour
+from guardstation.store import visits
+from guardstation.store.db import Database
+from guardstation.store.models import Visit
+from guardstation.ui.theme import VERDICT_COLOURS, verdict_word
 
 PAGE_SIZE = 200
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ..domain.occupancy import GaugeLevel
-from ..domain.verdict_types import Action, Colour
+from guardstation.domain.occupancy import GaugeLevel
+from guardstation.domain.verdict_types import Action, Colour
 
 # Background, text colour: high contrast, readable across a desk.
 VERDICT_COLOURS = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..domain.verdict_types import Action, Colour
-from .theme import IDLE_COLOURS, verdict_colours, verdict_word
-from .qt_helpers import label, timer
+from guardstation.domain.verdict_types import Action, Colour
+from guardstation.ui.theme import IDLE_COLOURS, verdict_colours, verdict_word
+from guardstation.ui.qt_helpers import label, timer
 
 IDLE_AFTER_MS = 8000  # back to "ready" so an old verdict is never mistaken for the next person's
 

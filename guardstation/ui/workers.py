@@ -13,16 +13,16 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QImage
 from sqlalchemy.exc import OperationalError
 
-from ..camera_outages import CameraOutageLog
-from ..checkpoint import Checkpoint, InvalidEntry, ManualEntry
-from ..scanner import CameraWorker, Debouncer, Decoder, FrameSource
-from ..storage import StorageUnavailable, storage_problem
+from guardstation.health.camera_outages import CameraOutageLog
+from guardstation.station.checkpoint import Checkpoint, InvalidEntry, ManualEntry
+from guardstation.scanner import CameraWorker, Debouncer, Decoder, FrameSource
+from guardstation.health.disk_guard import StorageUnavailable, storage_problem
 
 log = logging.getLogger(__name__)
 
 
 class StationWorker(QObject):
-    """Owns every database write of the GUI (DESIGN §2: one writer)."""
+    """Owns every database write of the GUI (docs/architecture.md §2: one writer)."""
     outcome = Signal(object)          # ScanOutcome, emitted only after its commit
     entry_rejected = Signal(object)   # InvalidEntry
     storage_failed = Signal(str)      # "disk_full" | "read_only" | "locked"

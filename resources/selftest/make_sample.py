@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from guardstation.domain.credential import PersonKind
-from guardstation.issuer import PassRequest, make_pass_text, render_pass_png
+from guardstation.station.pass_issuer import PassRequest, make_pass_text, render_pass_png
 
 HERE = Path(__file__).resolve().parent
 WIB = timezone(timedelta(hours=7))

@@ -9,9 +9,9 @@ import math
 
 import pytest
 
-from guardstation.bench import main
-from guardstation.bench import log as log_bench
-from guardstation.bench import scan as scan_bench
+from bench import main
+from bench import log as log_bench
+from bench import scan as scan_bench
 
 SCAN_KEYS = set(scan_bench.KEYS) | {"python", "platform"}
 LOG_KEYS = set(log_bench.KEYS)
@@ -78,7 +78,7 @@ def test_bad_arguments():
 
 
 def test_verify_bench_reports_every_format():
-    from guardstation.bench import run
+    from bench import run
 
     result = run(["verify", "--seconds", "0.3"])
     for key in ("hc1_per_s", "hc1_forged_per_s", "shc_per_s", "gspass_per_s", "raw_ecdsa_p256_verify_per_s",

@@ -28,7 +28,7 @@ from guardstation.credentials.dcc import STAGES, b45decode, verify_dcc
 from guardstation.credentials.trust import TrustStore
 from guardstation.credentials.x509_keys import dcc_trusted_key, load_certificates
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "data"
 DCC_DIR = CORPUS / "dcc"
 EXPECTED_CASES = 180
 
@@ -65,8 +65,7 @@ CASES = sorted(DCC_DIR.glob("**/2DCode/raw/*.json")) if DCC_DIR.is_dir() else []
 
 
 def _corpus_missing() -> None:
-    pytest.fail(f"DCC test corpus not found at {DCC_DIR} (expected shared/corpus/dcc beside the project "
-                f"checkout, see shared/corpus/README.md)")
+    pytest.fail(f"DCC test corpus not found at {DCC_DIR} (see tests/data/README.md)")
 
 
 def _relative(path: Path) -> str:

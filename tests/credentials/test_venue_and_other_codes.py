@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from guardstation.credentials.classify import classify
-from guardstation.credentials.venue import describe_other, recognise, split_url
+from guardstation.credentials.classify import describe_other
+from guardstation.credentials.venue import recognise, split_url
 from guardstation.domain.credential import CredentialKind
 from guardstation.domain.reasons import Reason
 

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 import base45
 import pytest
 
-from guardstation.bench.samples import sample_gspass, sample_shc
+from bench.samples import sample_gspass, sample_shc
 from guardstation.credentials.trust import TrustStore
 from guardstation.credentials.verify import parse_and_verify
 from guardstation.domain.reasons import known_codes

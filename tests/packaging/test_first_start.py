@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWizard
 
 from guardstation.app import main
-from guardstation.config import Settings
+from guardstation.settings.model import Settings
 from guardstation.ui.launch import _FirstShown
 
 PIN = "739155"

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from guardstation import hardware_check
-from guardstation.checkpoint import ManualEntry
-from guardstation.hardware_check import OK, REFUSE, WARN, camera_present, clock_sanity, disk_space, run_hardware_check
+from guardstation.health import hardware_check
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.health.hardware_check import OK, REFUSE, WARN, camera_present, clock_sanity, disk_space, run_hardware_check
 
 Usage = namedtuple("Usage", "total used free")
 

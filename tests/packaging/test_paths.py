@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from guardstation import config
+from guardstation.settings import paths as config
 from guardstation.app import parse_args
-from guardstation.config import portable_home, resolve_home
+from guardstation.settings.paths import portable_home, resolve_home
 
 REPO = Path(__file__).resolve().parents[2]
 

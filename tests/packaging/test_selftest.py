@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from guardstation.app import main
-from guardstation.selftest import CHECKS, run_self_test
+from guardstation.cli.selftest import CHECKS, run_self_test
 
 
 def _run(home, **kw):

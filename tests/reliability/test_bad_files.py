@@ -8,9 +8,9 @@ from argparse import Namespace
 
 import pytest
 
-from guardstation.checkpoint import ManualEntry
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.resources import DEFAULT_RULE_PACK, resource
-from guardstation.station import DB_FILENAME, open_station
+from guardstation.station.context import DB_FILENAME, open_station
 from guardstation.store.db import DatabaseError, _backup, backup_if_older_than, good_backups, open_database
 
 
@@ -111,7 +111,7 @@ def test_bad_rule_pack_rejected_previous_kept(station, clock):
 
 
 def test_bad_trust_file_rejected_with_a_message_previous_kept(station, tmp_path, capsys):
-    from guardstation.cli import UsageError, run_trust_import, run_trust_list
+    from guardstation.cli.commands import UsageError, run_trust_import, run_trust_list
 
     def trusted() -> list[str]:
         run_trust_list(station, Namespace(json=True))
@@ -130,7 +130,7 @@ def test_bad_trust_file_rejected_with_a_message_previous_kept(station, tmp_path,
 
 
 def test_damaged_settings_fall_back_to_the_last_good_ones(home):
-    from guardstation.config import Settings
+    from guardstation.settings.model import Settings
 
     settings = Settings(language="en", camera="2", configured=True, kiosk=True)
     settings.save(home)

@@ -1,9 +1,9 @@
-"""`python -m guardstation.bench faults --json` end to end with tiny sizes: every figure, zero losses."""
+"""`python -m bench faults --json` end to end with tiny sizes: every figure, zero losses."""
 from __future__ import annotations
 
 import json
 
-from guardstation.bench import faults, main
+from bench import faults, main
 
 
 def test_faults_bench_json(capsys):

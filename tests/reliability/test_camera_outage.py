@@ -8,8 +8,8 @@ from datetime import timedelta
 import cv2
 import numpy as np
 
-from guardstation.camera_outages import CameraOutageLog
-from guardstation.checkpoint import ManualEntry
+from guardstation.health.camera_outages import CameraOutageLog
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.reports import data, monitoring
 from guardstation.scanner import CameraUnavailable, make_decoder
 from guardstation.store.models import AuditLog

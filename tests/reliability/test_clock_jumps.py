@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from guardstation.checkpoint import ManualEntry
-from guardstation.clock_guard import ClockGuard
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.health.clock_guard import ClockGuard
 from guardstation.domain.freshness import Freshness
 from guardstation.domain.verdict_types import Action
 from tests.conftest import WIB
@@ -41,7 +41,7 @@ def wall():
 
 @pytest.fixture
 def guarded(home, wall):
-    from guardstation.station import open_station
+    from guardstation.station.context import open_station
 
     guard = ClockGuard(wall.wall, wall.monotonic)
     ctx = open_station(home, clock=guard, site_name="Kantor Bupati", capacity=50, gate_name="Pintu Depan")
@@ -93,7 +93,7 @@ def test_no_expired_pass_accepted_after_the_clock_went_back(guarded, wall, passe
 
 def test_without_the_guard_the_same_scan_would_be_accepted(home, wall, passes_for):
     """The control: a station on the bare system clock is fooled (this is what the guard prevents)."""
-    from guardstation.station import open_station
+    from guardstation.station.context import open_station
 
     station = open_station(home, clock=wall.wall, site_name="Kantor Bupati", capacity=50, gate_name="Pintu Depan")
     try:
@@ -143,8 +143,8 @@ def test_data_age_is_never_negative(wall):
 
 
 def test_the_real_clock_starts_from_the_last_recorded_event(home):
-    from guardstation.checkpoint import local_now
-    from guardstation.station import open_station
+    from guardstation.station.checkpoint import local_now
+    from guardstation.station.context import open_station
 
     future = local_now() + timedelta(days=1)
     ahead = open_station(home, clock=lambda: future)
@@ -180,7 +180,7 @@ def test_the_notice_shows_and_goes(qtbot, translator, wall):
 @pytest.fixture
 def passes_for():
     from guardstation.domain.credential import PersonKind
-    from guardstation.issuer import PassRequest, deployment_key, issuer_key, make_pass_text
+    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
 
     keys = {}
 

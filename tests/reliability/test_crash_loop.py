@@ -13,8 +13,8 @@ import sqlite3
 
 import pytest
 
-from guardstation.bench import faults
-from guardstation.station import DB_FILENAME
+from bench import faults
+from guardstation.station.context import DB_FILENAME
 
 CI_KILLS = int(os.environ.get("GUARDSTATION_KILLS", "20"))
 

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from guardstation.bench import faults
+from bench import faults
 
 CI_PER_SURFACE = int(os.environ.get("GUARDSTATION_FUZZ_N", "300"))
 
@@ -31,7 +31,7 @@ def test_hostile_inputs_long(tmp_path):
 
 def test_search_with_control_characters_and_sql(station):
     """Found by the fuzzing above: a NUL in the search box ended the FTS phrase and raised."""
-    from guardstation.checkpoint import ManualEntry
+    from guardstation.station.checkpoint import ManualEntry
     from guardstation.store import visits
 
     station.checkpoint.manual_entry(ManualEntry(nik="3513011708800008", name="Budi Santoso"))
@@ -63,13 +63,14 @@ def test_export_names_never_replace_station_files(station, name):
 
 def test_secrets_never_leave_the_keyring(tmp_path, monkeypatch, caplog):
     """A whole session on a station home, then every file in it is searched for every secret."""
-    from guardstation.app import main, setup_logging
-    from guardstation.checkpoint import ManualEntry
-    from guardstation.config import Settings
-    from guardstation.issuer import DEPLOYMENT_SECRET, ISSUER_SECRET
+    from guardstation.app import main
+    from guardstation.log import setup_logging
+    from guardstation.station.checkpoint import ManualEntry
+    from guardstation.settings.model import Settings
+    from guardstation.store.secrets import DEPLOYMENT_SECRET, ISSUER_SECRET
     from guardstation.reports import ExportRequest, parse_period, run_export
-    from guardstation.station import open_station
-    from guardstation.supervisor import SupervisorPin, hash_pin
+    from guardstation.station.context import open_station
+    from guardstation.station.pin import SupervisorPin, hash_pin
 
     home = tmp_path / "home"
     pin = "4826159037"

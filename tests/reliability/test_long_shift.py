@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardstation.bench import faults
+from bench import faults
 
 
 def _assert_steady(result: faults.ShiftResult) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardstation.bench import faults
+from bench import faults
 
 
 def _assert_prefixes(result: faults.PowerCutResult, cuts: int) -> None:

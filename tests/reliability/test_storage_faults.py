@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from sqlalchemy import event
 
-from guardstation.checkpoint import ManualEntry
-from guardstation.storage import DISK_FULL, IO_ERROR, READ_ONLY, DiskGuard, StorageUnavailable, storage_problem
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.health.disk_guard import DISK_FULL, IO_ERROR, READ_ONLY, DiskGuard, StorageUnavailable, storage_problem
 
 
 class Limits:

@@ -46,7 +46,7 @@ def passes(station, clock):
 
     from guardstation.credentials.trust import kid_for
     from guardstation.domain.credential import PersonKind
-    from guardstation.issuer import PassRequest, deployment_key, issuer_key, make_pass_text
+    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
 
     key = issuer_key(station.secrets, station.db, clock())
     station.checkpoint.reload_reference()
@@ -88,7 +88,7 @@ def set_gate(station, gate: str) -> None:
 
 @pytest.fixture
 def gate_day(station, clock, passes) -> GateDay:
-    from guardstation.checkpoint import ManualEntry
+    from guardstation.station.checkpoint import ManualEntry
     from guardstation.domain.credential import PersonKind
     from guardstation.store import reference
 

@@ -1,11 +1,11 @@
-"""`python -m guardstation.bench export` end to end with small sizes: every figure present (timings not asserted)."""
+"""`python -m bench export` end to end with small sizes: every figure present (timings not asserted)."""
 from __future__ import annotations
 
 import json
 import math
 
-from guardstation.bench import main
-from guardstation.bench import export as export_bench
+from bench import main
+from bench import export as export_bench
 
 
 def test_export_bench_smoke(capsys, tmp_path):

@@ -111,7 +111,7 @@ def test_csv_read_back_cell_by_cell(gate_day, export, day_period, tmp_path, stat
 
 def test_chosen_columns_and_no_formula_injection(station, clock, export, tmp_path, day_period):
     """A name that looks like a formula stays text in CSV; an unknown column is refused."""
-    from guardstation.checkpoint import ManualEntry
+    from guardstation.station.checkpoint import ManualEntry
 
     clock.current = day_period.start.replace(hour=9)
     station.checkpoint.guard = "=cmd|' /C calc'!A0"

@@ -10,17 +10,14 @@ import numpy as np
 import pytest
 import qrcode
 
-# tests/scanner/conftest.py -> repo root -> its parent holds shared/corpus.
-CORPUS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+# The public corpora in the repository (tests/data/README.md says where they come from).
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="session")
 def scanner_corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
-        pytest.fail(
-            f"Test corpus not found at {CORPUS_DIR}. The scanner tests need the shared corpora "
-            "(zxing-qr/ and dcc/) next to the repository: ../shared/corpus"
-        )
+        pytest.fail(f"Test corpus not found at {CORPUS_DIR} (zxing-qr/ and dcc/, see tests/data/README.md)")
     return CORPUS_DIR
 
 

@@ -5,7 +5,7 @@ import json
 
 import httpx
 
-from guardstation.bench.sync import serve_process
+from bench.sync import serve_process
 
 
 def test_serve_runs_the_api(db_url, db, tmp_path, capsys):

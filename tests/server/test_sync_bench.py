@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import math
 
-from guardstation.bench import main
-from guardstation.bench import sync as sync_bench
+from bench import main
+from bench import sync as sync_bench
 
 
 def test_sync_bench_smoke(capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-from guardstation.checkpoint import ManualEntry
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.sync.engine import SyncEngine, pending_count
 
 

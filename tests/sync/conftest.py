@@ -13,13 +13,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from guardstation.checkpoint import ManualEntry
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.server import service
 from guardstation.server.api import create_app
 from guardstation.server.db import open_db
-from guardstation.station import open_station
-from guardstation.sync.engine import SyncEngine, TOKEN_SECRET
-from guardstation.sync.station_sync import enrol_station
+from guardstation.station.context import open_station
+from guardstation.store.secrets import TOKEN_SECRET
+from guardstation.sync.engine import SyncEngine
+from guardstation.station.server_link import enrol_station
 from guardstation.sync.transport import HttpTransport, Offline, Reply
 from tests.conftest import FakeClock as Clock
 

@@ -49,13 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(filename=str(Path(args.home) / "station.log"), level=logging.INFO,
                         format="%(asctime)s %(process)d %(threadName)s %(name)s %(levelname)s %(message)s")
 
-    from guardstation.checkpoint import InvalidEntry, ManualEntry
-    from guardstation.station import open_station
+    from guardstation.station.checkpoint import InvalidEntry, ManualEntry
+    from guardstation.station.context import open_station
     from guardstation.store.events import load_station
     from guardstation.store.models import Visit
     from guardstation.store.visits import INSIDE
     from guardstation.sync.engine import pending_count, sync_state
-    from guardstation.sync.station_sync import build_worker, enrol_station, is_enrolled
+    from guardstation.station.server_link import build_worker, enrol_station, is_enrolled
 
     home = Path(args.home)
     home.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from guardstation.sync.engine import TOKEN_SECRET, SyncEngine, pending_count, sync_state
+from guardstation.store.secrets import TOKEN_SECRET
+from guardstation.sync.engine import SyncEngine, pending_count, sync_state
 from guardstation.sync.transport import HttpTransport, Offline, ServerTrouble
 
 from .conftest import NIKS, URL

@@ -11,7 +11,7 @@ from guardstation.server.pgtemp import free_port
 
 @pytest.fixture
 def live_server(tmp_path):
-    from guardstation.bench.sync import serve_process
+    from bench.sync import serve_process
     from guardstation.server.cli import main as server_main
 
     db_url = f"sqlite:///{tmp_path / 'server.sqlite'}"

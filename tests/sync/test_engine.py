@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from guardstation.domain.verdict_types import Action, Colour
 from guardstation.domain.ids import new_id
-from guardstation.issuer import DEPLOYMENT_SECRET
 from guardstation.server import service, tracing
 from guardstation.server.models import Event, Visit as ServerVisit
-from guardstation.station import open_station
+from guardstation.station.context import open_station
 from guardstation.store.events import append_event, load_station
 from guardstation.store.models import AlertRow, Outbox, VisitEvent
-from guardstation.sync.engine import TOKEN_SECRET, pending_count, sync_state
+from guardstation.store.secrets import DEPLOYMENT_SECRET, TOKEN_SECRET
+from guardstation.sync.engine import pending_count, sync_state
 from guardstation.sync.transport import Offline, Refused, Reply, ServerTrouble
 
 from .conftest import NIKS, URL
@@ -217,7 +217,7 @@ def test_a_bad_pulled_change_is_skipped_and_the_rest_applied(server, make_gate):
 
 
 def test_enrolment_with_a_used_code_says_so(server, make_gate, tmp_path):
-    from guardstation.sync.station_sync import enrol_station
+    from guardstation.station.server_link import enrol_station
 
     site = server.site()
     code = server.code(site)
@@ -235,7 +235,7 @@ def test_enrolment_with_a_used_code_says_so(server, make_gate, tmp_path):
 
 def test_a_supervisor_correction_at_one_gate_reaches_the_other(server, make_gate, server_clock):
     from guardstation.store.models import Visit
-    from guardstation.supervision import Supervision
+    from guardstation.station.supervisor_actions import Supervision
 
     site = server.site()
     a, b = make_gate(site, "Pintu A"), make_gate(site, "Pintu B")

@@ -36,7 +36,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guardstation.bench.sync import serve_process
+from bench.sync import serve_process
 
 from .fault_proxy import FaultProxy, Hold
 
@@ -279,7 +279,7 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
         # -- occupancy: every gate and the server agree ------------------------------------------------------
         monkeypatch.setenv("GUARDSTATION_KEYRING", "file")
         from guardstation.store.secrets import SecretStore
-        from guardstation.sync.engine import TOKEN_SECRET
+        from guardstation.store.secrets import TOKEN_SECRET
 
         token = SecretStore.for_home(stations[0].home).get(TOKEN_SECRET)
         reply = direct.get(f"/v1/sites/{site_id}/occupancy", headers={"Authorization": f"Bearer {token}"})

@@ -25,15 +25,16 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from guardstation.checkpoint import InvalidEntry, ManualEntry
+from guardstation.station.checkpoint import InvalidEntry, ManualEntry
 from guardstation.server import ingest, service
 from guardstation.server.api import create_app
 from guardstation.server.db import open_db
 from guardstation.server.models import Event
-from guardstation.station import open_station
+from guardstation.station.context import open_station
 from guardstation.store.models import Outbox, VisitEvent
-from guardstation.sync.engine import TOKEN_SECRET, SyncEngine, pending_count
-from guardstation.sync.station_sync import enrol_station
+from guardstation.store.secrets import TOKEN_SECRET
+from guardstation.sync.engine import SyncEngine, pending_count
+from guardstation.station.server_link import enrol_station
 from guardstation.sync.transport import HttpTransport, Offline, Reply, SyncError
 
 from .conftest import NIKS, URL

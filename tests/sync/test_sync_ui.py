@@ -12,8 +12,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from guardstation.server import tracing
-from guardstation.sound import SoundPlayer
-from guardstation.sync.station_sync import build_worker
+from guardstation.ui.sound import SoundPlayer
+from guardstation.station.server_link import build_worker
 from guardstation.sync.transport import HttpTransport
 
 from .conftest import NIKS, URL, FlakyTransport

@@ -32,7 +32,7 @@ def passes(station, clock):
 
     from guardstation.credentials.trust import kid_for
     from guardstation.domain.credential import PersonKind
-    from guardstation.issuer import PassRequest, deployment_key, issuer_key, make_pass_text
+    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
 
     key = issuer_key(station.secrets, station.db, clock())
     station.checkpoint.reload_reference()
@@ -52,7 +52,7 @@ def passes(station, clock):
 
 @pytest.fixture
 def pass_png(tmp_path):
-    from guardstation.issuer import render_pass_png
+    from guardstation.station.pass_issuer import render_pass_png
 
     def write(text: str, name: str, folder: Path | None = None) -> Path:
         return render_pass_png(text, [name], (folder or tmp_path / "cards") / f"{name}.png")
@@ -63,7 +63,7 @@ def pass_png(tmp_path):
 @pytest.fixture
 def gui(qtbot, station, translator):
     """make(camera=None, lang="id", rescan_after_s=0.3, **source_options) -> GuardStationApp (shown)."""
-    from guardstation.sound import SoundPlayer
+    from guardstation.ui.sound import SoundPlayer
     from guardstation.ui.launch import GuardStationApp
 
     apps = []

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from guardstation.checkpoint import ManualEntry
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.store.models import AuditLog
 
 NIKS = {"Rina Marlina": "3513014708850001", "Joko Susilo": "3513011708800008", "Sari Wulandari": "3513016502920003"}
@@ -217,7 +217,7 @@ def app_window(gui):
 
 
 def test_evacuation_list_in_one_click_without_pin(app_window, qtbot, visits, station):
-    from guardstation.supervisor import hash_pin
+    from guardstation.station.pin import hash_pin
 
     station.settings.supervisor_pin_hash = hash_pin("2580")
     window = app_window.window
@@ -237,7 +237,7 @@ def test_evacuation_list_in_one_click_without_pin(app_window, qtbot, visits, sta
 
 
 def test_export_menu_asks_for_the_supervisor_pin(app_window, qtbot, station):
-    from guardstation.supervisor import hash_pin
+    from guardstation.station.pin import hash_pin
 
     station.settings.supervisor_pin_hash = hash_pin("2580")
     reports = app_window.reports

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from guardstation import hardware_check
-from guardstation.checkpoint import ManualEntry
-from guardstation.supervisor import MAX_FAILURES, SupervisorPin, hash_pin
+from guardstation.health import hardware_check
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.station.pin import MAX_FAILURES, SupervisorPin, hash_pin
 
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PIN = "582046"
@@ -116,7 +116,7 @@ def test_start_up_check_refuses_below_100_mb(gui, monkeypatch):
 def test_start_up_check_says_the_settings_file_was_damaged(gui, station, monkeypatch, last_good):
     """A config.json cut off mid-write: the station starts on the last good settings (or the defaults)
     and the guard is told, in the window, which file was kept for a look."""
-    from guardstation.config import LAST_GOOD, Settings
+    from guardstation.settings.model import LAST_GOOD, Settings
 
     monkeypatch.setattr(hardware_check.shutil, "disk_usage", lambda _p: Usage(10**12, 0, 10**12))
     Settings(language="id", camera="", configured=True).save(station.home)

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from guardstation.checkpoint import ManualEntry
-from guardstation.config import Settings
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.settings.model import Settings
 from guardstation.store.models import AuditLog, Visit
 
 
@@ -98,7 +98,7 @@ def test_scheduler_runs_at_start_and_one_at_a_time(qtbot, scheduler, station, ol
 
 
 def test_retention_menu_needs_the_supervisor_pin(gui, qtbot, station):
-    from guardstation.supervisor import hash_pin
+    from guardstation.station.pin import hash_pin
 
     station.settings.supervisor_pin_hash = hash_pin("2580")
     reports = gui(lang="en").reports

@@ -6,11 +6,11 @@ import json
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from guardstation.config import Settings
-from guardstation.first_run import ENROLMENT_CODE_SECRET
+from guardstation.settings.model import Settings
+from guardstation.store.secrets import ENROLMENT_CODE_SECRET
 from guardstation.store import reference
 from guardstation.store.events import load_station
-from guardstation.supervisor import MAX_FAILURES, PinResult, SupervisorPin
+from guardstation.station.pin import MAX_FAILURES, PinResult, SupervisorPin
 
 
 @pytest.fixture
@@ -188,7 +188,7 @@ def test_enrolment_is_validated_and_kept_as_pending(make_wizard, qtbot, station)
 
 
 def test_rerun_keeps_the_pin_when_left_empty_and_starts_from_the_current_setup(make_wizard, qtbot, station):
-    from guardstation.first_run import SetupChoices, apply_setup
+    from guardstation.station.first_run import SetupChoices, apply_setup
 
     apply_setup(station, SetupChoices(language="en", site_name="Puskesmas Kraksaan", gate_name="Pintu Depan",
                                       capacity=40, camera="0", pin="582046"))

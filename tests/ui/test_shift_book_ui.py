@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from guardstation.checkpoint import ManualEntry
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import Shift, Visit
-from guardstation.supervisor import hash_pin
+from guardstation.station.pin import hash_pin
 
 SUPERVISOR_PIN = "2580"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from guardstation.bench.samples import sample_dcc, sample_shc
+from bench.samples import sample_dcc, sample_shc
 from guardstation.domain.subject import identity_from_name
 from guardstation.domain.verdict_types import Action, Colour
 from guardstation.store import reference

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from guardstation.checkpoint import ManualEntry
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import AuditLog, Visit, VisitEvent
-from guardstation.supervisor import hash_pin
+from guardstation.station.pin import hash_pin
 
 PIN = "2580"
 PEOPLE = [("3513010101800001", "Hadi Prasetyo"), ("3513014202850002", "Lina Marlina"),

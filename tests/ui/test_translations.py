@@ -121,13 +121,13 @@ def test_no_visible_string_bypasses_the_catalogue(qapp, qtbot, station, tmp_path
     from PySide6.QtCore import QThread, QTranslator
     from PySide6.QtWidgets import QLabel
 
-    from guardstation.sound import SoundPlayer
-    from guardstation.supervisor import hash_pin
+    from guardstation.ui.sound import SoundPlayer
+    from guardstation.station.pin import hash_pin
     from guardstation.ui.export_dialog import ExportDialog
     from guardstation.ui.launch import GuardStationApp
     from guardstation.ui.pin_dialog import PinDialog
     from guardstation.ui.retention_dialog import RetentionDialog
-    from guardstation.supervisor import SupervisorPin
+    from guardstation.station.pin import SupervisorPin
 
     translator = QTranslator()
     assert translator.load(str(pseudo_catalogue(tmp_path)))

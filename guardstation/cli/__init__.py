@@ -1,0 +1,1 @@
+"""The command-line commands that run without the window, and the installation self-test."""

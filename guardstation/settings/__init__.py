@@ -1,0 +1,1 @@
+"""The station's settings: where its data lives (paths) and the choices in config.json (model)."""
