@@ -9,7 +9,6 @@ import argparse
 import logging
 import os
 import sys
-from pathlib import Path
 
 from guardstation import __version__
 from guardstation.log import setup_logging

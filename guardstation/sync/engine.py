@@ -26,7 +26,7 @@ from guardstation.store.audit import append_audit
 from guardstation.store.db import Database
 from guardstation.store.events import load_station
 from guardstation.store.models import Outbox, SiteConfig, SyncState, Visit, VisitEvent
-from guardstation.store.secrets import DEPLOYMENT_SECRET, SecretStore
+from guardstation.store.secrets import DEPLOYMENT_SECRET, TOKEN_SECRET, SecretStore
 from guardstation.sync import wire
 from guardstation.sync.apply import Applied, apply_page
 from guardstation.sync.transport import Refused, ServerTrouble, Transport
