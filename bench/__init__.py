@@ -6,7 +6,7 @@
 - export: the visit log to CSV, XLSX and the PDF report (seconds, memory at two sizes).
 - sync:   station outbox through the real sync engine to the server (events/s, bytes per event, a week's
           catch-up), one event per request, central server ingest (SQLite, PostgreSQL).
-- faults: SIGKILLs while scanning, WAL power cuts, hostile input, a compressed shift (issue #7).
+- faults: SIGKILLs while scanning, WAL power cuts, hostile input, a compressed shift.
 
 Each benchmark runs in a temporary station home with the in-memory keyring, prints
 one JSON object with --json (else a table), and exits 0. Progress goes to stderr.

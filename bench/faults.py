@@ -1,4 +1,4 @@
-"""`faults`: does the station lose or double anything when things go wrong? (issue #7)
+"""`faults`: does the station lose or double anything when things go wrong?
 
 Short versions of the reliability runs, each also a test under tests/reliability/:
 

@@ -21,7 +21,8 @@ from guardstation.reports import (ExportCancelled, ExportError, ExportRequest, E
 from guardstation.reports.shift import LOG_COLUMNS
 from guardstation.station.retention import EXPORTS_DIR
 from guardstation.station.context import StationContext
-from guardstation.ui.background import ThreadCall, start_thread, stop_thread
+from guardstation.ui.background import (DONE, EXPORT_THREAD, REFUSED, Outcome, Task, run_in_background, start_thread,
+                                       stop_thread)
 from guardstation.ui.qt_helpers import label, line_edit
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,8 @@ class ExportDialog(QDialog):
         self.db_thread = db_thread
         self.export_thread: QThread | None = None
         self._cancel: threading.Event | None = None
-        self._call: ThreadCall | None = None
-        self._audit_call: ThreadCall | None = None
+        self._call: Task | None = None
+        self._audit_call: Task | None = None
         self._request: ExportRequest | None = None
         self._default_target = ""   # what _update last filled in; anything else was chosen by hand
         self.result: ExportResult | None = None
@@ -208,21 +209,18 @@ class ExportDialog(QDialog):
         self._cancel = cancel = threading.Event()
         now = self.station.checkpoint.now()
         db = self.station.db
-        call = ThreadCall(lambda: run_export(db, request, now=now, progress=call.progress.emit, cancel=cancel),
-                          self._thread())
-        call.progress.connect(self._progress)
-        call.done.connect(lambda result: self._exported(result, now))
-        call.failed.connect(self._failed)
-        self._call = call
         self.result = None
         self.progress.setRange(0, 0)   # busy until the first count arrives
         self._say(self.tr("Exporting…"))
+        self._call = run_in_background(
+            lambda progress: run_export(db, request, now=now, progress=progress, cancel=cancel),
+            lambda outcome: self._export_done(outcome, now),
+            thread=self._thread(), refused=(ExportError,), on_progress=self._progress, name="export")
         self._update()
-        call.start()
 
     def _thread(self) -> QThread:
         if self.export_thread is None:
-            self.export_thread = start_thread("guardstation-export")
+            self.export_thread = start_thread(EXPORT_THREAD)
         return self.export_thread
 
     def cancel_export(self) -> None:
@@ -235,15 +233,26 @@ class ExportDialog(QDialog):
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
 
-    def _exported(self, result: ExportResult, now) -> None:
+    def _export_done(self, outcome: Outcome, now) -> None:
         self._call = None
+        if outcome.kind == DONE:
+            self._exported(outcome.value, now)
+        else:
+            self._failed(outcome)
+
+    def _exported(self, result: ExportResult, now) -> None:
         request = self._request
         db = self.station.db
-        call = ThreadCall(lambda: audit_export(db, result, request, now), self.db_thread or self._thread())
-        call.done.connect(lambda audit_id: self._audited(result, audit_id))
-        call.failed.connect(lambda exc, details: self._audit_failed(result, exc, details))
-        self._audit_call = call
-        call.start()
+        # The audit row is a write: on the database thread, in turn with the scans.
+        self._audit_call = run_in_background(lambda: audit_export(db, result, request, now),
+                                             lambda outcome: self._audit_done(result, outcome),
+                                             thread=self.db_thread or self._thread(), name="export audit")
+
+    def _audit_done(self, result: ExportResult, outcome: Outcome) -> None:
+        if outcome.kind == DONE:
+            self._audited(result, outcome.value)
+        else:
+            self._audit_failed(result, outcome.error)
 
     def _audited(self, result: ExportResult, audit_id: int) -> None:
         self._audit_call = None
@@ -255,25 +264,24 @@ class ExportDialog(QDialog):
         self._update()
         self.finished_export.emit(result)
 
-    def _audit_failed(self, result: ExportResult, exc: Exception, details: str) -> None:
+    def _audit_failed(self, result: ExportResult, exc: BaseException) -> None:
         self._audit_call = None
         self.result = result
-        log.error("export %s written but not audited: %s\n%s", result.path, exc, details)
+        log.error("export %s written but not audited: %s", result.path, exc)   # the cause is logged above
         text = self.tr("Saved: %1\nSHA-256: %2\nThe audit log could not record it: %3")
         self._say(text.replace("%1", str(result.path)).replace("%2", result.sha256).replace("%3", str(exc)),
                   error=True)
         self._update()
 
-    def _failed(self, exc: Exception, details: str) -> None:
-        self._call = None
+    def _failed(self, outcome: Outcome) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        exc = outcome.error
         if isinstance(exc, ExportCancelled):
             self._say(self.tr("Export cancelled. No file was written."))
-        elif isinstance(exc, ExportError):
+        elif outcome.kind == REFUSED:   # an ExportError: says itself what to do
             self._say(exc.message(self.lang), error=True)
-        else:   # a bug: logged with its traceback and shown, never swallowed
-            log.error("export failed unexpectedly:\n%s", details)
+        else:   # storage trouble or a bug: logged (with its traceback) where it was classified, shown here
             self._say(self.tr("The export failed unexpectedly (see the log): %1").replace("%1", str(exc)),
                       error=True)
         self._update()

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QThread, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from guardstation.settings.paths import resolve_home
@@ -21,6 +21,7 @@ from guardstation.health.clock_guard import ClockGuard
 from guardstation.health.hardware_check import REFUSE, run_hardware_check
 from guardstation.health.disk_guard import DiskGuard
 from guardstation.station.pin import SupervisorPin
+from guardstation.ui.background import DB_THREAD, start_thread, stop_thread
 from guardstation.ui.crash import CrashReporter
 from guardstation.ui.gc_guard import GuiThreadGarbageCollector
 from guardstation.ui.hardware_notices import NoticeBar
@@ -49,10 +50,9 @@ class GuardStationApp:
         self.station = station
         self.gc = GuiThreadGarbageCollector()
         self.window = MainWindow(station, sound, lang, log_dir)
-        self.worker_thread = QThread()
-        self.worker_thread.setObjectName("guardstation-db")
-        self.worker = StationWorker(station.checkpoint)
-        self.worker.moveToThread(self.worker_thread)
+        # The one database writer (docs/architecture.md §2): the guard's writes, the desk's, the purge's.
+        self.worker_thread = start_thread(DB_THREAD)
+        self.worker = StationWorker(station.checkpoint, self.worker_thread)
         self.window.scan_requested.connect(self.worker.scan)
         self.window.manual_requested.connect(self.worker.manual)
         self.window.check_out_requested.connect(self.worker.check_out)
@@ -60,7 +60,6 @@ class GuardStationApp:
         self.worker.entry_rejected.connect(self.window.show_entry_rejected)
         self.worker.storage_failed.connect(self.window.show_storage_failure)
         self.worker.crashed.connect(self.window.show_crash)
-        self.worker_thread.start()
         # Nearly full disk: scans refused before anything is written, accepted again once space returns.
         station.checkpoint.storage_guard = DiskGuard(station.home).check
         self.clock_notice: ClockNotice | None = None
@@ -84,7 +83,7 @@ class GuardStationApp:
         except (CameraUnavailable, DecoderUnavailable, ValueError) as exc:
             reason = str(exc)
             self.window.show_camera_status("unavailable", reason)
-            QTimer.singleShot(0, self.worker, lambda: self.worker.camera_status("unavailable", reason))
+            self.worker.camera_status("unavailable", reason)
             return
         self.attach_camera(source, decoder, rescan_after_s)
 
@@ -158,8 +157,7 @@ class GuardStationApp:
         self.reports.shutdown()
         if self.camera is not None:
             self.camera.stop()
-        self.worker_thread.quit()
-        self.worker_thread.wait(5000)
+        stop_thread(self.worker_thread, 5000)
         self.gc.stop()
         self.station.close()
 

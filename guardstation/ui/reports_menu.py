@@ -6,7 +6,6 @@ system's viewer; the window says where it is in case nothing opens.
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Callable
 
@@ -17,12 +16,10 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from guardstation.reports import ExportError, ExportRequest, ExportResult, run_export
 from guardstation.station.context import StationContext
 from guardstation.station.pin import SupervisorPin
-from guardstation.ui.background import ThreadCall, start_thread, stop_thread
+from guardstation.ui.background import DONE, REFUSED, Outcome, Task, run_in_background, start_thread, stop_thread
 from guardstation.ui.export_dialog import ExportDialog, default_file_name, exports_folder
 from guardstation.ui.pin_dialog import PinDialog
 from guardstation.ui.retention_dialog import RetentionDialog, RetentionScheduler
-
-log = logging.getLogger(__name__)
 
 
 def open_with_system(path: Path) -> bool:
@@ -44,7 +41,7 @@ class ReportsMenu(QObject):
         self.export_dialog: ExportDialog | None = None
         self.retention_dialog: RetentionDialog | None = None
         self.message: QMessageBox | None = None
-        self._evacuation: ThreadCall | None = None
+        self._evacuation: Task | None = None
         self._own_thread: QThread | None = None
         self.menu = window.menuBar().addMenu(self.tr("&Reports"))
         self.evacuation_action = self.menu.addAction(self.tr("Print the evacuation list"))
@@ -90,24 +87,27 @@ class ReportsMenu(QObject):
         thread = self.db_thread
         if thread is None:
             self._own_thread = thread = self._own_thread or start_thread("guardstation-evacuation")
-        self._evacuation = ThreadCall(lambda: run_export(db, request, now=now), thread)
-        self._evacuation.done.connect(self._evacuation_written)
-        self._evacuation.failed.connect(self._evacuation_failed)
-        self._evacuation.start()
+        self._evacuation = run_in_background(lambda: run_export(db, request, now=now), self._evacuation_done,
+                                             thread=thread, refused=(ExportError,), name="evacuation list")
+
+    def _evacuation_done(self, outcome: Outcome) -> None:
+        self._evacuation = None
+        if outcome.kind == DONE:
+            self._evacuation_written(outcome.value)
+        else:
+            self._evacuation_failed(outcome)
 
     def _evacuation_written(self, result: ExportResult) -> None:
-        self._evacuation = None
         opened = self.opener(result.path)
         text = (self.tr("Evacuation list saved and opened for printing:\n%1") if opened else
                 self.tr("Evacuation list saved; open it from this folder to print it:\n%1"))
         self._tell(QMessageBox.Icon.Information, text.replace("%1", str(result.path)))
 
-    def _evacuation_failed(self, exc: Exception, details: str) -> None:
-        self._evacuation = None
-        if isinstance(exc, ExportError):
+    def _evacuation_failed(self, outcome: Outcome) -> None:
+        exc = outcome.error
+        if outcome.kind == REFUSED:   # an ExportError: says itself what to do
             message = exc.message(self.lang)
-        else:
-            log.error("evacuation list failed:\n%s", details)
+        else:   # storage trouble or a bug: logged where it was classified
             message = self.tr("The evacuation list could not be written (see the log): %1").replace("%1", str(exc))
         self._tell(QMessageBox.Icon.Warning, message)
 

@@ -1,6 +1,6 @@
 """Retention settings (supervisor) and the purge schedule: at start-up and then once a day.
 
-The purge itself (guardstation/retention.py) runs on the app's single database thread; this
+The purge itself (guardstation/station/retention.py) runs on the app's single database thread; this
 module only decides when, shows the settings and reports the outcome.
 """
 from __future__ import annotations
@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, 
 from guardstation.station.retention import EXPORTS_DIR, MAX_DAYS, MIN_DAYS, MIN_VISIT_DAYS, PurgeReport, RetentionPolicy, purge
 from guardstation.station.context import StationContext
 from guardstation.store.audit import append_audit
-from guardstation.ui.background import ThreadCall, start_thread, stop_thread
+from guardstation.ui.background import DONE, Outcome, Task, run_in_background, start_thread, stop_thread
 from guardstation.ui.qt_helpers import label, timer
-from guardstation.ui.workers import storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ class RetentionScheduler(QObject):
         self.station = station
         self.db_thread = db_thread
         self._own_thread: QThread | None = None
-        self._call: ThreadCall | None = None
+        self._call: Task | None = None
         self.last: PurgeReport | None = None
         self.daily = timer(self, interval_ms, self.run_now)
         self.first = timer(self, first_delay_ms, self.run_now, single_shot=True)
@@ -64,24 +63,18 @@ class RetentionScheduler(QObject):
         thread = self.db_thread
         if thread is None:
             self._own_thread = thread = self._own_thread or start_thread("guardstation-retention")
-        self._call = ThreadCall(lambda: purge(db, policy, now=now, exports_dir=exports), thread)
-        self._call.done.connect(self._done)
-        self._call.failed.connect(self._failed)
-        self._call.start()
+        self._call = run_in_background(lambda: purge(db, policy, now=now, exports_dir=exports), self._finished,
+                                       thread=thread, name="retention purge")
         return True
 
-    def _done(self, report: PurgeReport) -> None:
+    def _finished(self, outcome: Outcome) -> None:
         self._call = None
+        # Storage trouble (disk full, locked...) is only logged: the next run tries again.
+        outcome.route(done=self._done, bug=self.failed.emit)
+
+    def _done(self, report: PurgeReport) -> None:
         self.last = report
         self.purged.emit(report)
-
-    def _failed(self, exc: Exception, details: str) -> None:
-        self._call = None
-        if storage_problem(exc) is not None:   # disk full, locked...: the next run tries again
-            log.error("retention purge not done: %s", exc)
-            return
-        log.error("retention purge failed:\n%s", details)
-        self.failed.emit(details)
 
 
 class RetentionDialog(QDialog):
@@ -93,7 +86,6 @@ class RetentionDialog(QDialog):
         super().__init__(parent)
         self.station = station
         self.scheduler = scheduler
-        self._audit_call: ThreadCall | None = None
         self.setWindowTitle(self.tr("Data retention"))
         self.setMinimumWidth(560)
         policy = RetentionPolicy.from_settings(station.settings)
@@ -160,21 +152,13 @@ class RetentionDialog(QDialog):
                 return append_audit(session, at=now, actor="supervisor", action="retention_settings",
                                     detail={"days": detail}).id
 
+        # On the database thread; a lone dialog has none and writes its one small row here, at once.
         thread = self.scheduler.db_thread if self.scheduler is not None else None
-        if thread is None:   # no database thread to hand it to (a lone dialog): one small insert here
-            try:
-                record()
-            except Exception as exc:
-                self._audit_done(None, exc)
-            return
-        self._audit_call = ThreadCall(record, thread)
-        self._audit_call.done.connect(self._audit_done)
-        self._audit_call.failed.connect(lambda exc, details: self._audit_done(None, exc))
-        self._audit_call.start()
+        run_in_background(record, self._audit_done, thread=thread, name="retention settings audit")
 
-    def _audit_done(self, _row_id, exc: Exception | None = None) -> None:
-        self._audit_call = None
-        if exc is not None:
+    def _audit_done(self, outcome: Outcome) -> None:
+        if outcome.kind != DONE:
+            exc = outcome.error
             log.error("retention settings saved but not audited: %s", exc)
             self.status.setText(self.tr("Saved, but the audit log could not record it: %1").replace("%1", str(exc)))
 

@@ -1,21 +1,18 @@
 """The supervisor's desk in the guard's window: Shift and Supervisor menus, shift status, notices.
 
 Writes (open/close shift, notes, guards, overrides, corrections, auto check-out)
-run on the database worker thread, the one writer of the station (docs/architecture.md §2);
-the dialogs hear back through queued signals. Reads (the summary preview,
+run on the database thread, the one writer of the station (docs/architecture.md §2),
+through ui/background.py; the dialogs hear back on the GUI thread. Reads (the summary preview,
 guard lists, overstays) are short sessions on the GUI thread, as the models do.
 """
 from __future__ import annotations
 
 import logging
-import sqlite3
-import traceback
 from datetime import timedelta
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Qt
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTableView, QWidget
-from sqlalchemy.exc import OperationalError
 
 from guardstation.station.shift_book import ShiftBook, ShiftBookError, current_shift, guards, scan_counts
 from guardstation.station.context import StationContext
@@ -23,49 +20,15 @@ from guardstation.station.supervisor_actions import Supervision, SupervisionErro
 from guardstation.station.pin import SupervisorPin
 from guardstation.store.models import Visit
 from guardstation.store.visits import DENIED
+from guardstation.ui.background import Outcome, run_in_background
 from guardstation.ui.shift_status import ShiftStatus, VisitNotices
 from guardstation.ui.pin_dialog import PinDialog
 from guardstation.ui.qt_helpers import timer
 from guardstation.ui.shift_dialogs import CloseShiftDialog, NoteDialog, OpenShiftDialog, shift_problem_text
 from guardstation.ui.supervisor_dialogs import CorrectionDialog, GuardsDialog, OverrideDialog, supervision_problem_text
-from guardstation.ui.workers import storage_problem
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_MS = 60_000
-
-
-class DeskJobs(QObject):
-    """Runs the desk's writes on the database worker thread; answers with the job's name."""
-    done = Signal(str, object)       # job, result
-    refused = Signal(str, object)    # job, ShiftBookError | SupervisionError
-    storage_failed = Signal(str)     # "disk_full" | "read_only" | "locked"
-    crashed = Signal(str)
-    _submit = Signal(str, object)
-
-    def __init__(self, thread: QThread) -> None:
-        super().__init__()
-        self.moveToThread(thread)
-        self._submit.connect(self._run)     # queued: the call runs on the worker thread
-
-    def submit(self, job: str, call: Callable[[], object]) -> None:
-        self._submit.emit(job, call)
-
-    @Slot(str, object)
-    def _run(self, job: str, call) -> None:
-        try:
-            self.done.emit(job, call())
-        except (ShiftBookError, SupervisionError) as exc:
-            self.refused.emit(job, exc)
-        except (OperationalError, sqlite3.OperationalError, OSError) as exc:
-            problem = storage_problem(exc)
-            log.error("storage failure in %s (%s): %s", job, problem, exc)
-            if problem is None:
-                self.crashed.emit(traceback.format_exc())
-            else:
-                self.storage_failed.emit(problem)
-        except Exception:   # a bug: logged and shown, never swallowed
-            log.exception("unexpected error in desk job %s", job)
-            self.crashed.emit(traceback.format_exc())
 
 
 class SupervisorDesk(QObject):
@@ -81,11 +44,7 @@ class SupervisorDesk(QObject):
         self.dialog: QWidget | None = None      # the one desk dialog open now (tests reach it here)
         self.pin_dialog: PinDialog | None = None
         self.message: QMessageBox | None = None
-        self.jobs = DeskJobs(thread)
-        self.jobs.done.connect(self._done)
-        self.jobs.refused.connect(self._refused)
-        self.jobs.storage_failed.connect(window.show_storage_failure)
-        self.jobs.crashed.connect(window.show_crash)
+        self.db_thread = thread
         self.status = ShiftStatus()
         window.add_status_widget(self.status)
         self.notices = VisitNotices()
@@ -124,19 +83,27 @@ class SupervisorDesk(QObject):
 
     def check_visits(self) -> None:
         """Every minute: forgotten check-outs past closing time, then who stays too long."""
-        self.jobs.submit("auto_close", self.supervision.auto_close)
+        self.submit("auto_close", self.supervision.auto_close)
 
     def _show_overstays(self) -> None:
         policy = self.supervision.policy()
         self.notices.show_overstays(self.supervision.overstays(), policy.overstay, self.checkpoint.now())
 
     # -- job plumbing --------------------------------------------------------------------------
+    def submit(self, job: str, call: Callable[[], object]) -> None:
+        """Runs a write on the database thread; the answer comes back under the job's name."""
+        run_in_background(call, lambda outcome: self._finished(job, outcome), thread=self.db_thread,
+                          refused=(ShiftBookError, SupervisionError), name=f"desk job {job}")
+
+    def _finished(self, job: str, outcome: Outcome) -> None:
+        outcome.route(done=lambda result: self._done(job, result), refused=lambda error: self._refused(job, error),
+                      storage=self.window.show_storage_failure, bug=self.window.show_crash)
+
     def _open(self, dialog: QWidget) -> QWidget:
         self.dialog = dialog
         dialog.open()
         return dialog
 
-    @Slot(str, object)
     def _done(self, job: str, result) -> None:
         if job == "auto_close":
             if result:
@@ -155,7 +122,6 @@ class SupervisorDesk(QObject):
         self.refresh_status()
         self._show_overstays()
 
-    @Slot(str, object)
     def _refused(self, job: str, error) -> None:
         text = shift_problem_text(error) if isinstance(error, ShiftBookError) else supervision_problem_text(error)
         if job == "auto_close":
@@ -187,12 +153,12 @@ class SupervisorDesk(QObject):
         with self.station.db.read() as session:
             names = [g.name for g in guards(session)]
         dialog = self._open(OpenShiftDialog(names, self.window))
-        dialog.requested.connect(lambda name, pin: self.jobs.submit(
+        dialog.requested.connect(lambda name, pin: self.submit(
             "open_shift", lambda: self.book.open_shift(name, pin)))
 
     def add_note(self) -> None:
         dialog = self._open(NoteDialog(self.checkpoint.guard, self.window))
-        dialog.requested.connect(lambda category, text: self.jobs.submit(
+        dialog.requested.connect(lambda category, text: self.submit(
             "note", lambda: self.book.add_note(category, text)))
 
     def close_shift(self) -> None:
@@ -202,7 +168,7 @@ class SupervisorDesk(QObject):
             self._tell(self.tr("Close shift"), shift_problem_text(exc))
             return
         dialog = self._open(CloseShiftDialog(preview, self.window))
-        dialog.requested.connect(lambda: self.jobs.submit("close_shift", self.book.close_shift))
+        dialog.requested.connect(lambda: self.submit("close_shift", self.book.close_shift))
 
     def _guard_rows(self) -> list[tuple[str, int, int]]:
         now = self.checkpoint.now()
@@ -218,7 +184,7 @@ class SupervisorDesk(QObject):
     def manage_guards(self) -> None:
         def show() -> None:
             dialog = self._open(GuardsDialog(self._guard_rows(), self.window))
-            dialog.add_requested.connect(lambda name, pin, confirm: self.jobs.submit(
+            dialog.add_requested.connect(lambda name, pin, confirm: self.submit(
                 "add_guard", lambda: self.book.add_guard(name, pin, confirm,
                                                          supervisor=self.supervisor_name or "supervisor")))
         self._with_supervisor_pin(self.tr("Enter the supervisor PIN to see and add guards."), show)
@@ -244,7 +210,7 @@ class SupervisorDesk(QObject):
 
     def _submit_override(self, visit_id: str, reason: str, supervisor: str) -> None:
         self._remember_supervisor(supervisor)
-        self.jobs.submit("override", lambda: self.supervision.override(visit_id, reason=reason,
+        self.submit("override", lambda: self.supervision.override(visit_id, reason=reason,
                                                                        supervisor=supervisor))
 
     def correct(self) -> None:
@@ -261,4 +227,4 @@ class SupervisorDesk(QObject):
 
     def _submit_correction(self, visit_id: str, fields: dict) -> None:
         self._remember_supervisor(fields["supervisor"])
-        self.jobs.submit("correction", lambda: self.supervision.correct(visit_id, **fields))
+        self.submit("correction", lambda: self.supervision.correct(visit_id, **fields))

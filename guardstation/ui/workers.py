@@ -1,72 +1,60 @@
-"""Work off the GUI thread: the single database writer and the camera bridge.
+"""The guard's database writes and the camera bridge.
 
-No worker touches a widget; results travel back as queued Qt signals.
+StationWorker submits every write of the guard's screen to the one database thread through
+ui/background.py, which says how it ended; the answers come back as queued Qt signals.
+No worker touches a widget.
 """
 from __future__ import annotations
 
-import logging
-import sqlite3
-import traceback
-
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtGui import QImage
-from sqlalchemy.exc import OperationalError
 
 from guardstation.health.camera_outages import CameraOutageLog
 from guardstation.station.checkpoint import Checkpoint, InvalidEntry, ManualEntry
 from guardstation.scanner import CameraWorker, Debouncer, Decoder, FrameSource
-from guardstation.health.disk_guard import StorageUnavailable, storage_problem
-
-log = logging.getLogger(__name__)
+from guardstation.ui.background import run_in_background
 
 
 class StationWorker(QObject):
-    """Owns every database write of the GUI (docs/architecture.md §2: one writer)."""
+    """Owns every database write of the guard's screen (docs/architecture.md §2: one writer).
+
+    Lives on the GUI thread; the writes run on `thread`, in the order they were asked for
+    (None: on the caller's thread, at once).
+    """
     outcome = Signal(object)          # ScanOutcome, emitted only after its commit
     entry_rejected = Signal(object)   # InvalidEntry
-    storage_failed = Signal(str)      # "disk_full" | "read_only" | "locked"
+    storage_failed = Signal(str)      # "disk_full" | "read_only" | "locked" | "io_error"
     crashed = Signal(str)             # traceback of an unexpected error
 
-    def __init__(self, checkpoint: Checkpoint) -> None:
+    def __init__(self, checkpoint: Checkpoint, thread: QThread | None = None) -> None:
         super().__init__()
         self.checkpoint = checkpoint
+        self.db_thread = thread
         self.camera_outages = CameraOutageLog(checkpoint.db, checkpoint.now)
 
-    def _run(self, call, *args, emit: bool = True) -> None:
-        try:
-            result = call(*args)
-            if emit:
-                self.outcome.emit(result)
-        except InvalidEntry as exc:
-            self.entry_rejected.emit(exc)
-        except (OperationalError, sqlite3.OperationalError, OSError, StorageUnavailable) as exc:
-            problem = storage_problem(exc)
-            log.error("storage failure (%s): %s", problem, exc)
-            if problem is None:
-                self.crashed.emit(traceback.format_exc())
-            else:
-                self.storage_failed.emit(problem)
-        except Exception:  # a bug: logged with its traceback and shown, never swallowed
-            log.exception("unexpected error in the station worker")
-            self.crashed.emit(traceback.format_exc())
+    def _submit(self, name: str, op, *, emit: bool = True) -> None:
+        done = self.outcome.emit if emit else None
+        run_in_background(op, lambda outcome: outcome.route(
+            done=done, refused=self.entry_rejected.emit, storage=self.storage_failed.emit, bug=self.crashed.emit),
+            thread=self.db_thread, refused=(InvalidEntry,), name=name)
 
     @Slot(str)
     def scan(self, text: str) -> None:
-        self._run(self.checkpoint.scan, text)
+        self._submit("scan", lambda: self.checkpoint.scan(text))
 
     @Slot(object)
     def manual(self, entry: ManualEntry) -> None:
-        self._run(self.checkpoint.manual_entry, entry)
+        self._submit("manual entry", lambda: self.checkpoint.manual_entry(entry))
 
     @Slot(str)
     def check_out(self, visit_id: str) -> None:
-        self._run(self.checkpoint.check_out, visit_id)
+        self._submit("check-out", lambda: self.checkpoint.check_out(visit_id))
 
     @Slot(str, str)
     def camera_status(self, status: str, message: str) -> None:
         """The camera's state changes go to the audit log (outage periods in the monitoring report)."""
-        self._run(self.camera_outages.status, status, message, emit=False)
+        self._submit("camera status", lambda: self.camera_outages.status(status, message), emit=False)
 
 
 def to_qimage(frame: np.ndarray) -> QImage:
