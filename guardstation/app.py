@@ -11,8 +11,10 @@ import os
 import sys
 
 from guardstation import __version__
+from guardstation.domain.language import LANGUAGES
 from guardstation.log import setup_logging
 from guardstation.settings.paths import resolve_home
+from guardstation.settings.schema import DECODERS, GATE_MODES
 
 log = logging.getLogger("guardstation")
 
@@ -24,8 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="folder for all data, keys and config (default: $GUARDSTATION_HOME "
                              "or the platform's data folder)")
-    common.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS, help="language (default: id)")
-    common.add_argument("--decoder", choices=("zxing", "pyzbar", "opencv"), default=argparse.SUPPRESS,
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language (default: id)")
+    common.add_argument("--decoder", choices=DECODERS, default=argparse.SUPPRESS,
                         help="QR decoder backend (default: zxing)")
     common.add_argument("--portable", action="store_true", default=argparse.SUPPRESS,
                         help="keep all data, keys and logs next to the program (USB installs): the "
@@ -37,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="demo site, demo passes and a simulated camera (no webcam or server needed)")
     parser.add_argument("--camera", help="webcam number, a video file or a folder of images to play as camera")
-    parser.add_argument("--gate-mode", choices=("auto", "in", "out"), default=None)
+    parser.add_argument("--gate-mode", choices=GATE_MODES, default=None)
     parser.add_argument("--rescan-after", type=float, default=None, metavar="SECONDS",
                         help="seconds before the same code counts as a new scan (default 3)")
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)  # used by docs and tests

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-LANGUAGES = ("id", "en")
-DEFAULT_LANGUAGE = "id"
+from guardstation.domain.language import DEFAULT_LANGUAGE
+from guardstation.domain.language import LANGUAGES as LANGUAGES  # re-exported: callers of reasons know it here
 
 # code -> (Indonesian, English); {placeholders} come from Reason.params.
 _TEXTS: dict[str, tuple[str, str]] = {

@@ -90,18 +90,23 @@ def clock_sanity(db: Database, now: datetime) -> Finding:
     return Finding("clock", OK, "clock_ok", {"now": now, "last": last})
 
 
-def settings_file(fallback: str, damaged_copy: str) -> Finding:
-    """config.json could not be read at start (config.Settings.load): what is in use instead."""
+def settings_file(fallback: str, damaged_copy: str, reset_fields: tuple[str, ...] = ()) -> Finding:
+    """config.json was damaged at start (settings.model.Settings.load): what is in use instead.
+
+    `reset_fields`: only these values were refused; the others were read as they were."""
     if not fallback:
         return Finding("settings", OK, "settings_ok")
+    if reset_fields:
+        return Finding("settings", WARN, "settings_fields_reset", {"fields": ", ".join(reset_fields),
+                                                                    "file": damaged_copy})
     return Finding("settings", WARN, f"settings_damaged_{fallback}", {"file": damaged_copy})
 
 
 def run_hardware_check(*, camera: str | None, home: Path, db: Database, now: datetime,
                        probe: Callable[[int], bool] | None = None, settings_fallback: str = "",
-                       damaged_settings: str = "") -> list[Finding]:
+                       damaged_settings: str = "", reset_settings: tuple[str, ...] = ()) -> list[Finding]:
     findings = [camera_present(camera, probe=probe), disk_space(home), clock_sanity(db, now),
-                settings_file(settings_fallback, damaged_settings)]
+                settings_file(settings_fallback, damaged_settings, reset_settings)]
     for f in findings:
         (log.info if f.level == OK else log.warning)("hardware check %s: %s %s %s", f.check, f.level, f.code,
                                                      f.params)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
+from guardstation.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from guardstation.domain.reasons import describe
 
-LANGS = ("id", "en")
-DEFAULT_LANG = "id"
+LANGS = LANGUAGES
+DEFAULT_LANG = DEFAULT_LANGUAGE
 
 TEXTS: dict[str, tuple[str, str]] = {
     # -- columns of the visit log (CSV, XLSX, PDF list) --------------------------------------

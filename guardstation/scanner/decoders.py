@@ -17,10 +17,11 @@ from typing import Any, Protocol, runtime_checkable
 
 import cv2
 import numpy as np
+from guardstation.settings.schema import DECODERS
 
 logger = logging.getLogger(__name__)
 
-DECODER_NAMES = ("zxing", "pyzbar", "opencv")
+DECODER_NAMES = DECODERS
 
 # Longer texts are dropped: no credential we read is anywhere near this, and a
 # huge payload is more likely an attack on whatever parses it next.

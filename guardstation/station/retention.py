@@ -39,12 +39,11 @@ from guardstation.store.audit import append_audit
 from guardstation.store.db import Database
 from guardstation.store.models import RemoteEvent, Visit, VisitEvent
 from guardstation.store.visits import DENIED, INSIDE
+from guardstation.settings.schema import MAX_DAYS, MIN_DAYS, MIN_VISIT_DAYS
 
 log = logging.getLogger(__name__)
 
 EXPORTS_DIR = "exports"
-MIN_VISIT_DAYS = 14       # exposure tracing looks back 14 days
-MIN_DAYS, MAX_DAYS = 1, 3650
 BATCH = 2000
 # Keys of an event body that identify a person (at any depth: corrections nest them).
 PERSONAL_KEYS = frozenset({"display_name", "name", "nik", "nik_masked", "purpose", "host", "subject_key",

@@ -2,7 +2,7 @@
 
 No Qt here (the dialogs are ui/shift_*.py). Guard PINs are Argon2id hashes in the
 `guard` table, checked with the supervisor PIN's own hasher and lock-out
-(guardstation/supervisor.py), one lock-out file per guard. While a shift is
+(station/pin.py), one lock-out file per guard. While a shift is
 open its guard is the checkpoint's `guard`, so every visit, event and audit row
 written meanwhile names the guard on duty.
 """

@@ -105,7 +105,7 @@ class AlertRow(Base):
 
 
 class Guard(Base):
-    """A guard who may open a shift; the PIN is kept only as its Argon2id hash (guardstation/supervisor.py)."""
+    """A guard who may open a shift; the PIN is kept only as its Argon2id hash (station/pin.py)."""
     __tablename__ = "guard"
     guard_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)

@@ -7,7 +7,7 @@ Rules that make it safe to kill at any moment (docs/architecture.md §6):
 - a pulled page and the cursor after it are applied in one local transaction;
 - after `409 epoch_conflict` (this disk was restored from a backup) the station takes the
   server's epoch and resends every unacked event with the same ids: nothing is dropped.
-No Qt here: the GUI runs this through sync/worker.py, tests and the CLI call it directly.
+No Qt here: the GUI runs this through sync/loop.py, tests and the CLI call it directly.
 """
 from __future__ import annotations
 

@@ -42,6 +42,10 @@ class NoticeBar(QWidget):
             "settings_damaged_last_good": lambda: self.tr(
                 "The settings file was damaged: the last good settings are in use. Ask the supervisor to check "
                 "the settings. The damaged file was kept as %1").replace("%1", str(p.get("file"))),
+            "settings_fields_reset": lambda: self.tr(
+                "Some settings were not valid and were reset (%1): the last good value or the default is in use. "
+                "Ask the supervisor to check the settings. The file as it was is kept as %2")
+            .replace("%1", str(p.get("fields"))).replace("%2", str(p.get("file"))),
             "settings_damaged_defaults": lambda: self.tr(
                 "The settings file was damaged and no good copy was found: default settings are in use. Ask the "
                 "supervisor to check the settings. The damaged file was kept as %1").replace("%1", str(p.get("file"))),

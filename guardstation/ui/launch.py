@@ -112,7 +112,8 @@ class GuardStationApp:
         wall = clock.wall if isinstance(clock, ClockGuard) else clock   # the system clock as it is
         settings = self.station.settings
         findings = run_hardware_check(camera=camera_spec, home=self.station.home, db=self.station.db, now=wall(),
-                                      settings_fallback=settings.load_fallback, damaged_settings=settings.damaged_copy)
+                                      settings_fallback=settings.load_fallback, damaged_settings=settings.damaged_copy,
+                                      reset_settings=settings.reset_fields)
         self.notices = NoticeBar()
         self.window.add_top_widget(self.notices)   # parent first: a parentless widget shown is a window
         if isinstance(clock, ClockGuard):

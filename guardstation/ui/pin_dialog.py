@@ -2,7 +2,7 @@
 
 Open it with open() (never blocks the event loop) and listen to `unlocked`;
 wrong PINs keep it open with the number of tries left, five in a row lock it
-for five minutes (guardstation/supervisor.py keeps count across restarts).
+for five minutes (station/pin.py keeps count across restarts).
 """
 from __future__ import annotations
 

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QCheckBox, QComboBox,
                                QHBoxLayout, QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
                                QWizard, QWizardPage)
 
+from guardstation.domain.language import DEFAULT_LANGUAGE, Language
+from guardstation.settings.schema import Decoder
 from guardstation.station.first_run import (CAPACITY_MAX, Mode, SetupChoices, SetupProblem, apply_setup, check_enrolment,
                          check_site, current_choices)
 from guardstation.scanner import CameraUnavailable, Debouncer, DecoderUnavailable, make_decoder, open_source
@@ -33,7 +35,6 @@ log = logging.getLogger(__name__)
 
 WEBCAMS = (0, 1, 2, 3)
 FILE_SOURCE = "file"
-LANGUAGES = (("id", "Bahasa Indonesia"), ("en", "English"))
 
 
 def _error_style(widget) -> None:
@@ -64,8 +65,9 @@ class LanguagePage(_Page):
         self.intro = label(wrap=True)
         layout.addWidget(self.intro)
         self.buttons: dict[str, QRadioButton] = {}
-        for code, name in LANGUAGES:
-            button = QRadioButton(name)
+        for language in Language:
+            code = language.value
+            button = QRadioButton(language.display_name)
             button.setStyleSheet("font-size: 16px; padding: 6px;")
             self.group.addButton(button)
             self.buttons[code] = button
@@ -75,7 +77,7 @@ class LanguagePage(_Page):
         self.retranslate()
 
     def initializePage(self) -> None:
-        self.buttons.get(self.choices.language, self.buttons["id"]).setChecked(True)
+        self.buttons.get(self.choices.language, self.buttons[DEFAULT_LANGUAGE]).setChecked(True)
 
     def _chosen(self, code: str) -> None:
         if self.choices.language != code:
@@ -331,7 +333,7 @@ class CameraPage(_Page):
             return
         wizard = self.wizard()
         try:
-            decoder = make_decoder(wizard.decoder_name if wizard else "zxing")
+            decoder = make_decoder(wizard.decoder_name if wizard else Decoder.ZXING)
             source = open_source(spec, **({"gap_seconds": 1.0} if not spec.isdigit() else {}))
         except (CameraUnavailable, DecoderUnavailable, ValueError) as exc:
             self._show_status("unavailable", str(exc))
@@ -468,7 +470,7 @@ class SummaryPage(_Page):
         c = self.choices if self.wizard() else None
         if c is None:
             return
-        rows = [(self.tr("Language"), dict(LANGUAGES).get(c.language, c.language)),
+        rows = [(self.tr("Language"), _language_name(c.language)),
                 (self.tr("Office"), c.site_name.strip()), (self.tr("Gate"), c.gate_name.strip())]
         if c.mode is Mode.STANDALONE:
             rows.append((self.tr("Connection"), self.tr("standalone")))
@@ -489,6 +491,13 @@ class SummaryPage(_Page):
         self.setSubTitle(self.tr("Check the choices, then press Finish. The setup can be run again from the "
                                  "Settings menu with the supervisor PIN."))
         self._fill()
+
+
+def _language_name(code: str) -> str:
+    try:
+        return Language(code).display_name
+    except ValueError:
+        return code
 
 
 def _escape(text: str) -> str:

@@ -1,6 +1,6 @@
 """Sync in the guard's window: the worker thread bridged to Qt signals, the top-bar status, exposure alerts.
 
-The worker (guardstation/sync/worker.py) runs on its own Python thread and never
+The worker (guardstation/sync/loop.py) runs on its own Python thread and never
 touches a widget: its callbacks emit signals, which Qt queues to the GUI thread.
 """
 from __future__ import annotations

@@ -665,6 +665,11 @@ Folder log: %1</translation>
     </message>
     <message>
       <location filename="../../guardstation/ui/hardware_notices.py" line="43" />
+      <source>Some settings were not valid and were reset (%1): the last good value or the default is in use. Ask the supervisor to check the settings. The file as it was is kept as %2</source>
+      <translation>Beberapa pengaturan tidak sah dan diatur ulang (%1): nilai baik terakhir atau nilai bawaan yang dipakai. Minta supervisor memeriksa pengaturan. Berkas aslinya disimpan sebagai %2</translation>
+    </message>
+    <message>
+      <location filename="../../guardstation/ui/hardware_notices.py" line="43" />
       <source>The settings file was damaged and no good copy was found: default settings are in use. Ask the supervisor to check the settings. The damaged file was kept as %1</source>
       <translation>Berkas pengaturan rusak dan tidak ada salinan yang baik: pengaturan bawaan yang dipakai. Minta supervisor memeriksa pengaturan. Berkas yang rusak disimpan sebagai %1</translation>
     </message>
