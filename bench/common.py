@@ -19,9 +19,20 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 
+_memory_keyring = None
+
+
 def isolate_environment() -> None:
-    """Before any station is opened: in-memory keyring, no display needed."""
-    os.environ["GUARDSTATION_KEYRING"] = "memory"
+    """Before any station is opened: one in-memory keyring for this process, no display needed."""
+    global _memory_keyring
+    if _memory_keyring is None:
+        import keyring
+
+        from guardstation.store.secrets import MemoryKeyring
+
+        _memory_keyring = MemoryKeyring()
+        keyring.set_keyring(_memory_keyring)
+    os.environ.pop("GUARDSTATION_KEYRING", None)   # "file" would bypass the keyring set here
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -203,16 +203,17 @@ def serve_process(url: str, workers: int = 1, log: Path | None = None) -> Iterat
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                tail = log.read_text(errors="replace")[-2000:] if log else ""
-                raise RuntimeError(f"`guardstation-server serve --workers {workers}` did not start {tail}")
-            time.sleep(0.1)
+        with httpx.Client(timeout=2) as probe:    # one client: each new one loads the CA bundle (~60 ms)
+            while True:
+                try:
+                    if probe.get(f"{base}/v1/health").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    tail = log.read_text(errors="replace")[-2000:] if log else ""
+                    raise RuntimeError(f"`guardstation-server serve --workers {workers}` did not start {tail}")
+                time.sleep(0.1)
         yield base
     finally:
         proc.send_signal(signal.SIGINT)

@@ -1,20 +1,23 @@
-"""Shared fixtures: an isolated station home, an in-memory keyring, offscreen Qt, a fake clock."""
+"""Shared fixtures: an isolated station home, an in-memory keyring, offscreen Qt, a fake clock, passes,
+and the GUI over a test station (tests/helpers holds what they are made of)."""
 from __future__ import annotations
 
 import gc
 import os
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-# Before anything imports Qt or keyring: no display, no real keyring, no sound device.
+# Before anything imports Qt or opens a station: no display, no real keyring, no sound device.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["GUARDSTATION_KEYRING"] = "memory"
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPUS = REPO_ROOT / "tests" / "data"   # public test corpora, see tests/data/README.md
-WIB = timezone(timedelta(hours=7))
+from tests.helpers.clock import FakeClock  # noqa: E402
+from tests.helpers.memory_keyring import use_memory_keyring  # noqa: E402
+from tests.helpers.passes import PassFactory  # noqa: E402
+from tests.helpers.paths import DATA  # noqa: E402
+from tests.helpers.station import station_in  # noqa: E402
+
+use_memory_keyring()
 
 
 @pytest.fixture(autouse=True)
@@ -32,23 +35,9 @@ def _collect_garbage_on_main_thread(request):
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.fail(f"test corpus missing: expected {CORPUS}")
-    return CORPUS
-
-
-class FakeClock:
-    """A settable wall clock in Western Indonesian Time."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.current = start or datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, **kw) -> datetime:
-        self.current += timedelta(**kw)
-        return self.current
+    if not DATA.is_dir():
+        pytest.fail(f"test corpus missing: expected {DATA}")
+    return DATA
 
 
 @pytest.fixture
@@ -65,8 +54,63 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def station(home, clock):
-    from guardstation.station.context import open_station
+    with station_in(home, clock) as ctx:
+        yield ctx
 
-    ctx = open_station(home, clock=clock, site_name="Kantor Bupati", capacity=3, gate_name="Pintu Depan")
-    yield ctx
-    ctx.close()
+
+@pytest.fixture
+def passes(station) -> PassFactory:
+    """make(name, doses=2, nik=None, days=30, forged=False, kind=VISITOR, ...) -> pass text this station issued."""
+    return PassFactory(station)
+
+
+@pytest.fixture
+def pass_png(tmp_path):
+    """write(text, name, folder=None) -> a PNG of the pass, as printed for the holder."""
+    from guardstation.station.pass_issuer import render_pass_png
+
+    def write(text: str, name: str, folder: Path | None = None) -> Path:
+        return render_pass_png(text, [name], (folder or tmp_path / "cards") / f"{name}.png")
+
+    return write
+
+
+@pytest.fixture
+def translator(qapp):
+    """Installs the Indonesian catalogue for one test and removes it afterwards."""
+    from guardstation.ui.i18n import install_translator
+
+    installed = []
+
+    def install(lang: str):
+        t = install_translator(qapp, lang)
+        if t is not None:
+            installed.append(t)
+        return t
+
+    yield install
+    for t in installed:
+        qapp.removeTranslator(t)
+
+
+@pytest.fixture
+def gui(qtbot, station, translator):
+    """make(camera=None, lang="id", rescan_after_s=0.3, **source_options) -> GuardStationApp (shown)."""
+    from guardstation.ui.launch import GuardStationApp
+    from guardstation.ui.sound import SoundPlayer
+
+    apps = []
+
+    def make(camera: str | None = None, lang: str = "id", rescan_after_s: float = 0.3, **source_options):
+        translator(lang)
+        app = GuardStationApp(station, lang=lang, camera_spec=camera, decoder_name="zxing",
+                              rescan_after_s=rescan_after_s, sound=SoundPlayer(enabled=False),
+                              source_options=source_options)
+        qtbot.addWidget(app.window)
+        app.window.show()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.shutdown()      # as the app closes: threads stopped, then the station (closing it again is harmless)

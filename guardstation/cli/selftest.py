@@ -212,7 +212,7 @@ def _check_keyring(ctx: _Context) -> str:
         return (f"{store.description} — FILE FALLBACK (no OS keyring service): "
                 f"{store.backend.path}, owner-only")
     if isinstance(store.backend, MemoryKeyring):
-        return f"{store.description} (in memory: GUARDSTATION_KEYRING=memory, for tests only)"
+        return f"{store.description} (in memory, set by the caller: tests and benchmarks only)"
     return f"{store.description} (OS keyring)"
 
 

@@ -79,7 +79,8 @@ class FileKeyring(keyring.backend.KeyringBackend):
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """For tests: nothing touches disk or the developer's real keyring.
+    """Secrets that vanish with the process: the self-test's scratch station; tests and benchmarks
+    install one with keyring.set_keyring().
 
     Never chosen by keyring's own discovery (which considers every loaded backend class):
     on a box without an OS keyring it would otherwise win over the file fallback, and the
@@ -88,7 +89,7 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
     @properties.classproperty
     def priority(cls) -> float:
-        raise RuntimeError("MemoryKeyring is only used when chosen explicitly (tests)")
+        raise RuntimeError("MemoryKeyring is only used when chosen explicitly")
 
     def __init__(self) -> None:
         super().__init__()
@@ -103,10 +104,6 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
     def delete_password(self, service, username):
         if self._data.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
-
-
-# One per process, so a station reopened in the same test process finds its secrets again.
-_PROCESS_MEMORY = MemoryKeyring()
 
 
 def _os_backend_usable(backend: keyring.backend.KeyringBackend) -> bool:
@@ -127,10 +124,7 @@ class SecretStore:
 
     @classmethod
     def for_home(cls, home: Path) -> "SecretStore":
-        choice = os.environ.get("GUARDSTATION_KEYRING", "")
-        if choice == "memory":
-            return cls(_PROCESS_MEMORY, fallback=False, namespace=str(home))
-        if choice != "file":
+        if os.environ.get("GUARDSTATION_KEYRING", "") != "file":
             backend = keyring.get_keyring()
             if _os_backend_usable(backend):
                 return cls(backend, fallback=False, namespace=str(home))

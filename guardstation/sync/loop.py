@@ -172,6 +172,8 @@ class SyncWorker:
                 delay = backoff_delay(self.failures, self._rng)
             self._stopping.wait(self.min_gap_s)
             self._wake.clear()
+            if self._stopping.is_set():           # stop() set both; the clear above must not make it wait a round
+                break
             self._wake.wait(max(0.0, delay - self.min_gap_s))
 
     @property

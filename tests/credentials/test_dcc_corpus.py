@@ -28,7 +28,7 @@ from guardstation.credentials.dcc import STAGES, b45decode, verify_dcc
 from guardstation.credentials.trust import TrustStore
 from guardstation.credentials.x509_keys import dcc_trusted_key, load_certificates
 
-CORPUS = Path(__file__).resolve().parents[1] / "data"
+from tests.helpers.paths import DATA as CORPUS
 DCC_DIR = CORPUS / "dcc"
 EXPECTED_CASES = 180
 

@@ -5,7 +5,6 @@ import json
 import time
 import zlib
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes
@@ -23,7 +22,7 @@ from guardstation.domain.subject import identity_from_name
 from guardstation.domain.verdict import decide
 from guardstation.domain.verdict_types import Action, Colour
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.paths import REPO_ROOT as REPO
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
 ISSUED = NOW - timedelta(days=30)

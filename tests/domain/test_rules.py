@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from guardstation.domain.rules import RulePackError, pack_in_force, parse_rule_p
 from guardstation.domain.verdict import decide
 from guardstation.domain.verdict_types import Action, Colour
 
-RULES = Path(__file__).resolve().parents[2] / "resources" / "rules"
+from tests.helpers.paths import RULES
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
 

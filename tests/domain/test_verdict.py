@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,7 @@ from guardstation.domain.rules import parse_rule_pack
 from guardstation.domain.verdict import OpenVisit, StatusEntry, decide
 from guardstation.domain.verdict_types import Action, Colour, GateMode
 
-RULES = Path(__file__).resolve().parents[2] / "resources" / "rules"
+from tests.helpers.paths import RULES
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=WIB)
 

@@ -10,11 +10,12 @@ import sys
 import time
 
 from guardstation.app import main
+from tests.helpers.processes import child_env
 
 
 def test_visit_survives_kill_9_right_after_verdict(tmp_path, monkeypatch):
     home = tmp_path / "home"
-    env = {**os.environ, "GUARDSTATION_KEYRING": "file", "QT_QPA_PLATFORM": "offscreen"}
+    env = child_env()
     monkeypatch.setenv("GUARDSTATION_KEYRING", "file")  # same keys in this process and the child
     cards = tmp_path / "camera"
     for i, name in enumerate(["Budi Santoso", "Siti Rahma", "Ahmad Fauzi"]):
@@ -46,6 +47,7 @@ def test_visit_survives_kill_9_right_after_verdict(tmp_path, monkeypatch):
         if child.poll() is None:
             child.kill()
             child.wait(10)
+        child.stderr.close()
     assert child.returncode == -signal.SIGKILL
 
     db = home / "guardstation.sqlite"

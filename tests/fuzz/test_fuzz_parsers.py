@@ -18,10 +18,10 @@ from datetime import datetime, timezone
 import base45
 import pytest
 
-from bench.samples import sample_gspass, sample_shc
 from guardstation.credentials.trust import TrustStore
 from guardstation.credentials.verify import parse_and_verify
 from guardstation.domain.reasons import known_codes
+from tests.helpers.passes import sample_gspass, sample_shc
 
 SHORT_RUN = int(os.environ.get("GUARDSTATION_FUZZ_N", "1500"))
 LONG_RUN = 100_000

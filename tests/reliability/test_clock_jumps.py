@@ -3,7 +3,7 @@ expired pass accepted because the clock was set back."""
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,95 +11,74 @@ from guardstation.station.checkpoint import ManualEntry
 from guardstation.health.clock_guard import ClockGuard
 from guardstation.domain.freshness import Freshness
 from guardstation.domain.verdict_types import Action
-from tests.conftest import WIB
-
-
-class Wall:
-    """A system clock that can be set, and a monotonic clock that only runs forward."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now, self.mono = start, 1000.0
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def run(self, **kw) -> None:           # time really passes
-        self.now += timedelta(**kw)
-        self.mono += timedelta(**kw).total_seconds()
-
-    def set(self, **kw) -> None:           # someone changes the system clock
-        self.now += timedelta(**kw)
+from tests.helpers.clock import FakeClock
+from tests.helpers.passes import PassFactory
+from tests.helpers.station import open_test_station
 
 
 @pytest.fixture
 def wall():
-    return Wall(datetime(2026, 11, 23, 8, 0, tzinfo=WIB))
+    """The system clock (settable with jump()) and its monotonic clock (only advance() moves it)."""
+    return FakeClock()
 
 
 @pytest.fixture
 def guarded(home, wall):
-    from guardstation.station.context import open_station
-
-    guard = ClockGuard(wall.wall, wall.monotonic)
-    ctx = open_station(home, clock=guard, site_name="Kantor Bupati", capacity=50, gate_name="Pintu Depan")
+    guard = ClockGuard(wall, wall.monotonic)
+    ctx = open_test_station(home, guard, capacity=50)
     yield ctx, guard
     ctx.close()
 
 
 def test_jumps_are_detected_both_ways_and_stamps_never_go_back(wall):
-    guard = ClockGuard(wall.wall, wall.monotonic)
+    guard = ClockGuard(wall, wall.monotonic)
     first = guard()
-    wall.run(minutes=10)
+    wall.advance(minutes=10)
     assert guard() == first + timedelta(minutes=10) and guard.check() is None
-    wall.set(days=-3)                                        # set back three days
-    wall.run(seconds=30)
+    wall.jump(days=-3)                                        # set back three days
+    wall.advance(seconds=30)
     stamp = guard()
     assert stamp == first + timedelta(minutes=10, seconds=30)      # continues from the last known time
     jump = guard.check()
     assert jump.backwards and jump.seconds == pytest.approx(-3 * 86400)
-    wall.set(days=3)                                         # put right again
-    assert guard.check() is None and guard() == wall.now
-    wall.set(days=400)                                       # far forwards
+    wall.jump(days=3)                                         # put right again
+    assert guard.check() is None and guard() == wall.current
+    wall.jump(days=400)                                       # far forwards
     jump = guard.check()
     assert jump is not None and not jump.backwards and jump.seconds == pytest.approx(400 * 86400)
-    wall.run(hours=2)
+    wall.advance(hours=2)
     assert guard.check() is None                             # a forward jump is shown for an hour
 
 
 def test_small_drift_is_not_a_jump(wall):
-    guard = ClockGuard(wall.wall, wall.monotonic)
+    guard = ClockGuard(wall, wall.monotonic)
     guard()
-    wall.run(minutes=30)
-    wall.set(seconds=-50)                                    # NTP nudging the clock
+    wall.advance(minutes=30)
+    wall.jump(seconds=-50)                                    # NTP nudging the clock
     assert guard.check() is None
-    assert guard() >= wall.now
+    assert guard() >= wall.current
 
 
 def test_no_expired_pass_accepted_after_the_clock_went_back(guarded, wall, passes_for):
     station, guard = guarded
     short = passes_for(station, guard, "Budi", days=1)
     assert station.checkpoint.scan(short).decision.action is Action.CHECK_IN
-    wall.run(days=2)
+    wall.advance(days=2)
     assert station.checkpoint.scan(short).decision.reason.code == "expired"
-    wall.set(days=-2, hours=-1)                              # someone sets the clock back
-    wall.run(seconds=20)
-    other = passes_for(station, None, "Siti", days=1, valid_from=wall.now - timedelta(hours=1))
+    wall.jump(days=-2, hours=-1)                              # someone sets the clock back
+    wall.advance(seconds=20)
+    other = passes_for(station, None, "Siti", days=1, valid_from=wall.current - timedelta(hours=1))
     decision = station.checkpoint.scan(other).decision
     assert decision.action is Action.DENY and decision.reason.code == "expired"
 
 
 def test_without_the_guard_the_same_scan_would_be_accepted(home, wall, passes_for):
     """The control: a station on the bare system clock is fooled (this is what the guard prevents)."""
-    from guardstation.station.context import open_station
-
-    station = open_station(home, clock=wall.wall, site_name="Kantor Bupati", capacity=50, gate_name="Pintu Depan")
+    station = open_test_station(home, wall, capacity=50)
     try:
-        wall.run(days=2)
-        wall.set(days=-2, hours=-1)
-        other = passes_for(station, None, "Siti", days=1, valid_from=wall.now - timedelta(hours=1))
+        wall.advance(days=2)
+        wall.jump(days=-2, hours=-1)
+        other = passes_for(station, None, "Siti", days=1, valid_from=wall.current - timedelta(hours=1))
         assert station.checkpoint.scan(other).decision.action is Action.CHECK_IN
     finally:
         station.close()
@@ -109,8 +88,8 @@ def test_no_negative_stay_anywhere(guarded, wall, tmp_path):
     station, _guard = guarded
     entry = ManualEntry(nik="3513011708800008", name="Pak Tamu")
     visit = station.checkpoint.manual_entry(entry)
-    wall.run(minutes=40)
-    wall.set(hours=-5)
+    wall.advance(minutes=40)
+    wall.jump(hours=-5)
     out = station.checkpoint.check_out(visit.visit_id)
     assert out.decision.reason.params["duration"] == "40m"
     _assert_export_durations_not_negative(station, tmp_path)
@@ -139,7 +118,7 @@ def _assert_export_durations_not_negative(station, tmp_path):
 
 
 def test_data_age_is_never_negative(wall):
-    assert Freshness("status_entry", wall.now + timedelta(days=2)).age_hours(wall.now) == 0.0
+    assert Freshness("status_entry", wall.current + timedelta(days=2)).age_hours(wall.current) == 0.0
 
 
 def test_the_real_clock_starts_from_the_last_recorded_event(home):
@@ -163,34 +142,28 @@ def test_the_notice_shows_and_goes(qtbot, translator, wall):
     from guardstation.ui.clock_notice import ClockNotice
 
     translator("id")
-    guard = ClockGuard(wall.wall, wall.monotonic)
+    guard = ClockGuard(wall, wall.monotonic)
     guard()
     notice = ClockNotice(guard, interval_ms=60_000)
     qtbot.addWidget(notice)
     assert notice.refresh() == "" and notice.isHidden()
-    wall.set(hours=-26)
+    wall.jump(hours=-26)
     assert "Jam komputer mundur 26 jam" in notice.refresh()
     assert not notice.isHidden()
-    wall.set(hours=26)
+    wall.jump(hours=26)
     assert notice.refresh() == "" and notice.isHidden()
-    wall.set(days=30)
+    wall.jump(days=30)
     assert "melompat maju 30 hari" in notice.refresh()
 
 
 @pytest.fixture
 def passes_for():
-    from guardstation.domain.credential import PersonKind
-    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
-
-    keys = {}
+    """make(station, clock, name, days=30, valid_from=None): a pass that station issued."""
+    factories = {}
 
     def make(station, clock, name, days=30, valid_from=None):
-        now = station.checkpoint.now()
-        if id(station) not in keys:
-            keys[id(station)] = issuer_key(station.secrets, station.db, now)
-            station.checkpoint.reload_reference()
-        request = PassRequest(name=name, kind=PersonKind.VISITOR, doses=2,
-                              valid_from=valid_from or now - timedelta(hours=1), valid_days=days)
-        return make_pass_text(request, keys[id(station)], deployment_key(station.secrets))
+        if id(station) not in factories:
+            factories[id(station)] = PassFactory(station)
+        return factories[id(station)](name, days=days, valid_from=valid_from)
 
     return make

@@ -1,8 +1,8 @@
 """Crash loop: a scanning, syncing station SIGKILLed at random moments loses and doubles nothing.
 
-The station process (guardstation/bench/fault_station.py) prints each visit id right after
+The station process (bench/fault_station.py) prints each visit id right after
 Checkpoint.scan() returns, i.e. when the GUI would show the verdict, while its real sync worker
-pushes to a `guardstation-server serve` process. CI runs 20 kills (and a few during the very first
+pushes to a `guardstation-server serve` process. CI runs 6 kills (and a few during the very first
 start); `-m slow` runs 200 (and 30). After the last restart the queue is drained and the server
 must hold each of the station's events exactly once.
 """
@@ -16,7 +16,7 @@ import pytest
 from bench import faults
 from guardstation.station.context import DB_FILENAME
 
-CI_KILLS = int(os.environ.get("GUARDSTATION_KILLS", "20"))
+CI_KILLS = int(os.environ.get("GUARDSTATION_KILLS", "6"))
 
 
 def _assert_clean(result: faults.KillLoopResult, kills: int) -> None:

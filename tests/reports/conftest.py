@@ -23,11 +23,12 @@ The report is made at 15:00.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
-WIB = timezone(timedelta(hours=7))
+from tests.helpers.clock import WIB
+from tests.helpers.passes import PassFactory
 
 DAY = datetime(2026, 11, 23, tzinfo=WIB)
 BUDI_NIK = "3513011708800008"
@@ -40,28 +41,9 @@ def at(hour: int, minute: int = 0, second: int = 0, day: datetime = DAY) -> date
 
 
 @pytest.fixture
-def passes(station, clock):
-    """make(name, doses=2, nik=None, days=30, forged=False) -> pass text issued by this station."""
-    from cryptography.hazmat.primitives.asymmetric import ed25519
-
-    from guardstation.credentials.trust import kid_for
-    from guardstation.domain.credential import PersonKind
-    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
-
-    key = issuer_key(station.secrets, station.db, clock())
-    station.checkpoint.reload_reference()
-    hmac_key = deployment_key(station.secrets)
-
-    def make(name: str, doses: int | None = 2, nik: str | None = None, days: int = 30, forged: bool = False,
-             kind: PersonKind = PersonKind.VISITOR) -> str:
-        request = PassRequest(name=name, kind=kind, doses=doses, valid_from=DAY - timedelta(days=1),
-                              valid_days=days, nik=nik)
-        if forged:
-            return make_pass_text(request, ed25519.Ed25519PrivateKey.generate(), hmac_key,
-                                  kid=kid_for(key.public_key()))
-        return make_pass_text(request, key, hmac_key)
-
-    return make
+def passes(station):
+    """As tests/conftest.py's, valid from the day before the known day."""
+    return PassFactory(station, valid_from=DAY - timedelta(days=1))
 
 
 @dataclass

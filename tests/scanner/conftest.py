@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 import qrcode
 
-# The public corpora in the repository (tests/data/README.md says where they come from).
-CORPUS_DIR = Path(__file__).resolve().parents[1] / "data"
+from tests.helpers.paths import DATA as CORPUS_DIR   # tests/data/README.md says where the corpora come from
 
 
 @pytest.fixture(scope="session")

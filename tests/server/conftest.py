@@ -12,41 +12,21 @@ import gzip
 import json
 import os
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import warnings
-
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
-
-with warnings.catch_warnings():
-    # starlette asks for "httpx2" in TestClient; httpx is what FastAPI's own docs use today.
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from guardstation.domain.hlc import HybridClock
 from guardstation.domain.ids import new_id
 from guardstation.server import service
 from guardstation.server.db import open_db
+from tests.helpers.clock import FakeClock
 
-WIB = timezone(timedelta(hours=7))
 KEEP_TABLES = {"alembic_version"}
-
-
-class ServerClock:
-    """The server's clock in tests: settable, starts on a Monday morning in Western Indonesian Time."""
-
-    def __init__(self) -> None:
-        self.current = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, **kw) -> datetime:
-        self.current += timedelta(**kw)
-        return self.current
 
 
 @pytest.fixture(scope="session")
@@ -109,8 +89,9 @@ def db(db_url):
 
 
 @pytest.fixture
-def server_clock() -> ServerClock:
-    return ServerClock()
+def server_clock() -> FakeClock:
+    """The server's clock: starts on a Monday morning in Western Indonesian Time."""
+    return FakeClock()
 
 
 @pytest.fixture
@@ -129,7 +110,7 @@ def client(app):
 class Gate:
     """A station as the protocol sees it: enrols, numbers its events, pushes and pulls."""
 
-    def __init__(self, client, site_id: str, code: str, name: str, clock: ServerClock) -> None:
+    def __init__(self, client, site_id: str, code: str, name: str, clock: FakeClock) -> None:
         self.client, self.site_id, self.name, self.clock = client, site_id, name, clock
         r = client.post("/v1/enroll", json={"enrollment_code": code, "station_name": name, "app_version": "test"})
         assert r.status_code == 200, r.text
@@ -185,7 +166,7 @@ class Gate:
 
 
 class Deployment:
-    def __init__(self, db, client, clock: ServerClock) -> None:
+    def __init__(self, db, client, clock: FakeClock) -> None:
         self.db, self.client, self.clock = db, client, clock
 
     def site(self, name: str = "Kantor Bupati Probolinggo", capacity: int | None = 50) -> str:

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from guardstation.server.cli import main
 
-RULES = Path(__file__).resolve().parents[2] / "resources" / "rules"
+from tests.helpers.paths import RULES
 
 
 def cli(capsys, db_url, *argv, code=0):

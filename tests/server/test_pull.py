@@ -4,12 +4,11 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 from guardstation.server import changelog, service
 from guardstation.server.changelog import Change
 
-RULES = Path(__file__).resolve().parents[2] / "resources" / "rules"
+from tests.helpers.paths import RULES
 
 
 def _by_stream(changes):

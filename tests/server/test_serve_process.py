@@ -5,7 +5,7 @@ import json
 
 import httpx
 
-from bench.sync import serve_process
+from tests.helpers.processes import serve_process
 
 
 def test_serve_runs_the_api(db_url, db, tmp_path, capsys):
@@ -25,5 +25,11 @@ def test_serve_runs_the_api(db_url, db, tmp_path, capsys):
         r = httpx.get(f"{base}/v1/sync/pull", headers={"Authorization": f"Bearer {enrolment['token']}"},
                       params={"cursor": 0})
         assert r.status_code == 200 and r.json()["changes"][0]["stream"] == "site_config"
-        # Big responses come back gzip-compressed when the client accepts it.
-        assert r.headers.get("content-encoding") in (None, "gzip")
+        # Replies of 1 KiB or more are gzip-compressed when the client accepts gzip (GZipMiddleware,
+        # minimum_size=1024, in server/api.py); smaller ones, and every reply to a client that does not, are not.
+        assert "gzip" in r.request.headers["accept-encoding"]
+        assert len(r.content) < 1024 and r.headers.get("content-encoding") is None
+        big = httpx.get(f"{base}/openapi.json", headers={"Accept-Encoding": "gzip"})
+        assert len(big.content) >= 1024 and big.headers.get("content-encoding") == "gzip"
+        plain = httpx.get(f"{base}/openapi.json", headers={"Accept-Encoding": "identity"})
+        assert plain.headers.get("content-encoding") is None and plain.json() == big.json()

@@ -80,8 +80,8 @@ def test_keyring_env_file_uses_the_file_backend_with_fallback(tmp_path, monkeypa
     assert SecretStore.for_home(home).get("station-token") == "abc"
 
 
-def test_keyring_env_memory_uses_the_in_memory_backend(tmp_path, monkeypatch):
-    monkeypatch.setenv("GUARDSTATION_KEYRING", "memory")
+def test_the_tests_memory_keyring_is_what_for_home_uses(tmp_path):
+    """tests/helpers/memory_keyring.py installs it with keyring.set_keyring() (tests/conftest.py)."""
     store = SecretStore.for_home(tmp_path)
     assert isinstance(store.backend, MemoryKeyring)
     assert store.fallback is False

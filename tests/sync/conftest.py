@@ -2,16 +2,12 @@
 real station databases, fake clocks, and a transport that can fail on purpose."""
 from __future__ import annotations
 
-import warnings
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient
 
 from guardstation.station.checkpoint import ManualEntry
 from guardstation.server import service
@@ -22,7 +18,7 @@ from guardstation.store.secrets import TOKEN_SECRET
 from guardstation.sync.engine import SyncEngine
 from guardstation.station.server_link import enrol_station
 from guardstation.sync.transport import HttpTransport, Offline, Reply
-from tests.conftest import FakeClock as Clock
+from tests.helpers.clock import FakeClock
 
 URL = "http://testserver"
 
@@ -30,7 +26,7 @@ URL = "http://testserver"
 class Skewed:
     """A station's wall clock: the real (server) time plus a fixed error."""
 
-    def __init__(self, base: Clock, skew: timedelta = timedelta(0)) -> None:
+    def __init__(self, base: FakeClock, skew: timedelta = timedelta(0)) -> None:
         self.base, self.skew = base, skew
 
     def __call__(self) -> datetime:
@@ -63,7 +59,7 @@ class FlakyTransport:
 
 
 class Server:
-    def __init__(self, tmp: Path, clock: Clock) -> None:
+    def __init__(self, tmp: Path, clock: FakeClock) -> None:
         self.clock = clock
         self.db = open_db(f"sqlite:///{tmp / 'server.sqlite'}", migrate=True)
         self.app = create_app(self.db, clock=clock)
@@ -124,8 +120,8 @@ class Gate:
 
 
 @pytest.fixture
-def server_clock() -> Clock:
-    return Clock()
+def server_clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Real processes, real sockets: the central server under uvicorn (SQLite file), three station processes
-(tests/sync/station_process.py: the real Checkpoint, the real SyncWorker/SyncEngine, a file keyring)
-talking to it through a fault-injecting proxy on loopback (tests/sync/fault_proxy.py). People check in at
+(tests/helpers/station_process.py: the real Checkpoint, the real SyncWorker/SyncEngine, a file keyring)
+talking to it through a fault-injecting proxy on loopback (tests/helpers/fault_proxy.py). People check in at
 one gate and out at another; a station is SIGKILLed while its push is parked in the proxy, and restarted
 (once in CI, four times in the slow run). Then the proxy heals, everything syncs until quiet, and the
 invariants of issue #4 must hold:
@@ -19,28 +19,22 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
 from contextlib import ExitStack, redirect_stdout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bench.sync import serve_process
+from tests.helpers.fault_proxy import FaultProxy, Hold
+from tests.helpers.processes import ProcessFailure as Failure
+from tests.helpers.processes import StationProcess, child_env, serve_process
 
-from .fault_proxy import FaultProxy, Hold
-
-STATION_SCRIPT = Path(__file__).with_name("station_process.py")
 GATES = ("Pintu Utara", "Pintu Selatan", "Pintu Timur")
 FIRST = ["Siti", "Ahmad", "Dewi", "Budi", "Nur", "Agus", "Sri", "Eko", "Rina", "Wahyu", "Yuliana", "Hadi"]
 LAST = ["Rahmawati", "Santoso", "Hidayat", "Wulandari", "Setiawan", "Kurniawan", "Pratama", "Handayani"]
@@ -70,98 +64,6 @@ def make_people(rng: random.Random, count: int) -> list[tuple[str, str]]:
         nik = f"351301{day:02d}{rng.randint(1, 12):02d}{rng.randint(60, 99):02d}{i + 1:04d}"
         people.append((nik, f"{rng.choice(FIRST)} {rng.choice(LAST)}"))
     return people
-
-
-class Failure(AssertionError):
-    pass
-
-
-@dataclass
-class Shown:
-    gate: str
-    visit_id: str
-    action: str
-    nik: str
-
-
-@dataclass
-class StationProcess:
-    """One station process: commands on stdin, replies read by a thread (so a killed process never blocks us)."""
-    gate: str
-    home: Path
-    url: str
-    env: dict[str, str]
-    shown: list[Shown] = field(default_factory=list)
-    proc: subprocess.Popen | None = None
-    station_id: str = ""
-    site_id: str = ""
-    lines: "queue.Queue[str | None]" = field(default_factory=queue.Queue)
-    starts: int = 0
-
-    def start(self, code: str | None = None) -> None:
-        cmd = [sys.executable, str(STATION_SCRIPT), "--home", str(self.home), "--gate", self.gate,
-               "--server", self.url, "--interval", "1.0"]
-        if code:
-            cmd += ["--code", code]
-        self.starts += 1
-        stderr = open(self.home.parent / f"{self.home.name}.stderr.{self.starts}", "w")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True,
-                                     env=self.env, bufsize=1)
-        stderr.close()
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, args=(self.proc, self.lines), daemon=True).start()
-
-    def _read(self, proc: subprocess.Popen, lines: queue.Queue) -> None:
-        for line in proc.stdout:
-            line = line.rstrip("\n")
-            if line.startswith("SHOWN "):
-                _, visit_id, action, nik = line.split(" ")
-                self.shown.append(Shown(self.gate, visit_id, action, nik))
-            lines.put(line)
-        lines.put(None)
-
-    def expect(self, *prefixes: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                raise Failure(f"{self.gate}: no {'/'.join(prefixes)} reply within {timeout} s; "
-                              f"stderr: {self.stderr_tail()}") from None
-            if line is None:
-                raise Failure(f"{self.gate}: the station process ended (rc={self.proc.wait()}); "
-                              f"stderr: {self.stderr_tail()}")
-            if line.startswith(prefixes):
-                return line
-
-    def ready(self, timeout: float = 60.0) -> None:
-        _, _pid, self.station_id, self.site_id = self.expect("READY", timeout=timeout).split(" ")
-
-    def do(self, command: str, timeout: float = 30.0) -> str:
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-        return self.expect("SHOWN", "NOOP", "STATUS", "BYE", timeout=timeout)
-
-    def status(self) -> dict:
-        return json.loads(self.do("status").split(" ", 1)[1])
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def quit(self) -> None:
-        reply = self.do("quit", timeout=60)
-        if reply != "BYE stopped":
-            raise Failure(f"{self.gate}: {reply}")
-        self.proc.wait(30)
-
-    def stderr_tail(self) -> str:
-        path = self.home.parent / f"{self.home.name}.stderr.{self.starts}"
-        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
-
-    @property
-    def db_path(self) -> Path:
-        return self.home / "guardstation.sqlite"
 
 
 def admin(db_url: str, *args: str) -> dict:
@@ -197,7 +99,7 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
     admin(db_url, "init")
     site_id = admin(db_url, "site", "add", "Kantor Bupati Probolinggo", "--capacity", "500")["site_id"]
     codes = [admin(db_url, "enroll-code", site_id)["code"] for _ in GATES]
-    env = dict(os.environ, GUARDSTATION_KEYRING="file", PYTHONUNBUFFERED="1", QT_QPA_PLATFORM="offscreen")
+    env = child_env()
 
     with ExitStack() as cleanup:
         base = cleanup.enter_context(serve_process(db_url, log=tmp_path / "server.log"))   # stopped on the way out
@@ -213,7 +115,7 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
         for station, code in zip(stations, codes):
             station.home.mkdir()
             station.start(code)                   # enrolment goes through the proxy too
-            cleanup.callback(lambda s=station: s.proc.poll() is None and s.proc.kill())
+            cleanup.callback(station.stop)
         for station in stations:
             station.ready()
             assert station.site_id == site_id, fail(f"{station.gate} enrolled into {station.site_id}")

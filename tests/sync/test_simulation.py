@@ -6,24 +6,22 @@ off by up to a day. Hypothesis drives it (stateful testing) and prints the faili
 
 After healing, these must hold: every event the stations wrote is on the server exactly once, nothing
 else is there, no queued event was dropped without an ack, and all gates agree with the server on
-how many people are inside.
+how many people are inside. CI runs 8 examples of 30 steps; `-m slow` 25.
 """
 from __future__ import annotations
 
 import shutil
 import tempfile
-import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
+                                 run_state_machine_as_test)
 from sqlalchemy import func, select
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from guardstation.station.checkpoint import InvalidEntry, ManualEntry
 from guardstation.server import ingest, service
@@ -37,9 +35,10 @@ from guardstation.sync.engine import SyncEngine, pending_count
 from guardstation.station.server_link import enrol_station
 from guardstation.sync.transport import HttpTransport, Offline, Reply, SyncError
 
+from tests.helpers.clock import WIB, FakeClock
+
 from .conftest import NIKS, URL
 
-WIB = timezone(timedelta(hours=7))
 GATES = 3
 PEOPLE = NIKS + ["3513015506880006", "3513012208950007"]
 FAULTS = ("ok", "drop_before", "drop_after", "duplicate", "delay")
@@ -58,14 +57,6 @@ def _template(kind: str) -> Path:
             open_station(folder, site_name="(lokal)", gate_name="Gerbang").close()
             _templates[kind] = folder / "guardstation.sqlite"
     return _templates[kind]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 7, 30, tzinfo=WIB)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class SimNetwork:
@@ -139,7 +130,7 @@ class SiteSimulation(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.root = Path(tempfile.mkdtemp(prefix="gs-sim-"))
-        self.clock = Clock()
+        self.clock = FakeClock(datetime(2026, 11, 23, 7, 30, tzinfo=WIB))
         shutil.copyfile(_template("server"), self.root / "server.sqlite")
         self.server_db = open_db(f"sqlite:///{self.root / 'server.sqlite'}", migrate=False)
         self.client = TestClient(create_app(self.server_db, clock=self.clock), raise_server_exceptions=False)
@@ -192,7 +183,7 @@ class SiteSimulation(RuleBasedStateMachine):
 
     @rule(minutes=st.integers(1, 240))
     def time_passes(self, minutes):
-        self.clock.now += timedelta(minutes=minutes)
+        self.clock.advance(minutes=minutes)
 
     # -- what must hold at every step ----------------------------------------------------------------------
     @invariant()
@@ -248,7 +239,15 @@ class SiteSimulation(RuleBasedStateMachine):
         assert set(counts.values()) == {server_inside}, f"gates {counts} vs server {server_inside}"
 
 
-SiteSimulation.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=30, deadline=None, derandomize=True, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-test_site_simulation = SiteSimulation.TestCase
+def _settings(examples: int) -> settings:
+    return settings(max_examples=examples, stateful_step_count=30, deadline=None, derandomize=True, print_blob=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def test_site_simulation():
+    run_state_machine_as_test(SiteSimulation, settings=_settings(8))
+
+
+@pytest.mark.slow
+def test_site_simulation_long():
+    run_state_machine_as_test(SiteSimulation, settings=_settings(25))

@@ -1,15 +1,11 @@
 """The guard's window with sync running: the top bar, the site-wide gauge, exposure alerts, going offline."""
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from PySide6.QtWidgets import QMessageBox
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from guardstation.server import tracing
 from guardstation.ui.sound import SoundPlayer

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bench.samples import sample_dcc, sample_shc
 from guardstation.domain.subject import identity_from_name
 from guardstation.domain.verdict_types import Action, Colour
 from guardstation.store import reference
 from guardstation.store.models import SiteConfig
+from tests.helpers.passes import sample_dcc, sample_shc
 
 
 def trust(station, *keys):

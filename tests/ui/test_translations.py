@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from guardstation.ui.i18n import ts_path
+from tests.helpers.paths import PACKAGE
 
-UI_DIR = Path(__file__).resolve().parents[2] / "guardstation" / "ui"
+UI_DIR = PACKAGE / "ui"
 
 
 def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:

@@ -77,7 +77,7 @@ def test_keyring_check_names_the_file_fallback_on_a_box_without_an_os_keyring(tm
     Also guards against the in-memory test keyring being picked by keyring's discovery, which
     would lose the station's keys at exit.
     """
-    env = {k: v for k, v in os.environ.items() if k != "GUARDSTATION_KEYRING"}
+    env = {k: v for k, v in os.environ.items() if k not in ("GUARDSTATION_KEYRING", "PYTHON_KEYRING_BACKEND")}
     env.update(QT_QPA_PLATFORM="offscreen", DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent")
     home = tmp_path / "h"
     result = subprocess.run([sys.executable, "-m", "guardstation", "--self-test", "--home", str(home)],

@@ -3,17 +3,7 @@
 from __future__ import annotations
 
 from guardstation.scanner import Debouncer
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.helpers.clock import FakeClock
 
 
 FRAME = 1 / 30
@@ -21,7 +11,7 @@ FRAME = 1 / 30
 
 def test_same_code_in_consecutive_frames_is_one_scan():
     clock = FakeClock()
-    debouncer = Debouncer(cooldown_s=3.0, clock=clock)
+    debouncer = Debouncer(cooldown_s=3.0, clock=clock.monotonic)
     accepted = []
     for _ in range(30 * 60):  # held in front of the camera for a minute
         accepted.append(debouncer.accept("GUEST-1"))
@@ -32,7 +22,7 @@ def test_same_code_in_consecutive_frames_is_one_scan():
 
 def test_same_code_after_cooldown_is_a_second_scan():
     clock = FakeClock()
-    debouncer = Debouncer(cooldown_s=3.0, clock=clock)
+    debouncer = Debouncer(cooldown_s=3.0, clock=clock.monotonic)
     assert debouncer.accept("GUEST-1")
     clock.advance(2.9)
     assert not debouncer.accept("GUEST-1")  # refreshes last-seen
@@ -44,7 +34,7 @@ def test_same_code_after_cooldown_is_a_second_scan():
 
 def test_two_codes_interleaved_are_two_scans():
     clock = FakeClock()
-    debouncer = Debouncer(cooldown_s=3.0, clock=clock)
+    debouncer = Debouncer(cooldown_s=3.0, clock=clock.monotonic)
     results = []
     for _ in range(50):
         results.append(("A", debouncer.accept("A")))
@@ -55,7 +45,7 @@ def test_two_codes_interleaved_are_two_scans():
 
 def test_reset_forgets_everything():
     clock = FakeClock()
-    debouncer = Debouncer(cooldown_s=3.0, clock=clock)
+    debouncer = Debouncer(cooldown_s=3.0, clock=clock.monotonic)
     assert debouncer.accept("A")
     debouncer.reset()
     assert debouncer.accept("A")
@@ -63,7 +53,7 @@ def test_reset_forgets_everything():
 
 def test_memory_is_bounded_by_one_cooldown():
     clock = FakeClock()
-    debouncer = Debouncer(cooldown_s=3.0, clock=clock)
+    debouncer = Debouncer(cooldown_s=3.0, clock=clock.monotonic)
     for i in range(10_000):
         assert debouncer.accept(f"CODE-{i}")
         clock.advance(1.0)

@@ -97,6 +97,8 @@ class FaultProxy:
             asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
+        if not self._thread.is_alive() and not self._loop.is_closed():
+            self._loop.close()
 
     def summary(self) -> str:
         return f"seed={self.seed} faults={dict(self.counts)} requests={dict(self._requests)}"

@@ -7,11 +7,11 @@ import pytest
 
 from guardstation.app import main
 from guardstation.server.pgtemp import free_port
+from tests.helpers.processes import serve_process
 
 
 @pytest.fixture
 def live_server(tmp_path):
-    from bench.sync import serve_process
     from guardstation.server.cli import main as server_main
 
     db_url = f"sqlite:///{tmp_path / 'server.sqlite'}"

@@ -10,6 +10,7 @@ import pytest
 
 from guardstation.scanner import CameraUnavailable, CameraWorker, Debouncer, ImageFolderSource, make_decoder
 from guardstation.scanner.sources import NOMINAL_FPS
+from tests.helpers.clock import FakeClock
 
 WAIT = 10.0  # generous upper bound for events; tests finish far sooner
 
@@ -46,22 +47,12 @@ class Recorder:
         return {"on_frame": self.on_frame, "on_scan": self.on_scan, "on_status": self.on_status}
 
 
-class FrameClock:
-    """Debouncer clock driven by frames, so unpaced playback keeps the source's timeline."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def _run_folder(folder, cooldown_s: float) -> Recorder:
     recorder = Recorder()
-    clock = FrameClock()
+    clock = FakeClock(monotonic=0.0)    # driven by frames, so unpaced playback keeps the source's timeline
 
     def on_frame(result):
-        clock.now += 1 / NOMINAL_FPS  # before the worker debounces this frame's codes
+        clock.advance(1 / NOMINAL_FPS)  # before the worker debounces this frame's codes
         recorder.on_frame(result)
 
     source = ImageFolderSource(folder, seconds_per_image=0.5, gap_seconds=0.6, fps=0, loop=False)
@@ -71,7 +62,7 @@ def _run_folder(folder, cooldown_s: float) -> Recorder:
         on_frame=on_frame,
         on_scan=recorder.on_scan,
         on_status=recorder.on_status,
-        debouncer=Debouncer(cooldown_s=cooldown_s, clock=clock),
+        debouncer=Debouncer(cooldown_s=cooldown_s, clock=clock.monotonic),
         reopen_interval_s=60,  # playback ends with "lost"; do not restart it
     )
     worker.start()

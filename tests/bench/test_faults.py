@@ -3,17 +3,23 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench import faults, main
 
 
-def test_faults_bench_json(capsys):
-    assert main(["faults", "--json", "--quiet", "--kills", "3", "--power-cuts", "20", "--fuzz", "20",
-                 "--shift-scans", "400"]) == 0
+@pytest.mark.parametrize("kills, power_cuts, shift_scans", [
+    (1, 5, 250),
+    pytest.param(3, 20, 400, marks=pytest.mark.slow),
+])
+def test_faults_bench_json(capsys, kills, power_cuts, shift_scans):
+    assert main(["faults", "--json", "--quiet", "--kills", str(kills), "--power-cuts", str(power_cuts), "--fuzz", "20",
+                 "--shift-scans", str(shift_scans)]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert len(lines) == 1
     result = json.loads(lines[0])
     assert set(faults.KEYS) <= result.keys()
-    assert (result["kills"], result["power_cuts"]) == (3, 20)
+    assert (result["kills"], result["power_cuts"]) == (kills, power_cuts)
     assert result["fuzz_inputs"] >= 100
     assert (result["lost_visits"], result["doubled_visits"], result["bad_recoveries"],
             result["uncaught_exceptions"]) == (0, 0, 0, 0), result["problems"]

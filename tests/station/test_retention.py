@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from datetime import timedelta
 
 import pytest
@@ -163,8 +162,10 @@ def test_old_exports_are_removed(station, clock, home):
     old, new = folder / "evakuasi-old.pdf", folder / "evakuasi-new.pdf"
     old.write_bytes(b"%PDF old")
     new.write_bytes(b"%PDF new")
-    month_ago = time.time() - 31 * 86400
+    today = clock().timestamp()              # the station's clock, not this machine's
+    month_ago = today - 31 * 86400
     os.utime(old, (month_ago, month_ago))
+    os.utime(new, (today, today))
     report = purge(station.db, POLICY, now=clock(), exports_dir=folder)
     assert report.export_files == 1 and not old.exists() and new.exists()
     with station.db.read() as session:

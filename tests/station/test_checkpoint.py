@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -14,33 +13,27 @@ from guardstation.credentials.trust import kid_for
 from guardstation.domain.credential import PersonKind
 from guardstation.domain.subject import identity_from_nik
 from guardstation.domain.verdict_types import Action, Colour, GateMode
-from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
-from guardstation.station.context import open_station
 from guardstation.store import reference, visits
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import Outbox, Visit, VisitEvent
 
-RULES = Path(__file__).resolve().parents[1] / "resources" / "rules"
+from tests.helpers.paths import RULES
+from tests.helpers.station import open_test_station
+
 BUDI_NIK = "3513011708800008"
 SITI_NIK = "3513015108900009"
 
 
+@pytest.fixture
+def key(passes):
+    return passes.key
 
 
 @pytest.fixture
-def key(station, clock):
-    private = issuer_key(station.secrets, station.db, clock())
-    station.checkpoint.reload_reference()
-    return private
-
-
-@pytest.fixture
-def make_pass(station, clock, key):
+def make_pass(passes):
     def make(name="Budi Santoso", doses=2, nik=BUDI_NIK, kind=PersonKind.EMPLOYEE, valid_days=30,
              valid_from=None, signer=None, kid=None):
-        request = PassRequest(name=name, kind=kind, doses=doses, valid_from=valid_from or clock() - timedelta(hours=1),
-                              valid_days=valid_days, nik=nik)
-        return make_pass_text(request, signer or key, deployment_key(station.secrets), kid=kid)
+        return passes(name, doses, nik=nik, days=valid_days, kind=kind, valid_from=valid_from, signer=signer, kid=kid)
     return make
 
 
@@ -80,7 +73,7 @@ def test_valid_pass_checks_in_green_and_is_committed(station, make_pass, clock):
 def test_committed_visit_survives_a_restart(station, make_pass, home, clock):
     outcome = station.checkpoint.scan(make_pass())
     station.close()
-    reopened = open_station(home, clock=clock, site_name="Kantor Bupati", capacity=3, gate_name="Pintu Depan")
+    reopened = open_test_station(home, clock)
     try:
         assert reopened.checkpoint.occupancy().inside == 1
         with reopened.db.read() as session:

@@ -6,7 +6,6 @@ import contextlib
 import io
 import json
 import logging
-import os
 import stat
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from guardstation.app import main
+from tests.helpers.processes import child_env
 
 REQUIRED_KEYS = {"input", "kind", "decoded", "stages", "colour", "reason"}
 # These three pictures hold a different (valid) HC1 text than their PREFIX: the upstream test data was
@@ -229,7 +229,7 @@ def test_pass_issue_rejects_bad_values_with_exit_2(capsys, cli_home, tmp_path, e
 def test_entry_point_runs_as_a_real_process_with_the_file_keyring(capsys, cli_home, tmp_path):
     png = tmp_path / "budi.png"
     info = issue(capsys, cli_home, png)
-    env = {**os.environ, "GUARDSTATION_KEYRING": "file"}
+    env = child_env()
     proc = subprocess.run([sys.executable, "-m", "guardstation", "verify", "--home", str(cli_home), "--json",
                            "--lang", "en", str(png), "text:hello"],
                           capture_output=True, text=True, env=env, timeout=120)

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from guardstation.settings import paths as config
 from guardstation.app import parse_args
 from guardstation.settings.paths import portable_home, resolve_home
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.paths import REPO_ROOT as REPO
 
 
 def test_portable_from_source_is_the_checkouts_portable_data():
@@ -46,7 +45,8 @@ def test_portable_command_keeps_its_data_and_keys_in_the_portable_folder(tmp_pat
 
     monkeypatch.setattr(config, "portable_home", lambda: tmp_path / "usb" / "data")
     monkeypatch.delenv("GUARDSTATION_HOME", raising=False)
-    monkeypatch.delenv("GUARDSTATION_KEYRING", raising=False)
+    monkeypatch.setenv("GUARDSTATION_KEYRING", "")       # recorded, so the "file" that --portable sets is undone
+    monkeypatch.delenv("GUARDSTATION_KEYRING")
     assert main(["--portable", "pass", "issue", "--name", "Budi", "--out", str(tmp_path / "p.png")]) == 0
     data = tmp_path / "usb" / "data"
     assert (data / "guardstation.sqlite").exists() and (data / "logs" / "guardstation.log").exists()

@@ -1,10 +1,10 @@
-"""A guard station as its own process, for tests/sync/test_real_processes.py.
+"""A guard station as its own process (tests/helpers/processes.py StationProcess drives it).
 
-    python tests/sync/station_process.py --home DIR --gate NAME --server URL [--code CODE] [--interval S]
+    python tests/helpers/station_process.py --home DIR --gate NAME --server URL [--code CODE] [--interval S]
 
 It opens the home exactly as the app does (`open_station`: database, migrations, keyring; the test
 sets GUARDSTATION_KEYRING=file), enrols with CODE if the home is not enrolled yet, starts the real
-sync worker (`station_sync.build_worker`) and then reads commands from stdin, one per line:
+sync worker (`server_link.build_worker`) and then reads commands from stdin, one per line:
 
     enter NIK NAME...      manual entry through the Checkpoint (auto gate mode: in, or out if inside)
     checkout-any K         the guard's check-out button on the K-th (mod n) visit of the inside-now list

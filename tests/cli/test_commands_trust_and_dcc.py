@@ -59,8 +59,8 @@ def test_bad_trust_file_is_refused_whole_with_a_message(tmp_path, capsys, conten
 
 
 def test_jwks_needs_and_keeps_its_issuer(tmp_path, capsys):
-    from bench.samples import DEFAULT_AT, SHC_ISSUER, sample_shc
     from guardstation.credentials.jwks import jwk_for
+    from tests.helpers.passes import DEFAULT_AT, SHC_ISSUER, sample_shc
 
     sample = sample_shc(DEFAULT_AT)
     jwk = {**jwk_for(sample.key.public_key), "kid": sample.key.kid.decode(), "use": "sig", "alg": "ES256"}
