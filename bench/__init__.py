@@ -11,12 +11,14 @@
 Each benchmark runs in a temporary station home with the in-memory keyring, prints
 one JSON object with --json (else a table), and exits 0. Progress goes to stderr.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from bench.common import isolate_environment
 
@@ -44,13 +46,14 @@ def _module(name: str):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
-    for name, help_text in (("scan", "decoder cost on empty frames and scan-to-verdict latency"),
-                            ("log", "scan log with many visits: first page, next page, name search"),
-                            ("verify", "full verifications per second: HC1, SHC, our pass"),
-                            ("export", "visit log to CSV, XLSX and PDF: seconds and memory"),
-                            ("sync", "station to server end to end: push rate, bytes per event, catch-up, ingest"),
-                            ("faults", "kills, power cuts, hostile input, a long shift: lost, doubled, uncaught, "
-                                       "memory growth")):
+    for name, help_text in (
+        ("scan", "decoder cost on empty frames and scan-to-verdict latency"),
+        ("log", "scan log with many visits: first page, next page, name search"),
+        ("verify", "full verifications per second: HC1, SHC, our pass"),
+        ("export", "visit log to CSV, XLSX and PDF: seconds and memory"),
+        ("sync", "station to server end to end: push rate, bytes per event, catch-up, ingest"),
+        ("faults", "kills, power cuts, hostile input, a long shift: lost, doubled, uncaught, memory growth"),
+    ):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
         p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

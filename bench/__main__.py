@@ -3,6 +3,7 @@
 Figures are printed, never asserted: ratios are computed against a baseline
 measured in the same run, and goals are shown next to the figures.
 """
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 Nothing here touches the user's data or keyring: every benchmark runs in a
 temporary home (or one given with --keep) with the in-memory keyring.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,10 +15,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
-
+from typing import Any
 
 _memory_keyring = None
 
@@ -32,7 +33,7 @@ def isolate_environment() -> None:
 
         _memory_keyring = MemoryKeyring()
         keyring.set_keyring(_memory_keyring)
-    os.environ.pop("GUARDSTATION_KEYRING", None)   # "file" would bypass the keyring set here
+    os.environ.pop("GUARDSTATION_KEYRING", None)  # "file" would bypass the keyring set here
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -5,43 +5,197 @@ transactions) into a database the station itself created, so the schema, the
 indexes and the full-text triggers are the product's own: every row goes
 through the same `visit_fts` trigger a scan would.
 """
+
 from __future__ import annotations
 
 import hashlib
 import random
 import sqlite3
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterator
 
 # Given names as seen on Indonesian ID cards (Javanese, Sundanese, Malay, Arabic-derived, Christian).
 FIRST_NAMES_MALE = [
-    "Budi", "Agus", "Ahmad", "Muhammad", "Wahyu", "Dedi", "Eko", "Joko", "Hadi", "Rudi", "Andi", "Bambang",
-    "Slamet", "Sugeng", "Teguh", "Yudi", "Hendra", "Irwan", "Fajar", "Rizky", "Arif", "Dimas", "Bayu",
-    "Gilang", "Hendro", "Imam", "Kurniawan", "Lukman", "Nanang", "Nur", "Putu", "Made", "Ketut", "Rahmat",
-    "Samsul", "Taufik", "Ujang", "Asep", "Yusuf", "Zainal", "Ilham", "Reza", "Fikri", "Dani", "Heru",
+    "Budi",
+    "Agus",
+    "Ahmad",
+    "Muhammad",
+    "Wahyu",
+    "Dedi",
+    "Eko",
+    "Joko",
+    "Hadi",
+    "Rudi",
+    "Andi",
+    "Bambang",
+    "Slamet",
+    "Sugeng",
+    "Teguh",
+    "Yudi",
+    "Hendra",
+    "Irwan",
+    "Fajar",
+    "Rizky",
+    "Arif",
+    "Dimas",
+    "Bayu",
+    "Gilang",
+    "Hendro",
+    "Imam",
+    "Kurniawan",
+    "Lukman",
+    "Nanang",
+    "Nur",
+    "Putu",
+    "Made",
+    "Ketut",
+    "Rahmat",
+    "Samsul",
+    "Taufik",
+    "Ujang",
+    "Asep",
+    "Yusuf",
+    "Zainal",
+    "Ilham",
+    "Reza",
+    "Fikri",
+    "Dani",
+    "Heru",
 ]
 FIRST_NAMES_FEMALE = [
-    "Siti", "Sri", "Dewi", "Lina", "Ratna", "Yuni", "Rina", "Ani", "Wulan", "Fitri", "Indah", "Putri",
-    "Nurul", "Ayu", "Dian", "Eka", "Endang", "Lestari", "Maya", "Novi", "Nining", "Nia", "Rini", "Sari",
-    "Tuti", "Umi", "Wati", "Yanti", "Kartika", "Mega", "Nurhayati", "Rahayu", "Susi", "Tri", "Lusi",
-    "Anisa", "Intan", "Citra", "Desi", "Elok", "Fatimah", "Hana", "Kadek", "Nyoman", "Yohana",
+    "Siti",
+    "Sri",
+    "Dewi",
+    "Lina",
+    "Ratna",
+    "Yuni",
+    "Rina",
+    "Ani",
+    "Wulan",
+    "Fitri",
+    "Indah",
+    "Putri",
+    "Nurul",
+    "Ayu",
+    "Dian",
+    "Eka",
+    "Endang",
+    "Lestari",
+    "Maya",
+    "Novi",
+    "Nining",
+    "Nia",
+    "Rini",
+    "Sari",
+    "Tuti",
+    "Umi",
+    "Wati",
+    "Yanti",
+    "Kartika",
+    "Mega",
+    "Nurhayati",
+    "Rahayu",
+    "Susi",
+    "Tri",
+    "Lusi",
+    "Anisa",
+    "Intan",
+    "Citra",
+    "Desi",
+    "Elok",
+    "Fatimah",
+    "Hana",
+    "Kadek",
+    "Nyoman",
+    "Yohana",
 ]
 LAST_NAMES = [
-    "Santoso", "Prasetyo", "Susanto", "Hidayat", "Saputra", "Wijaya", "Setiawan", "Gunawan", "Kurniawan",
-    "Hartono", "Rahmawati", "Lestari", "Wahyuni", "Susilo", "Pratama", "Nugroho", "Purnomo", "Sulistyo",
-    "Siregar", "Nasution", "Harahap", "Simanjuntak", "Sitompul", "Lubis", "Pane", "Tanjung", "Sihombing",
-    "Hutapea", "Manurung", "Rahman", "Hakim", "Syahputra", "Firmansyah", "Ramadhan", "Fauzi", "Salim",
-    "Utomo", "Wibowo", "Handayani", "Maharani", "Permatasari", "Anggraini", "Puspitasari", "Marlina",
-    "Astuti", "Rahayu", "Suryani", "Yuliani", "Kusuma", "Halim", "Tanoto", "Effendi", "Sembiring",
-    "Ginting", "Tarigan", "Pangaribuan", "Lumbantobing", "Wulandari", "Damayanti", "Setiawati",
+    "Santoso",
+    "Prasetyo",
+    "Susanto",
+    "Hidayat",
+    "Saputra",
+    "Wijaya",
+    "Setiawan",
+    "Gunawan",
+    "Kurniawan",
+    "Hartono",
+    "Rahmawati",
+    "Lestari",
+    "Wahyuni",
+    "Susilo",
+    "Pratama",
+    "Nugroho",
+    "Purnomo",
+    "Sulistyo",
+    "Siregar",
+    "Nasution",
+    "Harahap",
+    "Simanjuntak",
+    "Sitompul",
+    "Lubis",
+    "Pane",
+    "Tanjung",
+    "Sihombing",
+    "Hutapea",
+    "Manurung",
+    "Rahman",
+    "Hakim",
+    "Syahputra",
+    "Firmansyah",
+    "Ramadhan",
+    "Fauzi",
+    "Salim",
+    "Utomo",
+    "Wibowo",
+    "Handayani",
+    "Maharani",
+    "Permatasari",
+    "Anggraini",
+    "Puspitasari",
+    "Marlina",
+    "Astuti",
+    "Rahayu",
+    "Suryani",
+    "Yuliani",
+    "Kusuma",
+    "Halim",
+    "Tanoto",
+    "Effendi",
+    "Sembiring",
+    "Ginting",
+    "Tarigan",
+    "Pangaribuan",
+    "Lumbantobing",
+    "Wulandari",
+    "Damayanti",
+    "Setiawati",
 ]
-PURPOSES = [("Rapat", 30), ("Layanan KTP", 12), ("Audiensi", 6), ("Antar surat", 10), ("Konsultasi", 12),
-            ("Kunjungan dinas", 8), ("Pengambilan dokumen", 10), ("Wawancara", 3), ("Perbaikan AC", 2),
-            ("Kurir paket", 7)]
-HOSTS = [("Sekretariat Daerah", 20), ("Dispendukcapil", 15), ("Bappeda", 10), ("Diskominfo", 10),
-         ("Bupati", 3), ("Umum", 20), ("Keuangan", 8), ("BKD", 6), ("Dinas Kesehatan", 8)]
+PURPOSES = [
+    ("Rapat", 30),
+    ("Layanan KTP", 12),
+    ("Audiensi", 6),
+    ("Antar surat", 10),
+    ("Konsultasi", 12),
+    ("Kunjungan dinas", 8),
+    ("Pengambilan dokumen", 10),
+    ("Wawancara", 3),
+    ("Perbaikan AC", 2),
+    ("Kurir paket", 7),
+]
+HOSTS = [
+    ("Sekretariat Daerah", 20),
+    ("Dispendukcapil", 15),
+    ("Bappeda", 10),
+    ("Diskominfo", 10),
+    ("Bupati", 3),
+    ("Umum", 20),
+    ("Keuangan", 8),
+    ("BKD", 6),
+    ("Dinas Kesehatan", 8),
+]
 GUARDS = ["Pak Slamet", "Pak Darto", "Bu Sumi", "Pak Yanto"]
 
 # Name searches the benchmark runs: 3+ letter substrings of common names, in the middle of words too.
@@ -55,7 +209,7 @@ RARE_EVERY = 2000
 DATASET_VERSION = 2
 
 _WIB = timezone(timedelta(hours=7))
-_UTC = timezone.utc
+_UTC = UTC
 
 # (colour, status, reason_code, weight)
 _OUTCOMES = [
@@ -92,14 +246,12 @@ def make_people(count: int, rng: random.Random) -> list[tuple[str, str, str, str
     people = []
     for i in range(count):
         female = rng.random() < 0.48
-        first = rng.choices(FIRST_NAMES_FEMALE if female else FIRST_NAMES_MALE,
-                            female_w if female else male_w)[0]
+        first = rng.choices(FIRST_NAMES_FEMALE if female else FIRST_NAMES_MALE, female_w if female else male_w)[0]
         shape = rng.random()
         if shape < 0.15:
             name = first  # many Javanese have a single name
         elif shape < 0.30:
-            second = rng.choices(FIRST_NAMES_FEMALE if female else FIRST_NAMES_MALE,
-                                 female_w if female else male_w)[0]
+            second = rng.choices(FIRST_NAMES_FEMALE if female else FIRST_NAMES_MALE, female_w if female else male_w)[0]
             name = f"{first} {second}" if second != first else first
             if rng.random() < 0.5:
                 name += " " + rng.choices(LAST_NAMES, last_w)[0]
@@ -123,8 +275,9 @@ def _uuid7_text(ms: int, rng: random.Random) -> str:
     return f"{hi[:8]}-{hi[8:]}-7{rand_a:03x}-{tail[:4]}-{tail[4:]}"
 
 
-def generate_visits(rows: int, *, station_id: str, gate: str, end: datetime, days: int = 90,
-                    seed: int = 27, inside_now: int = 20) -> Iterator[tuple]:
+def generate_visits(
+    rows: int, *, station_id: str, gate: str, end: datetime, days: int = 90, seed: int = 27, inside_now: int = 20
+) -> Iterator[tuple]:
     """`rows` visit rows in time order over `days` days of office hours (07:00-17:00 WIB) ending at `end`.
 
     The newest `inside_now` admitted visitors are still inside; everyone else has left.
@@ -135,8 +288,12 @@ def generate_visits(rows: int, *, station_id: str, gate: str, end: datetime, day
     purposes, purpose_w = _weighted(PURPOSES)
     hosts, host_w = _weighted(HOSTS)
     outcome_w = [o[3] for o in _OUTCOMES]
-    params_json = {"fully_vaccinated": '{"doses": 2}', "booster": '{"doses": 3}',
-                   "partly_vaccinated": '{"doses": 1}', "capacity_full": '{"inside": 120, "capacity": 120}'}
+    params_json = {
+        "fully_vaccinated": '{"doses": 2}',
+        "booster": '{"doses": 3}',
+        "partly_vaccinated": '{"doses": 1}',
+        "capacity_full": '{"inside": 120, "capacity": 120}',
+    }
     end_local = end.astimezone(_WIB)
     end_s = end_local.timestamp()
     first_day = (end_local - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -164,7 +321,8 @@ def generate_visits(rows: int, *, station_id: str, gate: str, end: datetime, day
             colour, status, reason, _ = outcomes[i]
             manual = rng.random() < 0.06
             if reason == "expired":
-                params = '{"date": "%s"}' % datetime.fromtimestamp(ts - 86400 * rng.randint(1, 60), _UTC).date()
+                day = datetime.fromtimestamp(ts - 86400 * rng.randint(1, 60), _UTC).date()
+                params = f'{{"date": "{day}"}}'
             else:
                 params = params_json.get(reason, "{}")
             time_out = None
@@ -177,9 +335,24 @@ def generate_visits(rows: int, *, station_id: str, gate: str, end: datetime, day
                     gate_out = gate
             emitted += 1
             yield (
-                _uuid7_text(int(ts * 1000), rng), key, name, nik_masked if manual else "", kind,
-                "nik" if manual else "gspass", purpose[i], host[i], colour, reason, params, status,
-                _iso_ts(ts), time_out, gate, gate_out, GUARDS[(int(ts) // 14400) % len(GUARDS)], station_id,
+                _uuid7_text(int(ts * 1000), rng),
+                key,
+                name,
+                nik_masked if manual else "",
+                kind,
+                "nik" if manual else "gspass",
+                purpose[i],
+                host[i],
+                colour,
+                reason,
+                params,
+                status,
+                _iso_ts(ts),
+                time_out,
+                gate,
+                gate_out,
+                GUARDS[(int(ts) // 14400) % len(GUARDS)],
+                station_id,
                 int(manual),
             )
 
@@ -211,9 +384,16 @@ def _pick(cumulative: list[float], u: float) -> int:
 FTS_INSERT_TRIGGER = "visit_fts_ai"
 
 
-def bulk_insert_visits(db_path: Path, rows: int, *, end: datetime, batch: int = 50_000,
-                       progress: Callable[[int, int, float], None] | None = None, seed: int = 27,
-                       fts: str = "triggers") -> int:
+def bulk_insert_visits(
+    db_path: Path,
+    rows: int,
+    *,
+    end: datetime,
+    batch: int = 50_000,
+    progress: Callable[[int, int, float], None] | None = None,
+    seed: int = 27,
+    fts: str = "triggers",
+) -> int:
     """Insert `rows` visits with executemany in big transactions; returns the visit count afterwards.
 
     The station must have been opened (and closed) on `db_path` first: schema, triggers and the
@@ -234,8 +414,9 @@ def bulk_insert_visits(db_path: Path, rows: int, *, end: datetime, batch: int = 
         station_id, gate = con.execute("SELECT station_id, gate_name FROM station LIMIT 1").fetchone()
         trigger_sql = None
         if fts == "rebuild":
-            found = con.execute("SELECT sql FROM sqlite_master WHERE type='trigger' AND name=?",
-                                (FTS_INSERT_TRIGGER,)).fetchone()
+            found = con.execute(
+                "SELECT sql FROM sqlite_master WHERE type='trigger' AND name=?", (FTS_INSERT_TRIGGER,)
+            ).fetchone()
             if found is None:
                 raise RuntimeError(f"trigger {FTS_INSERT_TRIGGER} missing: schema changed?")
             trigger_sql = found[0]
@@ -266,8 +447,13 @@ def bulk_insert_visits(db_path: Path, rows: int, *, end: datetime, batch: int = 
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return con.execute("SELECT count(*) FROM visit").fetchone()[0]
     finally:
-        if trigger_sql is not None and con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='trigger' AND name=?", (FTS_INSERT_TRIGGER,)).fetchone() is None:
+        if (
+            trigger_sql is not None
+            and con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='trigger' AND name=?", (FTS_INSERT_TRIGGER,)
+            ).fetchone()
+            is None
+        ):
             with con:  # never leave the database without its trigger, even after an error
                 con.execute(trigger_sql)
         con.close()

@@ -6,6 +6,7 @@ then for all of them. Peak resident memory is read after each size: if memory do
 with the row count, `rss_growth_mb_100k_vs_20k` stays near zero. Every export is complete:
 temporary file, SHA-256, atomic rename and the audit record, as for a supervisor.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,24 +25,37 @@ GOAL_XLSX_S = 10.0
 DEFAULT_ROWS = 100_000
 DEFAULT_SMALL_ROWS = 20_000
 FORMATS = ("csv", "xlsx", "pdf")
-KEYS = ("rows", "csv_s", "xlsx_s", "pdf_s", "peak_rss_mb", "rss_mb_small", "rss_mb_full",
-        "rss_growth_mb_100k_vs_20k", "xlsx_rows_per_s", "build_s")
+KEYS = (
+    "rows",
+    "csv_s",
+    "xlsx_s",
+    "pdf_s",
+    "peak_rss_mb",
+    "rss_mb_small",
+    "rss_mb_full",
+    "rss_growth_mb_100k_vs_20k",
+    "xlsx_rows_per_s",
+    "build_s",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="visits in the log (default 100,000)")
-    parser.add_argument("--small-rows", type=int, default=DEFAULT_SMALL_ROWS,
-                        help="visits in the first, smaller export (default 20,000) to compare memory with")
+    parser.add_argument(
+        "--small-rows",
+        type=int,
+        default=DEFAULT_SMALL_ROWS,
+        help="visits in the first, smaller export (default 20,000) to compare memory with",
+    )
     parser.add_argument("--keep", metavar="DIR", default=None, help="station home to build in and keep")
 
 
 def _build_child(home: str, rows: int) -> None:
-    from guardstation.station.context import DB_FILENAME, open_station
     from bench.common import isolate_environment
+    from guardstation.station.context import DB_FILENAME, open_station
 
     isolate_environment()
-    station = open_station(Path(home), site_name="Kantor Bupati Probolinggo", capacity=120,
-                           gate_name="Pintu Depan")
+    station = open_station(Path(home), site_name="Kantor Bupati Probolinggo", capacity=120, gate_name="Pintu Depan")
     now = station.checkpoint.now()
     station.close()
     bulk_insert_visits(Path(home) / DB_FILENAME, rows, end=now, fts="rebuild")
@@ -63,13 +77,16 @@ def _boundary(db_path: Path, newest: int) -> tuple[datetime, datetime, datetime,
         first = con.execute("SELECT min(time_in) FROM visit").fetchone()[0]
         last = con.execute("SELECT max(time_in) FROM visit").fetchone()[0]
         offset = max(0, min(newest, total) - 1)
-        small = con.execute("SELECT time_in FROM visit ORDER BY time_in DESC LIMIT 1 OFFSET ?",
-                            (offset,)).fetchone()[0]
+        small = con.execute("SELECT time_in FROM visit ORDER BY time_in DESC LIMIT 1 OFFSET ?", (offset,)).fetchone()[0]
     finally:
         con.close()
     if not first:
-        return datetime.fromisoformat("2000-01-01T00:00:00+00:00"), datetime.fromisoformat(
-            "2000-01-01T00:00:00+00:00"), datetime.fromisoformat("2000-01-02T00:00:00+00:00"), 0
+        return (
+            datetime.fromisoformat("2000-01-01T00:00:00+00:00"),
+            datetime.fromisoformat("2000-01-01T00:00:00+00:00"),
+            datetime.fromisoformat("2000-01-02T00:00:00+00:00"),
+            0,
+        )
     parse = datetime.fromisoformat
     return parse(small), parse(first), parse(last) + timedelta(seconds=1), total
 
@@ -82,12 +99,21 @@ def _exports(station, period, out_dir: Path, label: str, progress: Progress) -> 
         target = out_dir / f"log-{label}.{fmt_name}"
         calls = []
         started = time.perf_counter()
-        result = run_export(station.db, ExportRequest("shift", fmt_name, target, period, actor="bench"),
-                            now=station.checkpoint.now(), progress=lambda done, total: calls.append(done))
+        result = run_export(
+            station.db,
+            ExportRequest("shift", fmt_name, target, period, actor="bench"),
+            now=station.checkpoint.now(),
+            progress=lambda done, _total, record=calls.append: record(done),
+        )
         seconds = time.perf_counter() - started
         progress.say(f"{label}: {fmt_name} {result.rows:,} rows in {seconds:.2f} s ({result.size / 1e6:.1f} MB)")
-        figures[fmt_name] = {"s": seconds, "rows": result.rows, "bytes": result.size, "sha256": result.sha256,
-                             "progress_calls": len(calls)}
+        figures[fmt_name] = {
+            "s": seconds,
+            "rows": result.rows,
+            "bytes": result.size,
+            "sha256": result.sha256,
+            "progress_calls": len(calls),
+        }
         target.unlink()
     return figures
 

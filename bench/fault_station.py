@@ -16,6 +16,7 @@ With `--sync` (an enrolled home) the real sync worker runs alongside, as in the 
 background thread pushing the outbox and pulling, poked after every verdict, so the kills
 also land inside pushes, between the server's commit and the station's ack.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scans", type=int, default=0, help="stop after this many (0: until killed)")
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between scans")
     parser.add_argument("--sync", action="store_true", help="run the sync worker (the home must be enrolled)")
-    parser.add_argument("--sync-interval", type=float, default=0.2,
-                        help="seconds between sync rounds, and the least gap after a poke (the app: 30 s and 1 s)")
+    parser.add_argument(
+        "--sync-interval",
+        type=float,
+        default=0.2,
+        help="seconds between sync rounds, and the least gap after a poke (the app: 30 s and 1 s)",
+    )
     return parser
 
 

@@ -16,6 +16,7 @@ Short versions of the reliability runs, each also a test under tests/reliability
 The loss and crash columns (`lost_visits`, `doubled_visits`, `bad_recoveries`,
 `uncaught_exceptions`) should all be zero.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,16 +33,25 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, Protocol
 
 from bench.common import Progress, environment_info, fmt, format_rows, temporary_home
 
-KEYS = ("kills", "lost_visits", "doubled_visits", "power_cuts", "bad_recoveries", "fuzz_inputs",
-        "uncaught_exceptions", "rss_growth_pct")
+KEYS = (
+    "kills",
+    "lost_visits",
+    "doubled_visits",
+    "power_cuts",
+    "bad_recoveries",
+    "fuzz_inputs",
+    "uncaught_exceptions",
+    "rss_growth_pct",
+)
 DEFAULT_KILLS = 20
 DEFAULT_POWER_CUTS = 100
 DEFAULT_FUZZ = 300
@@ -53,19 +63,29 @@ EVENT_KIND = {"check_in": "check_in", "check_out": "check_out", "deny": "denied"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kills", type=int, default=DEFAULT_KILLS, help=f"SIGKILLs (default {DEFAULT_KILLS})")
-    parser.add_argument("--power-cuts", type=int, default=DEFAULT_POWER_CUTS,
-                        help=f"WAL copies cut at random points (default {DEFAULT_POWER_CUTS})")
-    parser.add_argument("--fuzz", type=int, default=DEFAULT_FUZZ,
-                        help=f"hostile inputs per surface (default {DEFAULT_FUZZ})")
-    parser.add_argument("--shift-scans", type=int, default=DEFAULT_SHIFT_SCANS,
-                        help=f"scans in the compressed shift (default {DEFAULT_SHIFT_SCANS}; "
-                             "the long run is 50000)")
+    parser.add_argument(
+        "--power-cuts",
+        type=int,
+        default=DEFAULT_POWER_CUTS,
+        help=f"WAL copies cut at random points (default {DEFAULT_POWER_CUTS})",
+    )
+    parser.add_argument(
+        "--fuzz", type=int, default=DEFAULT_FUZZ, help=f"hostile inputs per surface (default {DEFAULT_FUZZ})"
+    )
+    parser.add_argument(
+        "--shift-scans",
+        type=int,
+        default=DEFAULT_SHIFT_SCANS,
+        help=f"scans in the compressed shift (default {DEFAULT_SHIFT_SCANS}; the long run is 50000)",
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-sync", action="store_true",
-                        help="crash loop without the central server (the station only scans)")
+    parser.add_argument(
+        "--no-sync", action="store_true", help="crash loop without the central server (the station only scans)"
+    )
 
 
 # -- the station home and its passes ---------------------------------------------------------------
+
 
 def prepare_home(home: Path, *, people: int = 40, seed: int = 7) -> tuple[Path, Path]:
     """A set-up station with signed passes of several formats that verify there.
@@ -74,12 +94,12 @@ def prepare_home(home: Path, *, people: int = 40, seed: int = 7) -> tuple[Path, 
     entry. Our own passes are issued with a throw-away issuer key; one sample each of an EU DCC,
     a SMART Health Card and a pass from `bench/samples.py`, their signers added to the trust store.
     """
-    from guardstation.domain.credential import PersonKind
-    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
-    from guardstation.station.context import open_station
-    from guardstation.store import reference
     from bench.samples import sample_dcc, sample_gspass, sample_shc
     from bench.scan import _people
+    from guardstation.domain.credential import PersonKind
+    from guardstation.station.context import open_station
+    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
+    from guardstation.store import reference
 
     rng = random.Random(seed)
     station = open_station(home, site_name="Kantor Bupati Probolinggo", gate_name="Pintu Depan")
@@ -88,15 +108,27 @@ def prepare_home(home: Path, *, people: int = 40, seed: int = 7) -> tuple[Path, 
         key = issuer_key(station.secrets, station.db, now)
         hmac_key = deployment_key(station.secrets)
         crowd = _people(people, rng)
-        texts = [make_pass_text(PassRequest(name=name, kind=PersonKind(kind), doses=rng.choice((1, 2, 3)),
-                                            valid_from=now - timedelta(days=1), valid_days=365, nik=nik),
-                                key, hmac_key) for name, nik, kind in crowd]
+        texts = [
+            make_pass_text(
+                PassRequest(
+                    name=name,
+                    kind=PersonKind(kind),
+                    doses=rng.choice((1, 2, 3)),
+                    valid_from=now - timedelta(days=1),
+                    valid_days=365,
+                    nik=nik,
+                ),
+                key,
+                hmac_key,
+            )
+            for name, nik, kind in crowd
+        ]
         samples = [sample_dcc(now), sample_shc(now), sample_gspass(now)]
         with station.db.transaction() as session:
             for sample in samples:
                 reference.put_trusted_key(session, sample.key, now=now, source="import")
         texts += [s.text for s in samples]
-        texts.append("https://example.invalid/not-a-pass")      # a refusal now and then
+        texts.append("https://example.invalid/not-a-pass")  # a refusal now and then
     finally:
         station.close()
     passes, manual = home / "fault-passes.json", home / "fault-people.json"
@@ -107,14 +139,15 @@ def prepare_home(home: Path, *, people: int = 40, seed: int = 7) -> tuple[Path, 
 
 # -- checking a station database after crashes -----------------------------------------------------
 
+
 @dataclass
 class DbCheck:
     integrity: str
     visits: int
     events: int
-    lost_visits: int = 0            # shown to the guard, not in the database
-    doubled_visits: int = 0         # an event kind twice for one visit, or an outbox row twice
-    inconsistent: int = 0           # materialised visit disagrees with its events; seq not gapless
+    lost_visits: int = 0  # shown to the guard, not in the database
+    doubled_visits: int = 0  # an event kind twice for one visit, or an outbox row twice
+    inconsistent: int = 0  # materialised visit disagrees with its events; seq not gapless
     problems: list[str] = field(default_factory=list)
 
 
@@ -125,14 +158,17 @@ def check_station_db(db_path: Path, shown: list[tuple[str, str]]) -> DbCheck:
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
         events: dict[str, dict[str, int]] = {}
         for visit_id, kind, count in con.execute(
-                "SELECT visit_id, kind, COUNT(*) FROM visit_event GROUP BY visit_id, kind"):
+            "SELECT visit_id, kind, COUNT(*) FROM visit_event GROUP BY visit_id, kind"
+        ):
             events.setdefault(visit_id, {})[kind] = count
         status = dict(con.execute("SELECT visit_id, status FROM visit"))
         n_events, low, high = con.execute("SELECT COUNT(*), MIN(seq), MAX(seq) FROM visit_event").fetchone()
-        outbox_dups = con.execute("SELECT COUNT(*) FROM (SELECT event_id FROM outbox GROUP BY event_id "
-                                  "HAVING COUNT(*) > 1)").fetchone()[0]
-        no_outbox = con.execute("SELECT COUNT(*) FROM visit_event e LEFT JOIN outbox o USING (event_id) "
-                                "WHERE o.event_id IS NULL").fetchone()[0]
+        outbox_dups = con.execute(
+            "SELECT COUNT(*) FROM (SELECT event_id FROM outbox GROUP BY event_id HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
+        no_outbox = con.execute(
+            "SELECT COUNT(*) FROM visit_event e LEFT JOIN outbox o USING (event_id) WHERE o.event_id IS NULL"
+        ).fetchone()[0]
     finally:
         con.close()
     check = DbCheck(integrity, len(status), n_events)
@@ -162,12 +198,13 @@ def check_station_db(db_path: Path, shown: list[tuple[str, str]]) -> DbCheck:
 
 # -- the crash loop --------------------------------------------------------------------------------
 
+
 class SyncSide(Protocol):
     """What the sync part of the crash loop plugs in (`ServerSyncSide`; tests may plug in others)."""
 
-    def driver_args(self) -> list[str]: ...        # extra arguments for each station process
+    def driver_args(self) -> list[str]: ...  # extra arguments for each station process
 
-    def after_kill(self, home: Path) -> None: ...   # e.g. let the server answer, cut the network
+    def after_kill(self, home: Path) -> None: ...  # e.g. let the server answer, cut the network
 
     def check(self, home: Path) -> dict[str, int]:  # e.g. {"doubled_after_sync": 0, "unsent": 0}
         ...
@@ -178,13 +215,14 @@ class CentralServer:
     enrolment codes for that site. A context manager: the server process stops on the way out."""
 
     def __init__(self, work: Path) -> None:
-        from guardstation.server import service
         from bench.sync import serve_process
+        from guardstation.server import service
 
         self.db_path = work / "central.sqlite"
         with self._admin() as session:
-            self.site_id = service.add_site(session, "Kantor Bupati Probolinggo", 500,
-                                            datetime.now().astimezone()).site_id
+            self.site_id = service.add_site(
+                session, "Kantor Bupati Probolinggo", 500, datetime.now().astimezone()
+            ).site_id
         self._stack = ExitStack()
         self.url = self._stack.enter_context(serve_process(f"sqlite:///{self.db_path}", log=work / "central.log"))
 
@@ -219,7 +257,7 @@ class CentralServer:
     def close(self) -> None:
         self._stack.close()
 
-    def __enter__(self) -> "CentralServer":
+    def __enter__(self) -> CentralServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -239,8 +277,8 @@ class ServerSyncSide:
 
     def __init__(self, home: Path, server: CentralServer, *, interval_s: float = 0.2) -> None:
         self.home, self.server, self.interval_s = home, server, interval_s
-        self.kills_with_queue = 0          # the station was killed with events not yet acknowledged
-        self.kills_after_commit = 0        # ... some of which the server had already stored
+        self.kills_with_queue = 0  # the station was killed with events not yet acknowledged
+        self.kills_after_commit = 0  # ... some of which the server had already stored
         enrolled = self._cli("enroll", server.url, server.enrolment_code(), "--json")
         try:
             self.station_id = json.loads(enrolled.stdout.strip().splitlines()[-1])["station_id"]
@@ -248,10 +286,17 @@ class ServerSyncSide:
             raise RuntimeError(f"guardstation enroll: {enrolled.stdout[-800:]} {enrolled.stderr[-800:]}") from None
 
     def _cli(self, *argv: str) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "guardstation", "--home", str(self.home), *argv],
-                              env=station_env(), capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "guardstation", "--home", str(self.home), *argv],
+            env=station_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if done.returncode not in (0, 1):
-            raise RuntimeError(f"guardstation {argv[0]} exit {done.returncode}: {done.stdout[-800:]} {done.stderr[-1500:]}")
+            raise RuntimeError(
+                f"guardstation {argv[0]} exit {done.returncode}: {done.stdout[-800:]} {done.stderr[-1500:]}"
+            )
         return done
 
     def driver_args(self) -> list[str]:
@@ -260,8 +305,9 @@ class ServerSyncSide:
     def _station_events(self, *, unacked_only: bool = False) -> dict[str, tuple[int, str, str | None]]:
         from guardstation.station.context import DB_FILENAME
 
-        query = ("SELECT e.event_id, e.seq, e.kind, e.visit_id FROM visit_event e JOIN outbox o USING (event_id)"
-                 + (" WHERE o.acked_at IS NULL" if unacked_only else ""))
+        query = "SELECT e.event_id, e.seq, e.kind, e.visit_id FROM visit_event e JOIN outbox o USING (event_id)" + (
+            " WHERE o.acked_at IS NULL" if unacked_only else ""
+        )
         con = sqlite3.connect(f"file:{self.home / DB_FILENAME}?mode=ro", uri=True)
         try:
             return {r[0]: (r[1], r[2], r[3]) for r in con.execute(query)}
@@ -269,8 +315,7 @@ class ServerSyncSide:
             con.close()
 
     def _server_events(self) -> list[tuple[str, int, str, str | None]]:
-        return self.server.read("SELECT event_id, seq, kind, visit_id FROM event WHERE station_id = ?",
-                                self.station_id)
+        return self.server.read("SELECT event_id, seq, kind, visit_id FROM event WHERE station_id = ?", self.station_id)
 
     def after_kill(self, home: Path) -> None:
         unacked = self._station_events(unacked_only=True)
@@ -301,14 +346,17 @@ class ServerSyncSide:
             if kind in ("check_in", "check_out"):
                 per_kind[(visit_id, kind)] = per_kind.get((visit_id, kind), 0) + 1
         refused = self.server.read("SELECT COUNT(*) FROM rejected_event WHERE station_id = ?", self.station_id)[0][0]
-        mismatched = sum(1 for event_id, seq, kind, visit_id in server
-                         if event_id in station and station[event_id] != (seq, kind, visit_id))
+        mismatched = sum(
+            1
+            for event_id, seq, kind, visit_id in server
+            if event_id in station and station[event_id] != (seq, kind, visit_id)
+        )
         return {
             "synced_events": len(stored),
             "kills_with_queue": self.kills_with_queue,
             "kills_after_commit": self.kills_after_commit,
             "lost_on_server": sum(1 for event_id in station if event_id not in stored),
-            "lost_unsent": queue_depth if queue_depth >= 0 else len(station),   # unknown: count all as unsent
+            "lost_unsent": queue_depth if queue_depth >= 0 else len(station),  # unknown: count all as unsent
             "lost_refused": refused,
             "doubled_on_server": sum(n - 1 for n in stored.values() if n > 1)
             + sum(n - 1 for n in per_kind.values() if n > 1),
@@ -316,25 +364,26 @@ class ServerSyncSide:
         }
 
 
-
 @dataclass
 class KillLoopResult:
     kills: int = 0
-    early_kills: int = 0            # killed before the station said READY (imports, migrations, seeding)
+    early_kills: int = 0  # killed before the station said READY (imports, migrations, seeding)
     shown: list[tuple[str, str]] = field(default_factory=list)
-    failed_starts: list[str] = field(default_factory=list)    # a station that exited by itself
+    failed_starts: list[str] = field(default_factory=list)  # a station that exited by itself
     check: DbCheck | None = None
     sync: dict[str, int] = field(default_factory=dict)
 
     @property
     def lost_visits(self) -> int:
         return (self.check.lost_visits if self.check else 0) + sum(
-            v for k, v in self.sync.items() if k.startswith("lost"))
+            v for k, v in self.sync.items() if k.startswith("lost")
+        )
 
     @property
     def doubled_visits(self) -> int:
         return (self.check.doubled_visits if self.check else 0) + sum(
-            v for k, v in self.sync.items() if k.startswith("doubled"))
+            v for k, v in self.sync.items() if k.startswith("doubled")
+        )
 
 
 class _Reader(threading.Thread):
@@ -350,7 +399,7 @@ class _Reader(threading.Thread):
         from bench.fault_station import READY
 
         for raw in self.stream:
-            if not raw.endswith("\n"):   # cut off by the kill: never fully written, never "shown"
+            if not raw.endswith("\n"):  # cut off by the kill: never fully written, never "shown"
                 break
             self.lines.append(raw.rstrip("\n"))
             if raw.startswith(READY):
@@ -363,16 +412,34 @@ def station_env() -> dict[str, str]:
     return {**os.environ, "GUARDSTATION_KEYRING": "file", "PYTHONUNBUFFERED": "1"}
 
 
-def start_station(home: Path, passes: Path, people: Path | None, seed: int, extra: list[str] | None = None,
-                  scans: int = 0) -> tuple[subprocess.Popen, _Reader, Path]:
+def start_station(
+    home: Path, passes: Path, people: Path | None, seed: int, extra: list[str] | None = None, scans: int = 0
+) -> tuple[subprocess.Popen, _Reader, Path]:
     err = home / f"fault-station-{seed}.stderr"
-    argv = [sys.executable, "-m", "bench.fault_station", "--home", str(home), "--passes", str(passes),
-            "--seed", str(seed), "--scans", str(scans)]
+    argv = [
+        sys.executable,
+        "-m",
+        "bench.fault_station",
+        "--home",
+        str(home),
+        "--passes",
+        str(passes),
+        "--seed",
+        str(seed),
+        "--scans",
+        str(scans),
+    ]
     if people is not None:
         argv += ["--people", str(people)]
     with open(err, "wb") as err_file:
-        child = subprocess.Popen(argv + list(extra or ()), env=station_env(), stdout=subprocess.PIPE,
-                                 stderr=err_file, text=True, encoding="utf-8")
+        child = subprocess.Popen(
+            argv + list(extra or ()),
+            env=station_env(),
+            stdout=subprocess.PIPE,
+            stderr=err_file,
+            text=True,
+            encoding="utf-8",
+        )
     reader = _Reader(child.stdout)
     reader.start()
     return child, reader, err
@@ -389,9 +456,17 @@ def _shown(lines: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def kill_loop(home: Path, kills: int, *, seed: int = 7, max_run_s: float = 0.8, early_share: float = 0.15,
-              startup_s: float = 1.5, progress: Progress | None = None,
-              sync: SyncSide | None = None) -> KillLoopResult:
+def kill_loop(
+    home: Path,
+    kills: int,
+    *,
+    seed: int = 7,
+    max_run_s: float = 0.8,
+    early_share: float = 0.15,
+    startup_s: float = 1.5,
+    progress: Progress | None = None,
+    sync: SyncSide | None = None,
+) -> KillLoopResult:
     """SIGKILL a scanning station `kills` times at random moments, then check its database."""
     progress = progress or Progress(enabled=False)
     rng = random.Random(seed)
@@ -410,7 +485,7 @@ def kill_loop(home: Path, kills: int, *, seed: int = 7, max_run_s: float = 0.8, 
             else:
                 if not reader.ready.wait(60):
                     raise RuntimeError(f"station did not start: {err.read_text('utf-8', 'replace')[-2000:]}")
-                startup_s = time.monotonic() - started    # aim the next early kill at this start-up time
+                startup_s = time.monotonic() - started  # aim the next early kill at this start-up time
                 time.sleep(rng.uniform(0.0, max_run_s))
             early = not reader.ready.is_set()
             if child.poll() is None:
@@ -436,8 +511,7 @@ def kill_loop(home: Path, kills: int, *, seed: int = 7, max_run_s: float = 0.8, 
     child.wait(120)
     reader.join(30)
     if child.returncode != 0:
-        result.failed_starts.append(f"final run exit {child.returncode}: "
-                                    f"{err.read_text('utf-8', 'replace')[-2000:]}")
+        result.failed_starts.append(f"final run exit {child.returncode}: {err.read_text('utf-8', 'replace')[-2000:]}")
     err.unlink(missing_ok=True)
     result.shown += _shown(reader.lines)
     if sync:
@@ -461,7 +535,7 @@ def wal_commit_ends(wal: bytes) -> list[int]:
     frame = FRAME_HEADER + page_size
     ends, offset = [], WAL_HEADER
     while offset + frame <= len(wal):
-        if struct.unpack(">I", wal[offset + 4:offset + 8])[0]:   # "db size after commit": a commit frame
+        if struct.unpack(">I", wal[offset + 4 : offset + 8])[0]:  # "db size after commit": a commit frame
             ends.append(offset + frame)
         offset += frame
     return ends
@@ -486,9 +560,9 @@ def build_wal_database(work: Path, commits: int, seed: int = 7) -> tuple[Path, P
     """
     from sqlalchemy import event
 
+    from bench.scan import _people
     from guardstation.station.checkpoint import ManualEntry
     from guardstation.station.context import DB_FILENAME, open_station
-    from bench.scan import _people
 
     home = work / "wal-station"
     home.mkdir(parents=True, exist_ok=True)
@@ -505,7 +579,7 @@ def build_wal_database(work: Path, commits: int, seed: int = 7) -> tuple[Path, P
         station.db.engine.dispose()
         with station.db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        in_wal = [enter(p) for p in crowd[5:5 + commits]]
+        in_wal = [enter(p) for p in crowd[5 : 5 + commits]]
         db_copy, wal_copy = work / "committed.sqlite", work / "committed.sqlite-wal.copy"
         shutil.copyfile(home / DB_FILENAME, db_copy)
         shutil.copyfile(home / f"{DB_FILENAME}-wal", wal_copy)
@@ -518,7 +592,7 @@ def _place(db_orig: Path, wal: bytes, target: Path) -> None:
     """A database file with `wal` as its WAL, as the disk holds them after the power came back."""
     shutil.copyfile(db_orig, target)
     Path(f"{target}-wal").write_bytes(wal)
-    Path(f"{target}-shm").unlink(missing_ok=True)   # the shared-memory index does not survive a power cut
+    Path(f"{target}-shm").unlink(missing_ok=True)  # the shared-memory index does not survive a power cut
 
 
 def _visits_after_cut(db: Path) -> tuple[str, list[str]]:
@@ -532,8 +606,15 @@ def _visits_after_cut(db: Path) -> tuple[str, list[str]]:
     return integrity, ids
 
 
-def power_cuts(work: Path, cuts: int, *, commits: int = 40, seed: int = 7, station_every: int = 25,
-               progress: Progress | None = None) -> PowerCutResult:
+def power_cuts(
+    work: Path,
+    cuts: int,
+    *,
+    commits: int = 40,
+    seed: int = 7,
+    station_every: int = 25,
+    progress: Progress | None = None,
+) -> PowerCutResult:
     """Cut (or tear the tail of) the WAL at random offsets; each reopen must give the committed prefix."""
     from guardstation.station.context import DB_FILENAME
     from guardstation.store.db import open_database
@@ -548,15 +629,15 @@ def power_cuts(work: Path, cuts: int, *, commits: int = 40, seed: int = 7, stati
         result.bad_recoveries += 1
         result.problems.append(f"expected {len(in_wal)} commits in the WAL, found {len(ends)}")
         return result
-    ends = ends[-len(in_wal):]          # one commit per visit, the last ones in the file
+    ends = ends[-len(in_wal) :]  # one commit per visit, the last ones in the file
     for i in range(cuts):
         # The first two: no WAL at all, and the whole WAL (the power went after the last commit).
         cut = 0 if i == 0 else len(wal) if i == 1 else rng.randrange(0, len(wal) + 1)
         damaged = bytearray(wal[:cut])
         torn = i > 1 and rng.random() < 0.3 and cut > WAL_HEADER
-        if torn:   # a torn write: the tail of the last frame written is garbage, not missing
+        if torn:  # a torn write: the tail of the last frame written is garbage, not missing
             tail = rng.randrange(1, min(512, cut - WAL_HEADER) + 1)
-            damaged[cut - tail:cut] = os.urandom(tail)
+            damaged[cut - tail : cut] = os.urandom(tail)
         survivors = sum(1 for end in ends if end <= cut - (tail if torn else 0))
         expected = base + in_wal[:survivors]
         target = work / "cut.sqlite"
@@ -567,8 +648,10 @@ def power_cuts(work: Path, cuts: int, *, commits: int = 40, seed: int = 7, stati
         # Exactly the commits whose frames all survived intact: no more, no fewer, in order.
         if integrity != "ok" or ids != expected:
             result.bad_recoveries += 1
-            result.problems.append(f"cut {cut}{' torn' if torn else ''}: integrity {integrity}, "
-                                   f"{len(ids) - len(base)} visits back, expected {survivors}")
+            result.problems.append(
+                f"cut {cut}{' torn' if torn else ''}: integrity {integrity}, "
+                f"{len(ids) - len(base)} visits back, expected {survivors}"
+            )
         elif station_every and i % station_every == 0:
             # The station itself opens the same cut: quick check, schema check, pragmas.
             station_home = work / "cut-home"
@@ -581,8 +664,9 @@ def power_cuts(work: Path, cuts: int, *, commits: int = 40, seed: int = 7, stati
     return result
 
 
-def creation_kills(work: Path, kills: int, *, seed: int = 7, startup_s: float | None = None,
-                   progress: Progress | None = None) -> list[str]:
+def creation_kills(
+    work: Path, kills: int, *, seed: int = 7, startup_s: float | None = None, progress: Progress | None = None
+) -> list[str]:
     """Kill a station during its very first start (database created, migrated, seeded, keys made),
     on a fresh home each time; the next start must work. Returns the failures."""
     progress = progress or Progress(enabled=False)
@@ -591,7 +675,7 @@ def creation_kills(work: Path, kills: int, *, seed: int = 7, startup_s: float | 
     passes.parent.mkdir(parents=True, exist_ok=True)
     passes.write_text(json.dumps(["GS1:not-a-real-pass"]), "utf-8")
     failures: list[str] = []
-    if startup_s is None:   # how long a first start takes here, up to the first verdict shown
+    if startup_s is None:  # how long a first start takes here, up to the first verdict shown
         home = work / "creation-probe"
         home.mkdir()
         started = time.monotonic()
@@ -612,8 +696,10 @@ def creation_kills(work: Path, kills: int, *, seed: int = 7, startup_s: float | 
         again.wait(120)
         reader.join(30)
         if again.returncode != 0:
-            failures.append(f"restart after a kill {'before' if not reader.ready.is_set() else 'after'} READY: "
-                            f"{err2.read_text('utf-8', 'replace')[-1500:]}")
+            failures.append(
+                f"restart after a kill {'before' if not reader.ready.is_set() else 'after'} READY: "
+                f"{err2.read_text('utf-8', 'replace')[-1500:]}"
+            )
         progress.tick(f"first-start kill {i + 1}/{kills}")
     return failures
 
@@ -621,14 +707,50 @@ def creation_kills(work: Path, kills: int, *, seed: int = 7, startup_s: float | 
 # -- hostile input ---------------------------------------------------------------------------------
 
 HOSTILE_TEXTS = (
-    "'; DROP TABLE visit; --", "\" OR 1=1 --", "Budi' OR '1'='1", "%", "_", "\\", "*", "NEAR(a b)", "\"\"\"",
-    "a\" OR \"b", "visit_fts MATCH '*'", "\x00", "名前", "🙂🙂🙂", "Budi\x00Santoso", "' UNION SELECT * FROM audit_log --",
-    "x" * 5000, "^", "-", "AND", "OR NOT", "(", ")", "{col}", "$(rm -rf /)",
+    "'; DROP TABLE visit; --",
+    '" OR 1=1 --',
+    "Budi' OR '1'='1",
+    "%",
+    "_",
+    "\\",
+    "*",
+    "NEAR(a b)",
+    '"""',
+    'a" OR "b',
+    "visit_fts MATCH '*'",
+    "\x00",
+    "名前",
+    "🙂🙂🙂",
+    "Budi\x00Santoso",
+    "' UNION SELECT * FROM audit_log --",
+    "x" * 5000,
+    "^",
+    "-",
+    "AND",
+    "OR NOT",
+    "(",
+    ")",
+    "{col}",
+    "$(rm -rf /)",
 )
 HOSTILE_NAMES = (
-    "../guardstation.sqlite", "../../guardstation.sqlite", "../guardstation.sqlite-wal", "../config.json",
-    "../secrets/keyring.json", "../logs/guardstation.log", "..", ".", "", "/", "a/../../guardstation.sqlite",
-    "laporan\x00.csv", "laporan%00.csv", "CON", "x" * 300 + ".csv", "nul:.csv", "laporan.csv/",
+    "../guardstation.sqlite",
+    "../../guardstation.sqlite",
+    "../guardstation.sqlite-wal",
+    "../config.json",
+    "../secrets/keyring.json",
+    "../logs/guardstation.log",
+    "..",
+    ".",
+    "",
+    "/",
+    "a/../../guardstation.sqlite",
+    "laporan\x00.csv",
+    "laporan%00.csv",
+    "CON",
+    "x" * 300 + ".csv",
+    "nul:.csv",
+    "laporan.csv/",
 )
 
 
@@ -642,19 +764,19 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
         elif roll < 0.5:
             data[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
         elif roll < 0.7:
-            del data[pos:pos + rng.randint(1, 16)]
+            del data[pos : pos + rng.randint(1, 16)]
         elif roll < 0.85:
             del data[pos:]
         else:
-            data[pos:pos] = bytes(data[pos:pos + 32]) * rng.randint(1, 4)
+            data[pos:pos] = bytes(data[pos : pos + 32]) * rng.randint(1, 4)
     return bytes(data)
 
 
 @dataclass
 class HostileResult:
     inputs: int = 0
-    uncaught: list[str] = field(default_factory=list)     # "surface: exception" for each one not handled
-    written_outside: list[str] = field(default_factory=list)   # station files an export name replaced
+    uncaught: list[str] = field(default_factory=list)  # "surface: exception" for each one not handled
+    written_outside: list[str] = field(default_factory=list)  # station files an export name replaced
 
 
 def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileResult:
@@ -664,15 +786,15 @@ def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileRes
     TrustImportError, a RulePackError, default settings); anything else counts as uncaught. No export
     name may replace the station's own files (`../guardstation.sqlite`, `../config.json`...).
     """
-    from guardstation.settings.model import Settings
+    from bench.samples import sample_dcc, sample_gspass, sample_shc
     from guardstation.credentials.trust_files import parse_trust_file
     from guardstation.credentials.x509_keys import TrustImportError
     from guardstation.domain.rules import RulePackError
     from guardstation.reports import ExportError, ExportRequest, run_export
     from guardstation.resources import DEFAULT_RULE_PACK, resource
+    from guardstation.settings.model import Settings
     from guardstation.station.context import DB_FILENAME, open_station
     from guardstation.store import reference, visits
-    from bench.samples import sample_dcc, sample_gspass, sample_shc
 
     rng = random.Random(seed)
     result = HostileResult()
@@ -686,7 +808,7 @@ def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileRes
             call()
         except allowed:
             pass
-        except Exception as exc:      # noqa: BLE001 - counting exactly these is the point
+        except Exception as exc:  # noqa: BLE001 - counting exactly these is the point
             result.uncaught.append(f"{surface}: {type(exc).__name__}: {exc}"[:300])
 
     try:
@@ -696,17 +818,20 @@ def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileRes
             for sample in samples:
                 reference.put_trusted_key(session, sample.key, now=now)
         station.checkpoint.reload_reference()
-        for _ in range(per_surface):   # QR payloads: every answer is a verdict, never an exception
+        for _ in range(per_surface):  # QR payloads: every answer is a verdict, never an exception
             text = _mutate(rng, rng.choice(samples).text.encode()).decode("utf-8", "replace")
-            attempt("scan", lambda: station.checkpoint.evaluate(text))
+            attempt("scan", lambda text=text: station.checkpoint.evaluate(text))
         with station.db.read() as session:
             rows_before = visits.count_log(session)
-        searches = list(HOSTILE_TEXTS) + [_mutate(rng, rng.choice(HOSTILE_TEXTS).encode()).decode("utf-8", "replace")
-                                          for _ in range(per_surface)]
+        searches = list(HOSTILE_TEXTS) + [
+            _mutate(rng, rng.choice(HOSTILE_TEXTS).encode()).decode("utf-8", "replace") for _ in range(per_surface)
+        ]
         for query in searches:
+
             def search(q=query) -> None:
                 with station.db.read() as session:
                     visits.log_page(session, name_query=q, limit=20)
+
             attempt("search", search)
         with station.db.read() as session:
             if visits.count_log(session) != rows_before:
@@ -714,14 +839,16 @@ def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileRes
         exports = home / "exports"
         exports.mkdir(exist_ok=True)
         protected = {p: p.read_bytes() for p in (home / DB_FILENAME, home / "config.json") if p.exists()}
-        names = list(HOSTILE_NAMES) + [_mutate(rng, rng.choice(HOSTILE_NAMES).encode()).decode("utf-8", "replace")
-                                       for _ in range(max(1, per_surface // 10))]
+        names = list(HOSTILE_NAMES) + [
+            _mutate(rng, rng.choice(HOSTILE_NAMES).encode()).decode("utf-8", "replace")
+            for _ in range(max(1, per_surface // 10))
+        ]
         for name in names:
             request = ExportRequest("evacuation", "csv", exports / name, None, audit=False)
             attempt("export name", lambda r=request: run_export(station.db, r, now=now), (ExportError, ValueError))
         for path, content in protected.items():
             if path.name == DB_FILENAME:
-                continue        # the database changes by itself (audit rows); checked by integrity below
+                continue  # the database changes by itself (audit rows); checked by integrity below
             if path.read_bytes() != content:
                 result.written_outside.append(f"{path} changed")
         if station.db.integrity_check(quick=False) != "ok":
@@ -729,14 +856,17 @@ def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileRes
         settings_home = work / "hostile-settings"
         settings_home.mkdir(exist_ok=True)
         good_settings = json.dumps({"language": "en", "configured": True}).encode()
-        logging.disable(logging.ERROR)      # each damaged file is logged; not hundreds of times here
+        logging.disable(logging.ERROR)  # each damaged file is logged; not hundreds of times here
         try:
             for _ in range(per_surface):
                 (settings_home / "config.json").write_bytes(_mutate(rng, good_settings))
                 attempt("settings", lambda: Settings.load(settings_home))
         finally:
             logging.disable(logging.NOTSET)
-        trust_seeds = [json.dumps({"keys": []}).encode(), b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"]
+        trust_seeds = [
+            json.dumps({"keys": []}).encode(),
+            b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        ]
         for _ in range(per_surface):
             data = _mutate(rng, rng.choice(trust_seeds))
             attempt("trust file", lambda d=data: parse_trust_file(d), (TrustImportError,))
@@ -749,6 +879,7 @@ def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileRes
                 with station.db.transaction() as session:
                     reference.put_rule_pack(session, body, now)
                     session.rollback()
+
             attempt("rule pack", load_pack, (RulePackError, ValueError))
     finally:
         station.close()
@@ -756,6 +887,7 @@ def hostile_inputs(work: Path, per_surface: int, *, seed: int = 7) -> HostileRes
 
 
 # -- the long shift --------------------------------------------------------------------------------
+
 
 def _rss_mb() -> float:
     """Resident memory now (not the peak): /proc on Linux, else the peak as an upper bound."""
@@ -766,6 +898,7 @@ def _rss_mb() -> float:
     except OSError:
         pass
     from bench.common import peak_rss_mb
+
     return peak_rss_mb()
 
 
@@ -788,25 +921,33 @@ class ShiftResult:
     files_after: int
     visits: int
     scans_per_s: float
-    synced_events: int | None = None       # with a server: events the server acknowledged
-    unsent_events: int | None = None       # ... and what was still queued at the end (should be 0)
+    synced_events: int | None = None  # with a server: events the server acknowledged
+    unsent_events: int | None = None  # ... and what was still queued at the end (should be 0)
 
     @property
     def rss_growth_pct(self) -> float:
         return (self.rss_end_mb - self.rss_warm_mb) / self.rss_warm_mb * 100.0
 
 
-def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warmup_share: float = 0.1,
-               progress: Progress | None = None, server: CentralServer | None = None) -> ShiftResult:
+def long_shift(
+    work: Path,
+    scans: int,
+    *,
+    seed: int = 7,
+    people: int = 600,
+    warmup_share: float = 0.1,
+    progress: Progress | None = None,
+    server: CentralServer | None = None,
+) -> ShiftResult:
     """A 12-hour shift compressed: `scans` scans through Checkpoint with a fake clock (07:00-19:00).
 
     With a `server` the station is enrolled and its sync worker runs all shift long, as in the app
     (a round at least every second, poked by the scans); at the end the queue must drain."""
-    from guardstation.station.checkpoint import ManualEntry
-    from guardstation.domain.credential import PersonKind
-    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
-    from guardstation.station.context import open_station
     from bench.scan import _people
+    from guardstation.domain.credential import PersonKind
+    from guardstation.station.checkpoint import ManualEntry
+    from guardstation.station.context import open_station
+    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
 
     progress = progress or Progress(enabled=False)
     rng = random.Random(seed)
@@ -815,11 +956,12 @@ def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warm
     clock_now = [start]
     home = work / "shift-station"
     home.mkdir(parents=True, exist_ok=True)
-    code = server.enrolment_code() if server is not None else None   # the bench's own connection: not counted
+    code = server.enrolment_code() if server is not None else None  # the bench's own connection: not counted
     gc.collect()
     threads_before, files_before = threading.active_count(), _open_files()
-    station = open_station(home, clock=lambda: clock_now[0], site_name="Kantor Bupati Probolinggo",
-                           gate_name="Pintu Depan")
+    station = open_station(
+        home, clock=lambda: clock_now[0], site_name="Kantor Bupati Probolinggo", gate_name="Pintu Depan"
+    )
     try:
         worker = None
         if server is not None:
@@ -832,8 +974,16 @@ def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warm
         station.checkpoint.reload_reference()
         hmac_key = deployment_key(station.secrets)
         crowd = _people(people, rng)
-        texts = [make_pass_text(PassRequest(name=n, kind=PersonKind(k), doses=2, valid_from=start - timedelta(days=1),
-                                            valid_days=30, nik=nik), key, hmac_key) for n, nik, k in crowd]
+        texts = [
+            make_pass_text(
+                PassRequest(
+                    name=n, kind=PersonKind(k), doses=2, valid_from=start - timedelta(days=1), valid_days=30, nik=nik
+                ),
+                key,
+                hmac_key,
+            )
+            for n, nik, k in crowd
+        ]
         warmup = max(200, int(scans * warmup_share))
         rss_warm = 0.0
         started = time.perf_counter()
@@ -847,7 +997,7 @@ def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warm
             if worker is not None:
                 worker.poke()
             if i % 1000 == 999:
-                gc.collect()          # as the app's GUI-thread collector does
+                gc.collect()  # as the app's GUI-thread collector does
             if i + 1 == warmup:
                 gc.collect()
                 rss_warm = _rss_mb()
@@ -861,14 +1011,27 @@ def long_shift(work: Path, scans: int, *, seed: int = 7, people: int = 600, warm
             synced = server.read("SELECT COUNT(*) FROM event WHERE station_id = ?", station.checkpoint.station_id)[0][0]
         with station.db.read() as session:
             from guardstation.store import visits
+
             total = visits.count_log(session)
     finally:
         if worker is not None:
             worker.stop(timeout=30)
         station.close()
     gc.collect()
-    return ShiftResult(scans, warmup, rss_warm, rss_end, threads_before, threading.active_count(), files_before,
-                       _open_files(), total, scans / elapsed, synced, unsent)
+    return ShiftResult(
+        scans,
+        warmup,
+        rss_warm,
+        rss_end,
+        threads_before,
+        threading.active_count(),
+        files_before,
+        _open_files(),
+        total,
+        scans / elapsed,
+        synced,
+        unsent,
+    )
 
 
 def _drain(station, worker, timeout_s: float = 120.0) -> int:
@@ -886,6 +1049,7 @@ def _drain(station, worker, timeout_s: float = 120.0) -> int:
 
 
 # -- the benchmark ---------------------------------------------------------------------------------
+
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     progress = Progress(enabled=not getattr(args, "quiet", False))
@@ -910,7 +1074,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "lost_visits": kills.lost_visits,
         "doubled_visits": kills.doubled_visits,
         "power_cuts": cuts.cuts,
-        "bad_recoveries": cuts.bad_recoveries + (check.inconsistent if check else 0) + len(kills.failed_starts)
+        "bad_recoveries": cuts.bad_recoveries
+        + (check.inconsistent if check else 0)
+        + len(kills.failed_starts)
         + len(first_start_failures),
         "fuzz_inputs": hostile.inputs,
         "uncaught_exceptions": len(hostile.uncaught) + len(hostile.written_outside),
@@ -928,22 +1094,36 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "shift_unsent_events": shift.unsent_events,
         "threads_leaked": shift.threads_after - shift.threads_before,
         "files_leaked": shift.files_after - shift.files_before,
-        "problems": (check.problems if check else [])[:10] + cuts.problems[:10] + kills.failed_starts[:3]
-        + first_start_failures[:3] + hostile.uncaught[:10] + hostile.written_outside[:10]
+        "problems": (check.problems if check else [])[:10]
+        + cuts.problems[:10]
+        + kills.failed_starts[:3]
+        + first_start_failures[:3]
+        + hostile.uncaught[:10]
+        + hostile.written_outside[:10]
         + ([f"long shift: {shift.unsent_events} events still queued after the drain"] if shift.unsent_events else []),
         **environment_info(),
     }
 
 
 def format_table(result: dict[str, Any]) -> str:
-    rows = [(key, fmt(result[key]), "goal 0" if key in ("lost_visits", "doubled_visits", "bad_recoveries",
-                                                        "uncaught_exceptions") else "")
-            for key in KEYS]
+    rows = [
+        (
+            key,
+            fmt(result[key]),
+            "goal 0" if key in ("lost_visits", "doubled_visits", "bad_recoveries", "uncaught_exceptions") else "",
+        )
+        for key in KEYS
+    ]
     rows.append(("rss_growth_pct", fmt(result["rss_growth_pct"]), "goal <= 10"))
-    rows += [(k, fmt(result[k]), "") for k in ("early_kills", "verdicts_shown", "shift_scans", "threads_leaked",
-                                                "files_leaked")]
+    rows += [
+        (k, fmt(result[k]), "")
+        for k in ("early_kills", "verdicts_shown", "shift_scans", "threads_leaked", "files_leaked")
+    ]
     rows += [(f"sync.{k}", fmt(v), "") for k, v in (result.get("sync") or {}).items()]
-    rows += [(k, fmt(result[k]), "goal 0" if k == "shift_unsent_events" else "")
-             for k in ("shift_synced_events", "shift_unsent_events") if result.get(k) is not None]
-    table = format_rows("faults", rows[:len(KEYS) - 1] + rows[len(KEYS):])
+    rows += [
+        (k, fmt(result[k]), "goal 0" if k == "shift_unsent_events" else "")
+        for k in ("shift_synced_events", "shift_unsent_events")
+        if result.get(k) is not None
+    ]
+    table = format_rows("faults", rows[: len(KEYS) - 1] + rows[len(KEYS) :])
     return table + ("\nproblems:\n  " + "\n  ".join(result["problems"]) if result["problems"] else "")

@@ -5,6 +5,7 @@ the figures include the ORM and the model, not only SQLite. The baseline for the
 name search is the same page query with `display_name LIKE '%q%'` instead of the
 trigram index, measured in the same run on the same database.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import (Progress, environment_info, fmt, format_rows, goal_line, median, ms_since, peak_rss_mb,
-                     temporary_home)
+from bench.common import (
+    Progress,
+    environment_info,
+    fmt,
+    format_rows,
+    goal_line,
+    median,
+    ms_since,
+    peak_rss_mb,
+    temporary_home,
+)
 from bench.dataset import DATASET_VERSION, RARE_QUERY, SEARCH_QUERIES, bulk_insert_visits, count_visits
 
 GOAL_FIRST_PAGE_MS = 200.0
@@ -27,17 +37,34 @@ DEFAULT_ROWS = 1_000_000
 NEXT_PAGES = 10
 SEARCH_REPEATS = 3
 
-KEYS = ("rows", "build_s", "first_page_ms", "search_ms", "search_rows_found", "next_page_ms", "rss_mb",
-        "full_scan_like_ms", "search_speedup_vs_like")
+KEYS = (
+    "rows",
+    "build_s",
+    "first_page_ms",
+    "search_ms",
+    "search_rows_found",
+    "next_page_ms",
+    "rss_mb",
+    "full_scan_like_ms",
+    "search_speedup_vs_like",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="visits in the log (default 1,000,000)")
-    parser.add_argument("--keep", metavar="DIR", default=None,
-                        help="station home to build in and keep; reused when its visit count already matches")
-    parser.add_argument("--fts", choices=("triggers", "rebuild"), default="triggers",
-                        help="fill the name index through the product's insert trigger (default, as on a station) "
-                             "or rebuild it once after the load (about 2x faster build)")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        default=None,
+        help="station home to build in and keep; reused when its visit count already matches",
+    )
+    parser.add_argument(
+        "--fts",
+        choices=("triggers", "rebuild"),
+        default="triggers",
+        help="fill the name index through the product's insert trigger (default, as on a station) "
+        "or rebuild it once after the load (about 2x faster build)",
+    )
 
 
 MARKER = "bench-log.json"
@@ -50,8 +77,8 @@ def _remove_database(db_path: Path) -> None:
 
 def _build_child(home: str, rows: int, fts: str, quiet: bool) -> None:
     """Runs in a child process, so the measuring process's peak memory is the model's, not the load's."""
-    from guardstation.station.context import DB_FILENAME, open_station
     from bench.common import isolate_environment
+    from guardstation.station.context import DB_FILENAME, open_station
 
     isolate_environment()
     progress = Progress(enabled=not quiet)
@@ -64,15 +91,25 @@ def _build_child(home: str, rows: int, fts: str, quiet: bool) -> None:
     def report(done: int, total: int, elapsed: float) -> None:
         rate = done / elapsed if elapsed > 0 else 0.0
         eta = (total - done) / rate if rate > 0 else math.inf
-        progress.tick(f"building log: {done:,}/{total:,} visits ({rate:,.0f}/s, ~{eta:.0f} s left)",
-                      force=done == total)
+        progress.tick(
+            f"building log: {done:,}/{total:,} visits ({rate:,.0f}/s, ~{eta:.0f} s left)", force=done == total
+        )
 
     count = bulk_insert_visits(home_path / DB_FILENAME, rows, end=now, progress=report, fts=fts)
     if count != rows:
         raise RuntimeError(f"built {count} visits, expected {rows}")
-    (home_path / MARKER).write_text(json.dumps({
-        "rows": rows, "dataset_version": DATASET_VERSION, "fts": fts,
-        "build_s": time.perf_counter() - started, "build_rss_mb": peak_rss_mb()}), "utf-8")
+    (home_path / MARKER).write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "dataset_version": DATASET_VERSION,
+                "fts": fts,
+                "build_s": time.perf_counter() - started,
+                "build_rss_mb": peak_rss_mb(),
+            }
+        ),
+        "utf-8",
+    )
 
 
 def _read_marker(home: Path) -> dict[str, Any]:
@@ -98,7 +135,8 @@ def _build(home: Path, rows: int, fts: str, progress: Progress) -> tuple[dict[st
         (home / MARKER).unlink(missing_ok=True)
     progress.say(f"building {rows:,} visits in {db_path} (fts: {fts})")
     child = multiprocessing.get_context("spawn").Process(
-        target=_build_child, args=(str(home), rows, fts, not progress.enabled), name="guardstation-bench-build")
+        target=_build_child, args=(str(home), rows, fts, not progress.enabled), name="guardstation-bench-build"
+    )
     child.start()
     child.join()
     if child.exitcode != 0:
@@ -113,8 +151,12 @@ def _like_page(db, query: str, limit: int) -> list:
     from guardstation.store.models import Visit
 
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    stmt = (select(Visit).where(Visit.display_name.like(f"%{escaped}%", escape="\\"))
-            .order_by(Visit.time_in.desc(), Visit.visit_id.desc()).limit(limit))
+    stmt = (
+        select(Visit)
+        .where(Visit.display_name.like(f"%{escaped}%", escape="\\"))
+        .order_by(Visit.time_in.desc(), Visit.visit_id.desc())
+        .limit(limit)
+    )
     with db.read() as session:
         return list(session.scalars(stmt))
 
@@ -172,9 +214,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         marker, built = _build(home, rows, args.fts, progress)
 
         from guardstation.station.context import open_station
+        from guardstation.ui.qt_helpers import application
         from guardstation.ui.table_models import PAGE_SIZE, ScanLogModel
 
-        from guardstation.ui.qt_helpers import application
         app = application()  # noqa: F841  (Qt models want an application object)
         progress.say("measuring first page, next pages and name search")
         station = open_station(home)
@@ -252,25 +294,40 @@ def format_table(r: dict[str, Any]) -> str:
         built = "reused (--keep); " + built
     rows = [
         ("rows", f"{r['rows']:,}", built),
-        ("first_page_ms", fmt(r["first_page_ms"]), f"cold model, {r['first_page_rows']} rows; "
-                                                    + goal_line(r["first_page_ms"], GOAL_FIRST_PAGE_MS)),
+        (
+            "first_page_ms",
+            fmt(r["first_page_ms"]),
+            f"cold model, {r['first_page_rows']} rows; " + goal_line(r["first_page_ms"], GOAL_FIRST_PAGE_MS),
+        ),
         ("refresh_warm_ms_median", fmt(r["refresh_warm_ms_median"]), ""),
         ("next_page_ms", fmt(r["next_page_ms"]), f"fetchMore, median of {r['next_pages_measured']}"),
-        ("search_ms", fmt(r["search_ms"]), f"ScanLogModel.set_query, median of {len(r['search_queries'])} "
-                                           "queries; " + goal_line(r["search_ms"], GOAL_SEARCH_MS)),
+        (
+            "search_ms",
+            fmt(r["search_ms"]),
+            f"ScanLogModel.set_query, median of {len(r['search_queries'])} "
+            "queries; " + goal_line(r["search_ms"], GOAL_SEARCH_MS),
+        ),
         ("search_ms_max", fmt(r["search_ms_max"]), ""),
         ("search_rows_found", str(r["search_rows_found"]), "fewest rows on a search's first page"),
         ("full_scan_like_ms", fmt(r["full_scan_like_ms"]), "same page query with LIKE '%q%'"),
         ("search_speedup_vs_like", fmt(r["search_speedup_vs_like"]), "LIKE / index (LIKE stops at 200 hits)"),
-        ("rare_search_ms", fmt(r["rare_search_ms"]), f"{r['rare_query']['query']!r}: "
-                                                     f"{r['rare_query']['total_matches']} matches"),
+        (
+            "rare_search_ms",
+            fmt(r["rare_search_ms"]),
+            f"{r['rare_query']['query']!r}: {r['rare_query']['total_matches']} matches",
+        ),
         ("rare_like_ms", fmt(r["rare_like_ms"]), "LIKE reads the whole time index"),
         ("rare_search_speedup_vs_like", fmt(r["rare_search_speedup_vs_like"]), "LIKE / index"),
         ("rss_mb", fmt(r["rss_mb"], 1), "peak resident memory of this process"),
     ]
-    lines = [format_rows(f"GuardStation log benchmark ({r['python']}, {r['platform']})", rows), "",
-             "query       index ms   LIKE ms   page rows   total matches   same rows"]
+    lines = [
+        format_rows(f"GuardStation log benchmark ({r['python']}, {r['platform']})", rows),
+        "",
+        "query       index ms   LIKE ms   page rows   total matches   same rows",
+    ]
     for q in r["search_queries"] + [r["rare_query"]]:
-        lines.append(f"{q['query']:<10} {q['search_ms']:>9.2f} {q['like_ms']:>9.2f} {q['rows_in_first_page']:>11} "
-                     f"{q['total_matches']:>15,} {str(q['same_rows_as_like']):>11}")
+        lines.append(
+            f"{q['query']:<10} {q['search_ms']:>9.2f} {q['like_ms']:>9.2f} {q['rows_in_first_page']:>11} "
+            f"{q['total_matches']:>15,} {str(q['same_rows_as_like']):>11}"
+        )
     return "\n".join(lines)

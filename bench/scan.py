@@ -7,6 +7,7 @@
    with synchronous=FULL on a real file) -> outcome ready. Many different people,
    checking in and out in a realistic mix.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,22 +31,39 @@ DEFAULT_SCANS = 400
 DEFAULT_REPEATS = 60
 FRAME_W, FRAME_H = 1280, 720
 
-KEYS = ("empty_720p_ms_median", "empty_1080p_ms_median", "pyzbar_empty_720p_ms_median",
-        "pyzbar_empty_1080p_ms_median", "zxing_vs_pyzbar_720p_ratio", "scan_to_verdict_ms_p50",
-        "scan_to_verdict_ms_p95", "decode_ms_p50", "verify_decide_commit_ms_p50", "frames", "repeats")
+KEYS = (
+    "empty_720p_ms_median",
+    "empty_1080p_ms_median",
+    "pyzbar_empty_720p_ms_median",
+    "pyzbar_empty_1080p_ms_median",
+    "zxing_vs_pyzbar_720p_ratio",
+    "scan_to_verdict_ms_p50",
+    "scan_to_verdict_ms_p95",
+    "decode_ms_p50",
+    "verify_decide_commit_ms_p50",
+    "frames",
+    "repeats",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scans", type=int, default=DEFAULT_SCANS,
-                        help=f"timed scans of frames with a pass (default {DEFAULT_SCANS})")
-    parser.add_argument("--repeats", type=int, default=DEFAULT_REPEATS,
-                        help=f"timed decodes per empty-frame figure (default {DEFAULT_REPEATS})")
-    parser.add_argument("--history", type=int, default=0,
-                        help="visits already in the log before the scans start (default 0)")
+    parser.add_argument(
+        "--scans", type=int, default=DEFAULT_SCANS, help=f"timed scans of frames with a pass (default {DEFAULT_SCANS})"
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=DEFAULT_REPEATS,
+        help=f"timed decodes per empty-frame figure (default {DEFAULT_REPEATS})",
+    )
+    parser.add_argument(
+        "--history", type=int, default=0, help="visits already in the log before the scans start (default 0)"
+    )
     parser.add_argument("--seed", type=int, default=7, help="random seed for people, schedule and frames")
 
 
 # -- people and passes ---------------------------------------------------------------------------
+
 
 def _nik(rng: random.Random, female: bool) -> str:
     born = date(1960, 1, 1) + timedelta(days=rng.randint(0, 40 * 365))
@@ -84,6 +102,7 @@ def _schedule(scans: int, rng: random.Random) -> list[tuple[int, str]]:
 
 # -- frames --------------------------------------------------------------------------------------
 
+
 def _card_image(text: str, caption: str, work: Path, index: int) -> np.ndarray:
     """The printable pass exactly as the issuer renders it (QR, quiet zone, caption)."""
     from guardstation.station.pass_issuer import render_pass_png
@@ -103,8 +122,9 @@ def _sensor_noise(rng: random.Random) -> np.ndarray:
     """One of a few precomputed sensor-noise fields (sigma 3), so frames are cheap to make."""
     if not _NOISE_CACHE:
         gen = np.random.default_rng(12345)
-        _NOISE_CACHE.extend(np.round(gen.normal(0.0, 3.0, size=(FRAME_H, FRAME_W, 3))).astype(np.int16)
-                            for _ in range(4))
+        _NOISE_CACHE.extend(
+            np.round(gen.normal(0.0, 3.0, size=(FRAME_H, FRAME_W, 3))).astype(np.int16) for _ in range(4)
+        )
     return _NOISE_CACHE[rng.randrange(len(_NOISE_CACHE))]
 
 
@@ -123,14 +143,13 @@ def _compose_frame(card: np.ndarray, background: np.ndarray, rng: random.Random)
     # Paper is not pure white under office light.
     paper = (card.astype(np.float32) * rng.uniform(0.75, 0.92) + rng.uniform(5, 25)).clip(0, 255).astype(np.uint8)
     warped = cv2.warpAffine(paper, rot, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=0)
-    mask = cv2.warpAffine(np.full((h, w), 255, np.uint8), rot, (out_w, out_h), flags=cv2.INTER_NEAREST,
-                          borderValue=0)
+    mask = cv2.warpAffine(np.full((h, w), 255, np.uint8), rot, (out_w, out_h), flags=cv2.INTER_NEAREST, borderValue=0)
     out_w, out_h = min(out_w, FRAME_W), min(out_h, FRAME_H)
     warped, mask = warped[:out_h, :out_w], mask[:out_h, :out_w]
     x = rng.randint(0, FRAME_W - out_w)
     y = rng.randint(0, FRAME_H - out_h)
     frame = background.copy()
-    region = frame[y:y + out_h, x:x + out_w]
+    region = frame[y : y + out_h, x : x + out_w]
     tinted = cv2.cvtColor(warped, cv2.COLOR_GRAY2BGR)
     region[mask > 0] = tinted[mask > 0]
     frame = cv2.GaussianBlur(frame, (0, 0), sigmaX=rng.uniform(0.6, 1.1))  # focus and motion softness
@@ -138,6 +157,7 @@ def _compose_frame(card: np.ndarray, background: np.ndarray, rng: random.Random)
 
 
 # -- the benchmark -------------------------------------------------------------------------------
+
 
 def _empty_frames(repeats: int, progress: Progress) -> dict[str, float | None]:
     from bench.decoders import measure_empty_frame_ms
@@ -168,11 +188,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit("--scans and --repeats must be >= 1")
     empty = _empty_frames(repeats, progress)
 
-    from guardstation.domain.credential import PersonKind
-    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
     from bench.decoders import empty_frame
+    from guardstation.domain.credential import PersonKind
     from guardstation.scanner.decoders import make_decoder, safe_decode
     from guardstation.station.context import DB_FILENAME, open_station
+    from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text
 
     rng = random.Random(args.seed)
     plan = _schedule(scans, rng)
@@ -195,8 +215,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 bulk_insert_visits(station.db.path, args.history, end=now - timedelta(minutes=5))
 
             def pass_text(name: str, nik: str, kind: str) -> str:
-                request = PassRequest(name=name, kind=PersonKind(kind), doses=rng.choice((2, 2, 3)),
-                                      valid_from=now - timedelta(days=rng.randint(1, 30)), valid_days=365, nik=nik)
+                request = PassRequest(
+                    name=name,
+                    kind=PersonKind(kind),
+                    doses=rng.choice((2, 2, 3)),
+                    valid_from=now - timedelta(days=rng.randint(1, 30)),
+                    valid_days=365,
+                    nik=nik,
+                )
                 return make_pass_text(request, key, hmac_key)
 
             progress.say(f"issuing {len(people)} passes")
@@ -290,12 +316,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "db_size_mb": db_size_mb,
         "db_pragmas": pragmas,
         "loop_s": loop_s,
-        "goals": {"empty_720p_ms_median": GOAL_EMPTY_720P_MS,
-                  "scan_to_verdict_ms_p95": GOAL_SCAN_TO_VERDICT_P95_MS,
-                  "zxing_vs_pyzbar_720p_ratio": GOAL_PYZBAR_RATIO},
-        "goals_met": {"empty_720p_ms_median": zx720 is not None and zx720 <= GOAL_EMPTY_720P_MS,
-                      "scan_to_verdict_ms_p95": p95 <= GOAL_SCAN_TO_VERDICT_P95_MS,
-                      "zxing_vs_pyzbar_720p_ratio": ratio720 is not None and ratio720 >= GOAL_PYZBAR_RATIO},
+        "goals": {
+            "empty_720p_ms_median": GOAL_EMPTY_720P_MS,
+            "scan_to_verdict_ms_p95": GOAL_SCAN_TO_VERDICT_P95_MS,
+            "zxing_vs_pyzbar_720p_ratio": GOAL_PYZBAR_RATIO,
+        },
+        "goals_met": {
+            "empty_720p_ms_median": zx720 is not None and zx720 <= GOAL_EMPTY_720P_MS,
+            "scan_to_verdict_ms_p95": p95 <= GOAL_SCAN_TO_VERDICT_P95_MS,
+            "zxing_vs_pyzbar_720p_ratio": ratio720 is not None and ratio720 >= GOAL_PYZBAR_RATIO,
+        },
         "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
     }
     result.update(environment_info())
@@ -311,17 +341,30 @@ def format_table(r: dict[str, Any]) -> str:
         return "" if value is None else goal_line(value, target, at_most=at_most)
 
     rows = [
-        ("empty_720p_ms_median", _opt(r["empty_720p_ms_median"]),
-         "zxing; " + goal(r["empty_720p_ms_median"], GOAL_EMPTY_720P_MS)),
+        (
+            "empty_720p_ms_median",
+            _opt(r["empty_720p_ms_median"]),
+            "zxing; " + goal(r["empty_720p_ms_median"], GOAL_EMPTY_720P_MS),
+        ),
         ("empty_1080p_ms_median", _opt(r["empty_1080p_ms_median"]), "zxing"),
         ("pyzbar_empty_720p_ms_median", _opt(r["pyzbar_empty_720p_ms_median"]), "baseline, same run"),
         ("pyzbar_empty_1080p_ms_median", _opt(r["pyzbar_empty_1080p_ms_median"]), "baseline, same run"),
-        ("zxing_vs_pyzbar_720p_ratio", _opt(r["zxing_vs_pyzbar_720p_ratio"]),
-         "pyzbar/zxing; " + goal(r["zxing_vs_pyzbar_720p_ratio"], GOAL_PYZBAR_RATIO, at_most=False)),
+        (
+            "zxing_vs_pyzbar_720p_ratio",
+            _opt(r["zxing_vs_pyzbar_720p_ratio"]),
+            "pyzbar/zxing; " + goal(r["zxing_vs_pyzbar_720p_ratio"], GOAL_PYZBAR_RATIO, at_most=False),
+        ),
         ("zxing_vs_pyzbar_1080p_ratio", _opt(r["zxing_vs_pyzbar_1080p_ratio"]), "pyzbar/zxing"),
-        ("scan_to_verdict_ms_p50", _opt(r["scan_to_verdict_ms_p50"]), f"{r['scans_timed']} scans, 720p frame with a pass"),
-        ("scan_to_verdict_ms_p95", _opt(r["scan_to_verdict_ms_p95"]),
-         goal(r["scan_to_verdict_ms_p95"], GOAL_SCAN_TO_VERDICT_P95_MS)),
+        (
+            "scan_to_verdict_ms_p50",
+            _opt(r["scan_to_verdict_ms_p50"]),
+            f"{r['scans_timed']} scans, 720p frame with a pass",
+        ),
+        (
+            "scan_to_verdict_ms_p95",
+            _opt(r["scan_to_verdict_ms_p95"]),
+            goal(r["scan_to_verdict_ms_p95"], GOAL_SCAN_TO_VERDICT_P95_MS),
+        ),
         ("decode_ms_p50", _opt(r["decode_ms_p50"]), "safe_decode of the frame"),
         ("verify_decide_commit_ms_p50", _opt(r["verify_decide_commit_ms_p50"]), "Checkpoint.scan, synchronous=FULL"),
         ("verify_decide_commit_ms_p95", _opt(r["verify_decide_commit_ms_p95"]), ""),

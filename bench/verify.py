@@ -5,22 +5,24 @@ credential, through the same `parse_and_verify` the station uses; a rejected
 (forged) HC1 is measured too, since forgeries must not be a cheap way to slow
 the gate down.
 """
+
 from __future__ import annotations
 
 import argparse
 import time
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import base45
 import cbor2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from guardstation.credentials.trust import TrustStore
-from guardstation.credentials.verify import parse_and_verify
 from bench.common import environment_info, fmt, format_rows, goal_line
 from bench.samples import DEFAULT_AT, Sample, sample_dcc, sample_gspass, sample_shc
+from guardstation.credentials.trust import TrustStore
+from guardstation.credentials.verify import parse_and_verify
 
 GOAL_HC1_PER_S = 1000.0
 
@@ -88,17 +90,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "goals": {"hc1_per_s": GOAL_HC1_PER_S},
         **environment_info(),
     }
-    result["hc1_cost_vs_raw_ecdsa"] = raw / result["hc1_per_s"]   # how many bare signature checks one HC1 costs
+    result["hc1_cost_vs_raw_ecdsa"] = raw / result["hc1_per_s"]  # how many bare signature checks one HC1 costs
     result["goals_met"] = {"hc1_per_s": result["hc1_per_s"] >= GOAL_HC1_PER_S}
     return result
 
 
 def format_table(r: dict[str, Any]) -> str:
-    return format_rows("verify (full verification, one core)", [
-        ("hc1_per_s", fmt(r["hc1_per_s"], 0), goal_line(r["hc1_per_s"], GOAL_HC1_PER_S, at_most=False)),
-        ("hc1_forged_per_s", fmt(r["hc1_forged_per_s"], 0), "one signature bit flipped"),
-        ("raw_ecdsa_p256_verify_per_s", fmt(r["raw_ecdsa_p256_verify_per_s"], 0), "baseline, same run"),
-        ("hc1_cost_vs_raw_ecdsa", fmt(r["hc1_cost_vs_raw_ecdsa"], 2), "HC1 cost in bare signature checks"),
-        ("shc_per_s", fmt(r["shc_per_s"], 0), ""),
-        ("gspass_per_s", fmt(r["gspass_per_s"], 0), ""),
-    ])
+    return format_rows(
+        "verify (full verification, one core)",
+        [
+            ("hc1_per_s", fmt(r["hc1_per_s"], 0), goal_line(r["hc1_per_s"], GOAL_HC1_PER_S, at_most=False)),
+            ("hc1_forged_per_s", fmt(r["hc1_forged_per_s"], 0), "one signature bit flipped"),
+            ("raw_ecdsa_p256_verify_per_s", fmt(r["raw_ecdsa_p256_verify_per_s"], 0), "baseline, same run"),
+            ("hc1_cost_vs_raw_ecdsa", fmt(r["hc1_cost_vs_raw_ecdsa"], 2), "HC1 cost in bare signature checks"),
+            ("shc_per_s", fmt(r["shc_per_s"], 0), ""),
+            ("gspass_per_s", fmt(r["gspass_per_s"], 0), ""),
+        ],
+    )

@@ -1,4 +1,5 @@
 """Logging set-up: one rotating log file in the station home's logs/ folder."""
+
 from __future__ import annotations
 
 import logging
@@ -9,8 +10,9 @@ from pathlib import Path
 def setup_logging(home: Path, verbose: bool = False) -> Path:
     logs = home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(logs / "guardstation.log", maxBytes=2_000_000, backupCount=5,
-                                                   encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        logs / "guardstation.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     handler.set_name("guardstation-file")
     root = logging.getLogger()

@@ -3,6 +3,7 @@
 Source checkouts and editable installs use the repository's resources/;
 a PyInstaller bundle carries the same folder next to the frozen modules.
 """
+
 from __future__ import annotations
 
 import sys

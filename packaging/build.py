@@ -10,6 +10,7 @@
 
 Needs the `packaging` extra (PyInstaller): pip install -e ".[packaging]".
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,19 @@ def compile_translations() -> list[Path]:
     out = []
     for ts in sorted((ROOT / "resources" / "i18n").glob("*.ts")):
         qm = QM_DIR / ts.with_suffix(".qm").name
-        subprocess.run([sys.executable, "-c", "from PySide6.scripts.pyside_tool import lrelease; lrelease()",
-                        "-silent", str(ts), "-qm", str(qm)], check=True, timeout=120)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from PySide6.scripts.pyside_tool import lrelease; lrelease()",
+                "-silent",
+                str(ts),
+                "-qm",
+                str(qm),
+            ],
+            check=True,
+            timeout=120,
+        )
         if not qm.exists() or qm.stat().st_size == 0:
             raise SystemExit(f"lrelease produced nothing for {ts}")
         out.append(qm)
@@ -57,9 +69,25 @@ def compile_translations() -> list[Path]:
 
 def run_pyinstaller() -> None:
     env = {**os.environ, "GUARDSTATION_QM_DIR": str(QM_DIR)}
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-                    "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller"), str(SPEC)],
-                   check=True, cwd=ROOT, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(BUILD / "pyinstaller"),
+            str(SPEC),
+        ],
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def executable(cli: bool = False) -> Path:
@@ -77,8 +105,13 @@ def child_env(home: Path) -> dict[str, str]:
 
 def self_test() -> bool:
     with tempfile.TemporaryDirectory(prefix="guardstation-bundle-home-") as home:
-        result = subprocess.run([str(executable(cli=True)), "--self-test", "--home", home],
-                                env=child_env(Path(home)), capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [str(executable(cli=True)), "--self-test", "--home", home],
+            env=child_env(Path(home)),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         print(result.stdout, end="", flush=True)
         if result.returncode != 0:
             say(f"bundled self-test FAILED (exit {result.returncode})\n{result.stderr[-4000:]}")
@@ -92,7 +125,7 @@ def camera_check() -> bool:
     records the visit of the pass it sees; the bundled OpenCV decoder reads the same pass."""
     import sqlite3
 
-    import cv2       # the build's own OpenCV only writes the test video
+    import cv2  # the build's own OpenCV only writes the test video
     import numpy as np
 
     with tempfile.TemporaryDirectory(prefix="guardstation-camera-check-") as tmp:
@@ -102,8 +135,13 @@ def camera_check() -> bool:
         env = child_env(home)
 
         def bundled(*args: str, cli: bool = False, timeout: int = 120) -> subprocess.CompletedProcess:
-            return subprocess.run([str(executable(cli=cli)), *args, "--home", str(home)], env=env,
-                                  capture_output=True, text=True, timeout=timeout)
+            return subprocess.run(
+                [str(executable(cli=cli)), *args, "--home", str(home)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
 
         for name, out in (("Camera Folder", folder / "pass.png"), ("Camera Video", work / "video-pass.png")):
             issued = bundled("pass", "issue", "--name", name, "--doses", "3", "--out", str(out), cli=True)
@@ -112,7 +150,7 @@ def camera_check() -> bool:
                 return False
         card = cv2.imread(str(work / "video-pass.png"))
         frame = np.full((720, 1280, 3), 220, np.uint8)
-        frame[40:40 + card.shape[0], 40:40 + card.shape[1]] = card
+        frame[40 : 40 + card.shape[0], 40 : 40 + card.shape[1]] = card
         writer = cv2.VideoWriter(str(work / "pass.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 10, (1280, 720))
         for _ in range(30):
             writer.write(frame)
@@ -122,8 +160,10 @@ def camera_check() -> bool:
         sample = ROOT / "resources" / "selftest" / "sample-pass.png"
         verified = bundled("verify", "--decoder", "opencv", "--json", str(sample), cli=True)
         if verified.returncode != 0 or '"kind": "gspass"' not in verified.stdout:
-            say(f"camera check: bundled OpenCV decoder failed (exit {verified.returncode})\n"
-                f"{verified.stdout[-1000:]}{verified.stderr[-2000:]}")
+            say(
+                f"camera check: bundled OpenCV decoder failed (exit {verified.returncode})\n"
+                f"{verified.stdout[-1000:]}{verified.stderr[-2000:]}"
+            )
             return False
         (home / "config.json").write_text(json.dumps({"configured": True}), "utf-8")
         for camera, name in ((folder, "Camera Folder"), (work / "pass.avi", "Camera Video")):
@@ -131,19 +171,33 @@ def camera_check() -> bool:
             with sqlite3.connect(home / "guardstation.sqlite") as db:
                 names = {row[0] for row in db.execute("select display_name from visit")}
             if run.returncode != 0 or name not in names:
-                say(f"camera check: no visit of {name!r} from --camera {camera.name} (exit {run.returncode})\n"
-                    f"{run.stderr[-2000:]}")
+                say(
+                    f"camera check: no visit of {name!r} from --camera {camera.name} (exit {run.returncode})\n"
+                    f"{run.stderr[-2000:]}"
+                )
                 return False
-        report = work / "report.pdf"   # PDF reports (reportlab + Pillow) work in the bundle too
+        report = work / "report.pdf"  # PDF reports (reportlab + Pillow) work in the bundle too
         import datetime
+
         today = datetime.date.today()
-        exported = bundled("export", "--from", str(today - datetime.timedelta(days=1)),
-                           "--to", str(today + datetime.timedelta(days=1)), "--out", str(report), "--json", cli=True)
+        exported = bundled(
+            "export",
+            "--from",
+            str(today - datetime.timedelta(days=1)),
+            "--to",
+            str(today + datetime.timedelta(days=1)),
+            "--out",
+            str(report),
+            "--json",
+            cli=True,
+        )
         if exported.returncode != 0 or not report.exists() or report.read_bytes()[:5] != b"%PDF-":
             say(f"camera check: bundled PDF export failed (exit {exported.returncode})\n{exported.stderr[-2000:]}")
             return False
-    say("bundled camera check passed: image folder and video file read, both visits recorded; "
-        "OpenCV decoder verified the pass; PDF export written")
+    say(
+        "bundled camera check passed: image folder and video file read, both visits recorded; "
+        "OpenCV decoder verified the pass; PDF export written"
+    )
     return True
 
 
@@ -154,8 +208,13 @@ def bundle_mb() -> float:
 
 def startup_once(home: Path) -> float:
     started = time.monotonic()
-    proc = subprocess.Popen([str(executable()), "--home", str(home), "--exit-when-shown"], env=child_env(home),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [str(executable()), "--home", str(home), "--exit-when-shown"],
+        env=child_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         for line in proc.stdout:
             if line.startswith(MARKER):
@@ -177,9 +236,13 @@ def measure(runs: int) -> dict:
         (home / "config.json").write_text(json.dumps({"configured": True, "camera": "0"}), "utf-8")
         startup_once(home)
         times = [startup_once(home) for _ in range(runs)]
-    return {"bundle_mb": bundle_mb(), "startup_s": round(statistics.median(times), 2),
-            "startup_runs_s": [round(t, 2) for t in times], "platform": sys.platform,
-            "breakdown_mb": slim.breakdown(BUNDLE)}
+    return {
+        "bundle_mb": bundle_mb(),
+        "startup_s": round(statistics.median(times), 2),
+        "startup_runs_s": [round(t, 2) for t in times],
+        "platform": sys.platform,
+        "breakdown_mb": slim.breakdown(BUNDLE),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

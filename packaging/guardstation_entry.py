@@ -1,4 +1,5 @@
 """Entry point of the packaged executable (PyInstaller runs this as __main__)."""
+
 import sys
 
 from guardstation.app import main

@@ -3,6 +3,7 @@
 Run from the repository root after changing the SVG: `python packaging/make_icons.py`. The outputs
 are committed, so neither the build nor the app needs Qt's SVG module.
 """
+
 from __future__ import annotations
 
 import struct

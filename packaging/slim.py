@@ -25,6 +25,7 @@ Six steps, each measured and each optional (a missing tool or input skips it wit
   its relocated dynamic tables (a 2 MB segment alignment); the later segments move down over the gap,
   byte for byte, with a page alignment (what the loader needs), and the file must still load.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,18 +43,35 @@ BLAS_SOURCE = HERE / "blas_reference.c"
 STUB_SOURCE = HERE / "codec_stubs.c"
 # Debian's reference BLAS/LAPACK with 64-bit integers (what NumPy's scipy-openblas64 uses), as static
 # archives of position-independent objects: (package, path of the archive).
-REFERENCE_ARCHIVES = (("liblapack64-dev", "usr/lib/x86_64-linux-gnu/liblapack64_pic.a"),
-                      ("libblas64-dev", "usr/lib/x86_64-linux-gnu/blas64/libblas64.a"))
+REFERENCE_ARCHIVES = (
+    ("liblapack64-dev", "usr/lib/x86_64-linux-gnu/liblapack64_pic.a"),
+    ("libblas64-dev", "usr/lib/x86_64-linux-gnu/blas64/libblas64.a"),
+)
 DEB_CACHE = HERE.parent / "build" / "debs"
 # Libraries replaced by codec_stubs.c: (file name pattern in opencv_python_headless.libs, -D switch).
 CODEC_STUBS = (("libvpx-*.so*", "STUB_VPX"), ("libaom-*.so*", "STUB_AOM"))
 MIN_GAP = 64 * 1024
 # Kept in every ICU data tree: the root (fallback of every locale), the tree's index and key pool, and
 # the app's two languages (Indonesian also under its legacy code "in").
-ICU_KEEP_LOCALES = frozenset({"root", "pool", "res_index", "en", "en_001", "en_150", "en_GB", "en_US",
-                              "en_US_POSIX", "id", "id_ID", "in", "in_ID"})
+ICU_KEEP_LOCALES = frozenset(
+    {
+        "root",
+        "pool",
+        "res_index",
+        "en",
+        "en_001",
+        "en_150",
+        "en_GB",
+        "en_US",
+        "en_US_POSIX",
+        "id",
+        "id_ID",
+        "in",
+        "in_ID",
+    }
+)
 ICU_LOCALE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]*)*")  # "zh_Hant_TW", "es_419", "ars", "de_" (not "zoneinfo64")
-ICU_MAX_CODEPAGE = 64_000   # single-byte code-page tables are a few kB; CJK multi-byte ones 100-550 kB
+ICU_MAX_CODEPAGE = 64_000  # single-byte code-page tables are a few kB; CJK multi-byte ones 100-550 kB
 
 
 def say(message: str) -> None:
@@ -113,16 +131,32 @@ def share_openblas(bundle: Path) -> int:
         shutil.copyfile(shim, target)
     _drop_unneeded(internal, only_blas, cv_libs)
     saved = before - tree_bytes(cv_libs)
-    say(f"OpenCV now uses NumPy's OpenBLAS ({provider.name}) through a {shim_size(target)} forwarder: "
-        f"-{saved / 1e6:.1f} MB")
+    say(
+        f"OpenCV now uses NumPy's OpenBLAS ({provider.name}) through a {shim_size(target)} forwarder: "
+        f"-{saved / 1e6:.1f} MB"
+    )
     return saved
 
 
 def build_openblas_shim(out: Path, provider: Path) -> Path:
     """Compile openblas_shim.c as `out` (its file name is the soname), linked to NumPy's OpenBLAS."""
-    _run(["gcc", "-O2", "-shared", "-fPIC", "-o", str(out), str(SHIM_SOURCE),
-          f"-L{provider.parent}", f"-l:{provider.name}", f"-Wl,-soname,{out.name}",
-          "-Wl,-rpath,$ORIGIN/../numpy.libs", "-Wl,--no-undefined", "-Wl,-z,noexecstack"])
+    _run(
+        [
+            "gcc",
+            "-O2",
+            "-shared",
+            "-fPIC",
+            "-o",
+            str(out),
+            str(SHIM_SOURCE),
+            f"-L{provider.parent}",
+            f"-l:{provider.name}",
+            f"-Wl,-soname,{out.name}",
+            "-Wl,-rpath,$ORIGIN/../numpy.libs",
+            "-Wl,--no-undefined",
+            "-Wl,-z,noexecstack",
+        ]
+    )
     return out
 
 
@@ -131,8 +165,14 @@ def shim_size(path: Path) -> str:
 
 
 def _soname(lib: Path) -> str:
-    return next((line.split("[", 1)[1].split("]", 1)[0] for line in _run(["readelf", "-d", str(lib)])
-                 .stdout.splitlines() if "(SONAME)" in line), lib.name)
+    return next(
+        (
+            line.split("[", 1)[1].split("]", 1)[0]
+            for line in _run(["readelf", "-d", str(lib)]).stdout.splitlines()
+            if "(SONAME)" in line
+        ),
+        lib.name,
+    )
 
 
 def _dynamic_symbols(lib: Path, defined: bool) -> set[str]:
@@ -155,8 +195,12 @@ def _drop_unneeded(internal: Path, candidates: set[str], folder: Path) -> list[s
     then those that only they needed, and so on (and PyInstaller's links to them); returns their names."""
     dropped: list[str] = []
     while True:
-        still_needed = {name for lib in internal.rglob("*.so*") if lib.is_file() and not lib.is_symlink()
-                        and _is_elf(lib) for name in _needed(lib)}
+        still_needed = {
+            name
+            for lib in internal.rglob("*.so*")
+            if lib.is_file() and not lib.is_symlink() and _is_elf(lib)
+            for name in _needed(lib)
+        }
         going = [lib for lib in sorted(folder.iterdir()) if lib.name in candidates and lib.name not in still_needed]
         if not going:
             break
@@ -183,8 +227,9 @@ def reference_archives() -> list[Path] | None:
         return None
     DEB_CACHE.mkdir(parents=True, exist_ok=True)
     for package, _rel in REFERENCE_ARCHIVES:
-        fetched = subprocess.run(["apt-get", "download", package], cwd=DEB_CACHE, capture_output=True, text=True,
-                                 timeout=300)
+        fetched = subprocess.run(
+            ["apt-get", "download", package], cwd=DEB_CACHE, capture_output=True, text=True, timeout=300
+        )
         debs = sorted(DEB_CACHE.glob(f"{package}_*.deb"))
         if fetched.returncode != 0 or not debs:
             say(f"apt-get download {package} failed: {(fetched.stderr or fetched.stdout).strip()[-300:]}")
@@ -198,7 +243,7 @@ def openblas_target(symbol: str) -> str:
     scipy_cblas_dgemm64_ -> cblas_dgemm."""
     if not (symbol.startswith("scipy_") and symbol.endswith("64_")):
         raise ValueError(f"not a scipy-openblas64 symbol: {symbol}")
-    return symbol[len("scipy_"):-len("64_")]
+    return symbol[len("scipy_") : -len("64_")]
 
 
 def build_reference_blas(out: Path, symbols: set[str], archives: list[Path]) -> Path:
@@ -209,11 +254,29 @@ def build_reference_blas(out: Path, symbols: set[str], archives: list[Path]) -> 
         target = openblas_target(symbol)
         args += [f"-Wl,-u,{target}", f"-Wl,--defsym,{symbol}={target}"]
     with tempfile.TemporaryDirectory(prefix="gs-blas-") as tmp:
-        script = Path(tmp) / "exports.map"   # only the OpenBLAS names are visible outside
+        script = Path(tmp) / "exports.map"  # only the OpenBLAS names are visible outside
         script.write_text("{ global: " + " ".join(f"{s};" for s in sorted(symbols)) + " local: *; };\n")
-        _run(["gcc", "-O2", "-shared", "-fPIC", "-o", str(out), str(BLAS_SOURCE), *args,
-              "-Wl,--start-group", *map(str, archives), "-Wl,--end-group", "-lm", f"-Wl,-soname,{out.name}",
-              f"-Wl,--version-script={script}", "-Wl,--no-undefined", "-Wl,-z,noexecstack", "-s"])
+        _run(
+            [
+                "gcc",
+                "-O2",
+                "-shared",
+                "-fPIC",
+                "-o",
+                str(out),
+                str(BLAS_SOURCE),
+                *args,
+                "-Wl,--start-group",
+                *map(str, archives),
+                "-Wl,--end-group",
+                "-lm",
+                f"-Wl,-soname,{out.name}",
+                f"-Wl,--version-script={script}",
+                "-Wl,--no-undefined",
+                "-Wl,-z,noexecstack",
+                "-s",
+            ]
+        )
     missing = symbols - _dynamic_symbols(out, defined=True)
     if missing:
         raise RuntimeError(f"{out.name} lacks {sorted(missing)}")
@@ -233,8 +296,10 @@ def reference_blas(bundle: Path) -> int:
         return 0
     archives = reference_archives()
     if archives is None:
-        say("reference BLAS skipped: needs Debian's liblapack64-dev and libblas64-dev "
-            "(apt install liblapack64-dev libblas64-dev)")
+        say(
+            "reference BLAS skipped: needs Debian's liblapack64-dev and libblas64-dev "
+            "(apt install liblapack64-dev libblas64-dev)"
+        )
         return 0
     target = np_blas[0]
     if not any(name.startswith("scipy_openblas_") for name in _dynamic_symbols(target, defined=True)):
@@ -249,19 +314,36 @@ def reference_blas(bundle: Path) -> int:
             detail = exc.stderr[-1500:] if isinstance(exc, subprocess.CalledProcessError) else exc
             say(f"reference BLAS skipped: {detail}")
             return 0
-        only_blas = set(_needed(target)) - {target.name}     # its gfortran and quadmath run times
+        only_blas = set(_needed(target)) - {target.name}  # its gfortran and quadmath run times
         shutil.copyfile(built, target)
     dropped = _drop_unneeded(internal, only_blas, np_libs)
     saved = before - tree_bytes(np_libs)
-    say(f"NumPy's OpenBLAS -> reference BLAS/LAPACK ({len(symbols)} routines, {shim_size(target)}), "
-        f"dropped {' '.join(dropped) or 'nothing'}: -{saved / 1e6:.1f} MB")
+    say(
+        f"NumPy's OpenBLAS -> reference BLAS/LAPACK ({len(symbols)} routines, {shim_size(target)}), "
+        f"dropped {' '.join(dropped) or 'nothing'}: -{saved / 1e6:.1f} MB"
+    )
     return saved
 
 
 # --- codec libraries no feature uses ------------------------------------------------------------------------
 def build_codec_stub(out: Path, switch: str, trace: bool = False) -> Path:
-    _run(["gcc", "-O2", "-shared", "-fPIC", f"-D{switch}", *(["-DSTUB_TRACE"] if trace else []), "-o", str(out),
-          str(STUB_SOURCE), f"-Wl,-soname,{out.name}", "-Wl,--no-undefined", "-Wl,-z,noexecstack", "-s"])
+    _run(
+        [
+            "gcc",
+            "-O2",
+            "-shared",
+            "-fPIC",
+            f"-D{switch}",
+            *(["-DSTUB_TRACE"] if trace else []),
+            "-o",
+            str(out),
+            str(STUB_SOURCE),
+            f"-Wl,-soname,{out.name}",
+            "-Wl,--no-undefined",
+            "-Wl,-z,noexecstack",
+            "-s",
+        ]
+    )
     return out
 
 
@@ -285,7 +367,7 @@ def stub_codecs(bundle: Path, trace: bool = False) -> int:
         with tempfile.TemporaryDirectory(prefix="gs-stub-") as tmp:
             stub = build_codec_stub(Path(tmp) / lib.name, switch, trace)
             missing = wanted - _dynamic_symbols(stub, defined=True)
-            if missing:   # a newer wheel calls more of the library: keep it rather than break the loader
+            if missing:  # a newer wheel calls more of the library: keep it rather than break the loader
                 say(f"codec stub {switch} skipped: the bundle also imports {sorted(missing)}")
                 continue
             before = lib.stat().st_size
@@ -300,14 +382,14 @@ def icu_item_kept(item: str, size: int) -> bool:
     """Whether an item of ICU's data package ("coll/de.res", "gb18030.cnv", "zoneinfo64.res") stays."""
     tree, _, name = item.rpartition("/")
     stem, _, ext = name.rpartition(".")
-    if tree == "brkitr":    # text-break rules and dictionaries: Qt calls no ICU break iterator
+    if tree == "brkitr":  # text-break rules and dictionaries: Qt calls no ICU break iterator
         return False
     if ext == "res":
         # Per-language data goes except root/en/id; data that is not per language stays.
         return stem in ICU_KEEP_LOCALES or not ICU_LOCALE.fullmatch(stem)
-    if ext == "cnv":        # legacy code pages: the single-byte ones stay, the big CJK multi-byte tables go
+    if ext == "cnv":  # legacy code pages: the single-byte ones stay, the big CJK multi-byte tables go
         return size <= ICU_MAX_CODEPAGE
-    return True             # normalisation, collation (ucadata), names, break rules, spoof data...
+    return True  # normalisation, collation (ucadata), names, break rules, spoof data...
 
 
 def _elf_symbol(lib: Path, pattern: str) -> tuple[str, int, int]:
@@ -343,7 +425,7 @@ def slim_icu_data(bundle: Path) -> int:
         return 0
     lib = libs[0]
     symbol, address, size = _elf_symbol(lib, r"icudt\d+_dat")
-    package = symbol[: -len("_dat")] + "l"                     # icudt73l: little-endian data, ICU 73
+    package = symbol[: -len("_dat")] + "l"  # icudt73l: little-endian data, ICU 73
     before = lib.stat().st_size
     with tempfile.TemporaryDirectory(prefix="gs-icu-") as tmp:
         work = Path(tmp)
@@ -359,27 +441,49 @@ def slim_icu_data(bundle: Path) -> int:
         for _ in range(5):
             # An item that refers to a dropped one goes too (e.g. a CJK code page's variant tables).
             (work / "drop.txt").write_text("\n".join(sorted(drop)) + "\n", "ascii")
-            result = subprocess.run(["icupkg", "-r", "drop.txt", f"{package}.dat", f"out/{package}.dat"],
-                                    cwd=work, capture_output=True, text=True, timeout=300)
+            result = subprocess.run(
+                ["icupkg", "-r", "drop.txt", f"{package}.dat", f"out/{package}.dat"],
+                cwd=work,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             dependents = set(re.findall(r"Item (\S+) depends on missing item", result.stdout + result.stderr))
             if result.returncode == 0 or not dependents - drop:
                 break
             drop |= dependents
         if result.returncode != 0:
             raise RuntimeError(f"icupkg failed: {(result.stdout + result.stderr)[-2000:]}")
-        _run(["genccode", "-e", symbol[: -len("_dat")], "-a", "gcc", "-d", str(work), f"out/{package}.dat"],
-             cwd=work)
+        _run(["genccode", "-e", symbol[: -len("_dat")], "-a", "gcc", "-d", str(work), f"out/{package}.dat"], cwd=work)
         assembly = next(work.glob("*.S"))
         rebuilt = work / lib.name
-        soname = next((line.split("[", 1)[1].split("]", 1)[0] for line in _run(["readelf", "-d", str(lib)])
-                       .stdout.splitlines() if "(SONAME)" in line), lib.name)
-        _run(["gcc", "-shared", "-nostdlib", "-o", str(rebuilt), str(assembly), f"-Wl,-soname,{soname}",
-              "-Wl,-z,noexecstack"])
-        _elf_symbol(rebuilt, re.escape(symbol))                # the entry point ICU looks for is there
+        soname = next(
+            (
+                line.split("[", 1)[1].split("]", 1)[0]
+                for line in _run(["readelf", "-d", str(lib)]).stdout.splitlines()
+                if "(SONAME)" in line
+            ),
+            lib.name,
+        )
+        _run(
+            [
+                "gcc",
+                "-shared",
+                "-nostdlib",
+                "-o",
+                str(rebuilt),
+                str(assembly),
+                f"-Wl,-soname,{soname}",
+                "-Wl,-z,noexecstack",
+            ]
+        )
+        _elf_symbol(rebuilt, re.escape(symbol))  # the entry point ICU looks for is there
         shutil.copyfile(rebuilt, lib)
     saved = before - lib.stat().st_size
-    say(f"ICU data: kept {len(listing) - len(drop)} of {len(listing)} items, "
-        f"{before / 1e6:.1f} MB -> {lib.stat().st_size / 1e6:.1f} MB")
+    say(
+        f"ICU data: kept {len(listing) - len(drop)} of {len(listing)} items, "
+        f"{before / 1e6:.1f} MB -> {lib.stat().st_size / 1e6:.1f} MB"
+    )
     return saved
 
 
@@ -394,7 +498,7 @@ def strip_binaries(bundle: Path) -> int:
         if not path.is_file() or path.is_symlink() or not _is_elf(path) or not _has_symtab(path):
             continue
         if path.parent == bundle:
-            continue   # the executables: PyInstaller appends its archive to them
+            continue  # the executables: PyInstaller appends its archive to them
         stripped = path.with_name(path.name + ".stripped")
         _run(["strip", "--strip-unneeded", "-o", str(stripped), str(path)])
         if not _loadable(stripped):
@@ -450,13 +554,13 @@ def close_gap(data: bytes) -> bytes | None:
     """The same ELF file with its largest unused gap (>= MIN_GAP) cut out, or None. Everything after the
     gap moves down by whole pages; the segments that move get a page alignment, so that file offset and
     address still agree modulo the page size, which is all the loader asks."""
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:     # 64-bit little-endian only
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:  # 64-bit little-endian only
         return None
     start, end = _largest_gap(data)
     delta = (end - start) // _PAGE * _PAGE
     if end - start < MIN_GAP or delta == 0:
         return None
-    out = bytearray(data[:end - delta] + data[end:])
+    out = bytearray(data[: end - delta] + data[end:])
     eh = list(_EHDR.unpack_from(out))
     phoff, shoff, phentsize, phnum, shentsize, shnum = eh[5], eh[6], eh[9], eh[10], eh[11], eh[12]
     if phoff >= end:
@@ -485,8 +589,13 @@ def close_gap(data: bytes) -> bytes | None:
 def _loads(lib: Path, search: list[Path]) -> bool:
     """The library loads (and its dependencies resolve) in a fresh process."""
     env = {**os.environ, "LD_LIBRARY_PATH": os.pathsep.join(map(str, search))}
-    probe = subprocess.run([sys.executable, "-c", "import ctypes, sys; ctypes.CDLL(sys.argv[1])", str(lib)],
-                           env=env, capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import ctypes, sys; ctypes.CDLL(sys.argv[1])", str(lib)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return probe.returncode == 0
 
 
@@ -524,14 +633,21 @@ def slim_bundle(bundle: Path) -> dict[str, float]:
     """All steps (Linux only); returns MB saved per step."""
     if not sys.platform.startswith("linux"):
         return {}
-    return {name: round(step(bundle) / 1e6, 1)
-            for name, step in (("share_openblas", share_openblas), ("reference_blas", reference_blas),
-                               ("stub_codecs", stub_codecs), ("slim_icu_data", slim_icu_data),
-                               ("strip_binaries", strip_binaries), ("close_file_gaps", close_file_gaps))}
+    return {
+        name: round(step(bundle) / 1e6, 1)
+        for name, step in (
+            ("share_openblas", share_openblas),
+            ("reference_blas", reference_blas),
+            ("stub_codecs", stub_codecs),
+            ("slim_icu_data", slim_icu_data),
+            ("strip_binaries", strip_binaries),
+            ("close_file_gaps", close_file_gaps),
+        )
+    }
 
 
 # --- what is in a bundle -----------------------------------------------------------------------------------
-GROUPS = (   # (label, path prefixes under _internal/)
+GROUPS = (  # (label, path prefixes under _internal/)
     ("opencv", ("cv2", "opencv_python_headless.libs")),
     ("qt", ("PySide6", "shiboken6")),
     ("numpy", ("numpy", "numpy.libs")),
@@ -552,13 +668,15 @@ def breakdown(bundle: Path) -> dict[str, float]:
             label = "executable+python code"
         else:
             top = rel[1] if len(rel) > 1 else ""
-            label = next((name for name, prefixes in GROUPS if top.startswith(prefixes)),
-                         "system libraries" if top.startswith("lib") and ".so" in top else "other packages")
+            label = next(
+                (name for name, prefixes in GROUPS if top.startswith(prefixes)),
+                "system libraries" if top.startswith("lib") and ".so" in top else "other packages",
+            )
         sizes[label] = sizes.get(label, 0) + path.stat().st_size
     return {k: round(v / 1e6, 1) for k, v in sorted(sizes.items(), key=lambda kv: -kv[1])}
 
 
-if __name__ == "__main__":   # python packaging/slim.py dist/guardstation [--breakdown]
+if __name__ == "__main__":  # python packaging/slim.py dist/guardstation [--breakdown]
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/guardstation")
     if "--breakdown" not in sys.argv:
         print(slim_bundle(target))

@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
-# The architecture first: imports point down the layers, no cycles, Qt only in ui/ (pyproject.toml).
+# Static checks first: imports point down the layers, no cycles, Qt only in ui/; lint; formatting.
 .venv/bin/lint-imports --no-cache
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 if [ $# -gt 0 ]; then
   exec .venv/bin/python -m pytest -p no:cacheprovider --timeout=600 -q "$@"
 fi

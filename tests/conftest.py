@@ -1,5 +1,6 @@
 """Shared fixtures: an isolated station home, an in-memory keyring, offscreen Qt, a fake clock, passes,
 and the GUI over a test station (tests/helpers holds what they are made of)."""
+
 from __future__ import annotations
 
 import gc
@@ -103,9 +104,15 @@ def gui(qtbot, station, translator):
 
     def make(camera: str | None = None, lang: str = "id", rescan_after_s: float = 0.3, **source_options):
         translator(lang)
-        app = GuardStationApp(station, lang=lang, camera_spec=camera, decoder_name="zxing",
-                              rescan_after_s=rescan_after_s, sound=SoundPlayer(enabled=False),
-                              source_options=source_options)
+        app = GuardStationApp(
+            station,
+            lang=lang,
+            camera_spec=camera,
+            decoder_name="zxing",
+            rescan_after_s=rescan_after_s,
+            sound=SoundPlayer(enabled=False),
+            source_options=source_options,
+        )
         qtbot.addWidget(app.window)
         app.window.show()
         apps.append(app)
@@ -113,4 +120,4 @@ def gui(qtbot, station, translator):
 
     yield make
     for app in apps:
-        app.shutdown()      # as the app closes: threads stopped, then the station (closing it again is harmless)
+        app.shutdown()  # as the app closes: threads stopped, then the station (closing it again is harmless)

@@ -1,4 +1,5 @@
 """Command-line plumbing: where data goes, and the decoder choice."""
+
 from __future__ import annotations
 
 import json
@@ -8,13 +9,16 @@ import pytest
 from guardstation.app import main, parse_args
 
 
-@pytest.mark.parametrize("argv", [
-    ["--home", "/x/y", "verify", "text:a"],
-    ["verify", "--home", "/x/y", "text:a"],
-    ["--home", "/x/y", "pass", "issue", "--name", "A", "--out", "a.png"],
-    ["pass", "issue", "--home", "/x/y", "--name", "A", "--out", "a.png"],
-    ["--home", "/x/y", "--demo"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--home", "/x/y", "verify", "text:a"],
+        ["verify", "--home", "/x/y", "text:a"],
+        ["--home", "/x/y", "pass", "issue", "--name", "A", "--out", "a.png"],
+        ["pass", "issue", "--home", "/x/y", "--name", "A", "--out", "a.png"],
+        ["--home", "/x/y", "--demo"],
+    ],
+)
 def test_home_is_honoured_before_or_after_the_subcommand(argv):
     assert parse_args(argv).home == "/x/y"
 

@@ -1,4 +1,5 @@
 """Commands that run without the GUI: verify, pass issue."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,15 +16,25 @@ from guardstation.domain.credential import Credential, CredentialKind, PersonKin
 from guardstation.domain.reasons import Reason
 from guardstation.domain.verdict import Decision
 from guardstation.domain.verdict_types import Action, Colour
-from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text, render_pass_png
 from guardstation.scanner.decoders import DecoderUnavailable, make_decoder, safe_decode
 from guardstation.station.context import StationContext
+from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text, render_pass_png
 
 COLOUR_WORDS = {
-    "id": {Colour.GREEN: "HIJAU", Colour.YELLOW: "KUNING", Colour.RED: "MERAH", Colour.BLACK: "HITAM",
-           Colour.FULL: "PENUH"},
-    "en": {Colour.GREEN: "GREEN", Colour.YELLOW: "YELLOW", Colour.RED: "RED", Colour.BLACK: "BLACK",
-           Colour.FULL: "FULL"},
+    "id": {
+        Colour.GREEN: "HIJAU",
+        Colour.YELLOW: "KUNING",
+        Colour.RED: "MERAH",
+        Colour.BLACK: "HITAM",
+        Colour.FULL: "PENUH",
+    },
+    "en": {
+        Colour.GREEN: "GREEN",
+        Colour.YELLOW: "YELLOW",
+        Colour.RED: "RED",
+        Colour.BLACK: "BLACK",
+        Colour.FULL: "FULL",
+    },
 }
 TEXT_PREFIX = "text:"
 
@@ -49,7 +60,7 @@ def _unreadable(item: str, code: str, **params) -> tuple[str | None, Credential]
 def read_input(item: str, decoder) -> tuple[str | None, Credential | None]:
     """(QR text, or a ready answer when there is nothing to verify)."""
     if item.startswith(TEXT_PREFIX):
-        return item[len(TEXT_PREFIX):], None
+        return item[len(TEXT_PREFIX) :], None
     path = Path(item)
     if not path.is_file():
         return _unreadable(item, "file_unreadable", path=item)
@@ -111,22 +122,32 @@ def run_pass_issue(station: StationContext, args: argparse.Namespace, out: TextI
         raise UsageError("--name must not be empty")
     if args.nik:
         from guardstation.domain.nik import check_nik
+
         check = check_nik(args.nik)
         if not check.ok:
             raise UsageError(f"--nik: {check.message('en')}")
     now = station.checkpoint.now()
     valid_from = parse_time(args.valid_from) or now
     key = issuer_key(station.secrets, station.db, now)
-    request = PassRequest(name=args.name.strip(), kind=PersonKind(args.kind), doses=args.doses,
-                          valid_from=valid_from, valid_days=args.valid_days, nik=args.nik)
+    request = PassRequest(
+        name=args.name.strip(),
+        kind=PersonKind(args.kind),
+        doses=args.doses,
+        valid_from=valid_from,
+        valid_days=args.valid_days,
+        nik=args.nik,
+    )
     text = make_pass_text(request, key, deployment_key(station.secrets))
     caption = [request.name, f"{request.kind.value} - s.d. {(valid_from.date()).isoformat()} +{args.valid_days}d"]
     try:
         path = render_pass_png(text, caption, Path(args.out))
     except OSError as exc:
         raise UsageError(f"--out: {exc}") from None
-    out.write(json.dumps({"out": str(path), "payload": text, "chars": len(text)}, ensure_ascii=False) + "\n"
-              if args.json else f"{path}\n")
+    out.write(
+        json.dumps({"out": str(path), "payload": text, "chars": len(text)}, ensure_ascii=False) + "\n"
+        if args.json
+        else f"{path}\n"
+    )
     return 0
 
 
@@ -153,12 +174,20 @@ def run_trust_import(station: StationContext, args: argparse.Namespace, out: Tex
         rows = [reference.put_trusted_key(session, key, now=now, source="import") for key in keys]
         added = [row for row in rows if row.id not in before]
         reference.mark_fresh(session, "trust_key", now, "import")
-        append_audit(session, at=now, actor="installer", action="trust_import",
-                     detail={"file": path.name, "keys": len(keys), "added": len(added)})
+        append_audit(
+            session,
+            at=now,
+            actor="installer",
+            action="trust_import",
+            detail={"file": path.name, "keys": len(keys), "added": len(added)},
+        )
     station.checkpoint.reload_reference()
     summary = {"file": str(path), "keys": len(keys), "added": len(added), "already_trusted": len(keys) - len(added)}
-    out.write(json.dumps(summary) + "\n" if args.json else
-              f"{path.name}: {len(keys)} keys, {len(added)} new, {len(keys) - len(added)} already trusted\n")
+    out.write(
+        json.dumps(summary) + "\n"
+        if args.json
+        else f"{path.name}: {len(keys)} keys, {len(added)} new, {len(keys) - len(added)} already trusted\n"
+    )
     return 0
 
 
@@ -171,11 +200,17 @@ def run_trust_list(station: StationContext, args: argparse.Namespace, out: TextI
         rows = reference.trusted_key_rows(session)
     for row in rows:
         valid = (row.not_before is None or row.not_before <= now) and (row.not_after is None or now <= row.not_after)
-        item = {"scheme": row.scheme, "kid": row.kid.hex() if row.scheme != "shc" else row.kid.decode("ascii", "replace"),
-                "label": row.label, "issuer": row.issuer or None, "usage": row.usage or None,
-                "not_before": row.not_before.isoformat() if row.not_before else None,
-                "not_after": row.not_after.isoformat() if row.not_after else None,
-                "valid_now": valid, "source": row.source}
+        item = {
+            "scheme": row.scheme,
+            "kid": row.kid.hex() if row.scheme != "shc" else row.kid.decode("ascii", "replace"),
+            "label": row.label,
+            "issuer": row.issuer or None,
+            "usage": row.usage or None,
+            "not_before": row.not_before.isoformat() if row.not_before else None,
+            "not_after": row.not_after.isoformat() if row.not_after else None,
+            "valid_now": valid,
+            "source": row.source,
+        }
         if args.json:
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
         else:
@@ -188,8 +223,7 @@ def run_trust_list(station: StationContext, args: argparse.Namespace, out: TextI
 
 
 # Export errors that mean "fix the command" (exit 2); the others (disk full, no permission...) exit 1.
-_EXPORT_USAGE_ERRORS = {"no_folder", "not_a_folder", "is_folder", "bad_format", "bad_period", "no_subject",
-                        "protected"}
+_EXPORT_USAGE_ERRORS = {"no_folder", "not_a_folder", "is_folder", "bad_format", "bad_period", "no_subject", "protected"}
 
 
 def run_export(station: StationContext, args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -209,13 +243,15 @@ def run_export(station: StationContext, args: argparse.Namespace, out: TextIO | 
             raise UsageError("--from/--to do not apply to --kind evacuation (it lists who is inside now)")
     else:
         if not args.date_from or not args.date_to:
-            raise UsageError(f"--kind {args.kind} needs --from DATE and --to DATE (e.g. --from 2026-11-01 "
-                             "--to 2026-11-30)")
+            raise UsageError(
+                f"--kind {args.kind} needs --from DATE and --to DATE (e.g. --from 2026-11-01 --to 2026-11-30)"
+            )
         try:
             period = parse_period(args.date_from, args.date_to, now.tzinfo)
         except ValueError:
-            raise UsageError(f"--from/--to: not a date (YYYY-MM-DD) or ISO time: {args.date_from!r}, "
-                             f"{args.date_to!r}") from None
+            raise UsageError(
+                f"--from/--to: not a date (YYYY-MM-DD) or ISO time: {args.date_from!r}, {args.date_to!r}"
+            ) from None
     subject_key, subject_label = None, ""
     if args.kind == "exposure":
         if not args.subject:
@@ -228,8 +264,17 @@ def run_export(station: StationContext, args: argparse.Namespace, out: TextIO | 
         raise UsageError("--subject applies only to --kind exposure")
     if args.gap_minutes < 1:
         raise UsageError("--gap-minutes must be at least 1")
-    request = ExportRequest(args.kind, fmt, Path(args.out), period, lang=lang, subject_key=subject_key,
-                            subject_label=subject_label, gap_minutes=args.gap_minutes, actor="cli")
+    request = ExportRequest(
+        args.kind,
+        fmt,
+        Path(args.out),
+        period,
+        lang=lang,
+        subject_key=subject_key,
+        subject_label=subject_label,
+        gap_minutes=args.gap_minutes,
+        actor="cli",
+    )
     try:
         result = export(station.db, request, now=now)
     except ExportError as exc:

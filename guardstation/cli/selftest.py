@@ -7,6 +7,7 @@ sample pass is verified against an in-memory trust store holding only the
 bundled self-test key, and the main window is built over a throw-away station
 in a temporary folder.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,11 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from guardstation import __version__
 from guardstation.resources import DEFAULT_RULE_PACK, resource, resources_dir
@@ -65,7 +67,7 @@ def _check_database(ctx: _Context) -> str:
 
     path = ctx.home / DB_FILENAME
     existed = path.exists()
-    ctx.db = open_database(path)   # migrations, quick_check, durability pragmas
+    ctx.db = open_database(path)  # migrations, quick_check, durability pragmas
     verdict = ctx.db.integrity_check(quick=False)
     if verdict != "ok":
         raise DatabaseError(f"integrity check: {verdict}")
@@ -123,6 +125,7 @@ def _check_decoders(ctx: _Context) -> str:
 
 
 def _check_sample(ctx: _Context) -> str:
+    import cv2
     from cryptography.hazmat.primitives import serialization
 
     from guardstation.credentials.trust import TrustedKey, TrustStore, kid_for
@@ -130,7 +133,6 @@ def _check_sample(ctx: _Context) -> str:
     from guardstation.domain.verdict import decide
     from guardstation.scanner import make_decoder
     from guardstation.scanner.sources import load_bgr_image
-    import cv2
 
     spec = json.loads(resource(SELFTEST_DIR, "sample.json").read_text("utf-8"))
     public = serialization.load_pem_public_key(resource(SELFTEST_DIR, spec["public_key"]).read_bytes())
@@ -156,15 +158,15 @@ def _check_sample(ctx: _Context) -> str:
 def _check_window(ctx: _Context) -> str:
     if "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from guardstation.station.checkpoint import Checkpoint
     from guardstation.settings.model import Settings
-    from guardstation.ui.sound import SoundPlayer
+    from guardstation.station.checkpoint import Checkpoint
     from guardstation.station.context import DB_FILENAME, StationContext, seed_reference
     from guardstation.store.db import open_database
     from guardstation.store.secrets import MemoryKeyring, SecretStore
     from guardstation.ui.i18n import install_translator
     from guardstation.ui.main_window import MainWindow
     from guardstation.ui.qt_helpers import application
+    from guardstation.ui.sound import SoundPlayer
 
     app = application([sys.argv[0] if sys.argv else "guardstation"])
     translator = install_translator(app, ctx.lang)
@@ -178,8 +180,9 @@ def _check_window(ctx: _Context) -> str:
         now = datetime.now().astimezone()
         seed_reference(db, now, site_id="selftest", site_name="Self-test", capacity=10, gate_name="Self-test")
         checkpoint = Checkpoint(db, deployment_key=os.urandom(32))
-        station = StationContext(home, Settings(), db, SecretStore(MemoryKeyring(), fallback=False,
-                                                                    namespace=str(home)), checkpoint)
+        station = StationContext(
+            home, Settings(), db, SecretStore(MemoryKeyring(), fallback=False, namespace=str(home)), checkpoint
+        )
         window = MainWindow(station, SoundPlayer(enabled=False), ctx.lang)
         try:
             window.show()
@@ -207,10 +210,9 @@ def _check_keyring(ctx: _Context) -> str:
     from guardstation.store.secrets import MemoryKeyring, SecretStore
 
     store = SecretStore.for_home(ctx.home)
-    store.get("selftest-probe")   # read only: nothing is written to the keyring
+    store.get("selftest-probe")  # read only: nothing is written to the keyring
     if store.fallback:
-        return (f"{store.description} — FILE FALLBACK (no OS keyring service): "
-                f"{store.backend.path}, owner-only")
+        return f"{store.description} — FILE FALLBACK (no OS keyring service): {store.backend.path}, owner-only"
     if isinstance(store.backend, MemoryKeyring):
         return f"{store.description} (in memory, set by the caller: tests and benchmarks only)"
     return f"{store.description} (OS keyring)"
@@ -240,8 +242,13 @@ def run_checks(home: Path, *, lang: str = "id", decoder: str = "zxing") -> list[
             except Exception as exc:  # every failure becomes a FAIL line; the log keeps the traceback
                 log.exception("self-test check %s failed", name)
                 detail, ok = f"{type(exc).__name__}: {exc}", False
-            log.info("self-test %s %s in %.0f ms: %s", name, "PASS" if ok else "FAIL",
-                     (time.perf_counter() - started) * 1000, detail)
+            log.info(
+                "self-test %s %s in %.0f ms: %s",
+                name,
+                "PASS" if ok else "FAIL",
+                (time.perf_counter() - started) * 1000,
+                detail,
+            )
             results.append(CheckResult(name, ok, detail))
     finally:
         if ctx.db is not None:
@@ -249,8 +256,7 @@ def run_checks(home: Path, *, lang: str = "id", decoder: str = "zxing") -> list[
     return results
 
 
-def run_self_test(home: Path, *, lang: str | None = None, decoder: str | None = None,
-                  out: TextIO | None = None) -> int:
+def run_self_test(home: Path, *, lang: str | None = None, decoder: str | None = None, out: TextIO | None = None) -> int:
     from guardstation.log import setup_logging
     from guardstation.settings.model import Settings
 
@@ -264,9 +270,12 @@ def run_self_test(home: Path, *, lang: str | None = None, decoder: str | None = 
     results = run_checks(home, lang=lang, decoder=decoder)
     failed = [r for r in results if not r.ok]
     lines = [header, *(r.line() for r in results)]
-    lines.append(f"self-test: {len(failed)} of {len(results)} checks FAILED" if failed
-                 else f"self-test: all {len(results)} checks passed")
-    if out is not None:   # a windowed Windows build has no stdout: the log has every line too
+    lines.append(
+        f"self-test: {len(failed)} of {len(results)} checks FAILED"
+        if failed
+        else f"self-test: all {len(results)} checks passed"
+    )
+    if out is not None:  # a windowed Windows build has no stdout: the log has every line too
         for line in lines:
             print(line, file=out, flush=True)
     return 1 if failed else 0

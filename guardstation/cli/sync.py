@@ -1,4 +1,5 @@
 """`guardstation enroll URL CODE` and `guardstation sync [--status]`: sync without the GUI."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,11 +7,11 @@ import json
 from datetime import datetime
 
 from guardstation.station.context import StationContext
+from guardstation.station.server_link import enrol_station
 from guardstation.store.secrets import TOKEN_SECRET
 from guardstation.sync.engine import NotEnrolled, SyncEngine, sync_state
-from guardstation.station.server_link import enrol_station
-from guardstation.sync.transport import HttpTransport, Refused, SyncError
 from guardstation.sync.loop import read_status
+from guardstation.sync.transport import HttpTransport, Refused, SyncError
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -31,9 +32,12 @@ def run_enroll(station: StationContext, args: argparse.Namespace) -> int:
         return 1
     station_id = station.checkpoint.station_id
     result = {"enrolled": True, "server": args.url.rstrip("/"), "site_id": site_id, "station_id": station_id}
-    print(json.dumps(result) if args.json else
-          f"Enrolled with {result['server']}: site {site_id}, station {station_id}. "
-          "The token is in the OS keyring; the app syncs in the background.")
+    print(
+        json.dumps(result)
+        if args.json
+        else f"Enrolled with {result['server']}: site {site_id}, station {station_id}. "
+        "The token is in the OS keyring; the app syncs in the background."
+    )
     return 0
 
 
@@ -46,8 +50,12 @@ def run_sync(station: StationContext, args: argparse.Namespace) -> int:
     code = 0
     report = None
     if not args.status:
-        engine = SyncEngine(station.db, HttpTransport(state.server_url),
-                            token=lambda: station.secrets.get(TOKEN_SECRET), clock=station.checkpoint.now)
+        engine = SyncEngine(
+            station.db,
+            HttpTransport(state.server_url),
+            token=lambda: station.secrets.get(TOKEN_SECRET),
+            clock=station.checkpoint.now,
+        )
         try:
             report = engine.sync()
         except (NotEnrolled, SyncError) as exc:
@@ -56,10 +64,16 @@ def run_sync(station: StationContext, args: argparse.Namespace) -> int:
         finally:
             engine.transport.close()
     status = read_status(station.db, online=None if args.status else code == 0)
-    result = {"online": status.online, "queue_depth": status.queue_depth, "refused_events": status.rejected,
-              "last_sync_at": _iso(status.last_sync_at), "last_error": status.last_error,
-              "inside_here": status.own_inside, "inside_other_gates": status.others_inside,
-              "streams": {k: _iso(v) for k, v in status.stream_updated.items()}}
+    result = {
+        "online": status.online,
+        "queue_depth": status.queue_depth,
+        "refused_events": status.rejected,
+        "last_sync_at": _iso(status.last_sync_at),
+        "last_error": status.last_error,
+        "inside_here": status.own_inside,
+        "inside_other_gates": status.others_inside,
+        "streams": {k: _iso(v) for k, v in status.stream_updated.items()},
+    }
     if report is not None:
         result.update(pushed=report.pushed, pulled=report.pulled, skipped=len(report.skipped))
     if args.json:

@@ -1,12 +1,13 @@
 """Recognise what kind of code a QR text is, before any verification."""
+
 from __future__ import annotations
 
-from guardstation.domain.credential import Credential, CredentialKind
-from guardstation.domain.reasons import Reason
 from guardstation.credentials import gspass, venue
 from guardstation.credentials.venue import NIK_PATTERN
+from guardstation.domain.credential import Credential, CredentialKind
+from guardstation.domain.reasons import Reason
 
-__all__ = ["CREDENTIAL_PREFIXES", "NIK_PATTERN", "classify", "describe_other"]   # NIK_PATTERN: kept importable from here
+__all__ = ["CREDENTIAL_PREFIXES", "NIK_PATTERN", "classify", "describe_other"]  # NIK_PATTERN: kept importable from here
 
 # Verifiable credentials by their exact, case-sensitive prefix (what the issuers' QR codes carry).
 CREDENTIAL_PREFIXES = (

@@ -3,6 +3,7 @@
 Only the single-signer structure is needed; it is a four-element array, so a
 dedicated COSE library would add weight without removing much code.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -103,9 +104,9 @@ def verify_signature(message: Sign1, public_key: Any) -> bool:
             s = int.from_bytes(message.signature[half:], "big")
             public_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
         elif alg == ALG_PS256 and isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(message.signature, data,
-                              padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
-                              hashes.SHA256())
+            public_key.verify(
+                message.signature, data, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256()
+            )
         else:
             return False
     except InvalidSignature:

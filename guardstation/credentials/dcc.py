@@ -28,6 +28,7 @@ Nothing from the content is put into the Credential unless every stage passed.
 
 This module does no I/O except reading its bundled resources (resources/dcc/) once.
 """
+
 from __future__ import annotations
 
 import base64
@@ -36,25 +37,33 @@ import re
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 import cbor2
 
+from guardstation.credentials.cose import (
+    ALG_ES256,
+    ALG_NAMES,
+    ALG_PS256,
+    CoseError,
+    Sign1,
+    decode_sign1,
+    verify_signature,
+)
+from guardstation.credentials.inflate import InflateError, inflate_bounded
+from guardstation.credentials.trust import TrustedKey, TrustStore
 from guardstation.domain.credential import Credential, CredentialKind, Recovery, TestResult, Vaccination
 from guardstation.domain.reasons import Reason
 from guardstation.domain.subject import identity_from_name
 from guardstation.resources import resource
-from guardstation.credentials.inflate import InflateError, inflate_bounded
-from guardstation.credentials.cose import ALG_ES256, ALG_NAMES, ALG_PS256, CoseError, Sign1, decode_sign1, verify_signature
-from guardstation.credentials.trust import TrustedKey, TrustStore
 
 PREFIX = "HC1:"
 SCHEME = "dcc"
 STAGES = ("unprefix", "base45", "decompress", "cose_decode", "signature", "expiry", "schema", "key_usage")
-MAX_TEXT = 8192              # a QR code holds at most 4,296 alphanumeric characters
-MAX_PAYLOAD = 64 * 1024      # inflated COSE message; real DCCs are 0.3-2 KB (zip-bomb guard)
+MAX_TEXT = 8192  # a QR code holds at most 4,296 alphanumeric characters
+MAX_PAYLOAD = 64 * 1024  # inflated COSE message; real DCCs are 0.3-2 KB (zip-bomb guard)
 ALLOWED_ALGS = (ALG_ES256, ALG_PS256)
 
 CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_HCERT, HCERT_DCC = 1, 4, 6, -260, 1
@@ -68,10 +77,11 @@ _MAX_DEPTH = 16
 
 # ---------------------------------------------------------------- bundled rules (read once)
 
+
 @dataclass(frozen=True)
 class _Rules:
-    validator: Any                 # jsonschema.Draft202012Validator, built once
-    value_sets: dict[str, dict[str, tuple[str, frozenset[str]]]]   # group -> field -> (value set id, codes)
+    validator: Any  # jsonschema.Draft202012Validator, built once
+    value_sets: dict[str, dict[str, tuple[str, frozenset[str]]]]  # group -> field -> (value set id, codes)
 
 
 @lru_cache(maxsize=1)
@@ -112,8 +122,8 @@ def _inline_refs(node: Any, defs: dict, depth: int = 0) -> Any:
     out = {k: _inline_refs(v, defs, depth + 1) for k, v in node.items() if k not in ("$ref", "$defs")}
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        target = _inline_refs(defs[ref[len("#/$defs/"):]], defs, depth + 1)
-        out = {**target, **out}          # the referring node's own keywords (e.g. description) win
+        target = _inline_refs(defs[ref[len("#/$defs/") :]], defs, depth + 1)
+        out = {**target, **out}  # the referring node's own keywords (e.g. description) win
     return out
 
 
@@ -129,7 +139,7 @@ def b45decode(text: str) -> bytes:
     Same result as base45.b45decode, about five times faster: the values come from one
     bytes.translate and the arithmetic runs over slices instead of per-character Python code.
     """
-    values = text.encode("ascii").translate(_B45_VALUES)   # UnicodeEncodeError is a ValueError
+    values = text.encode("ascii").translate(_B45_VALUES)  # UnicodeEncodeError is a ValueError
     if 255 in values:
         raise ValueError("character outside the base45 alphabet")
     size = len(values)
@@ -167,10 +177,10 @@ def _to_json(obj: Any, depth: int = 0) -> Any:
         return out
     if isinstance(obj, (list, tuple)):
         return [_to_json(item, depth + 1) for item in obj]
-    if isinstance(obj, datetime):      # CBOR tag 0/1 ("sc" tagged as a date-time)
-        stamp = obj if obj.tzinfo else obj.replace(tzinfo=timezone.utc)
+    if isinstance(obj, datetime):  # CBOR tag 0/1 ("sc" tagged as a date-time)
+        stamp = obj if obj.tzinfo else obj.replace(tzinfo=UTC)
         return stamp.isoformat().replace("+00:00", "Z")
-    if isinstance(obj, date):          # CBOR tag 100/1004
+    if isinstance(obj, date):  # CBOR tag 100/1004
         return obj.isoformat()
     raise _Invalid(f"unexpected {type(obj).__name__} value")
 
@@ -184,7 +194,7 @@ def _parse_datetime(value: str, field: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise _Invalid(f"{field} is not a date and time") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _parse_date(value: str, field: str) -> date:
@@ -200,15 +210,17 @@ def _claim_time(claims: Mapping, key: int, name: str) -> datetime:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _Invalid(f"CWT claim {name} is missing or not a number")
     try:
-        return datetime.fromtimestamp(value, timezone.utc)
+        return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
         raise _Invalid(f"CWT claim {name} is out of range") from None
 
 
 def _signer_valid(key: TrustedKey, at: datetime) -> bool:
     """TrustedKey.valid_at, reading bounds without a zone (as a database may return them) as UTC."""
+
     def utc(moment: datetime | None) -> datetime | None:
-        return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+        return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
     start, end = utc(key.not_before), utc(key.not_after)
     return (start is None or start <= at) and (end is None or at <= end)
 
@@ -234,27 +246,33 @@ def _read_content(doc: dict) -> _Content:
     entry = doc[group][0]
     nam = doc["nam"]
     printed = " ".join(nam[k].strip() for k in ("gn", "fn") if nam.get(k, "").strip())
-    standard = " ".join(nam[k].replace("<", " ").strip() for k in ("gnt", "fnt")
-                        if nam.get(k, "").replace("<", " ").strip())
+    standard = " ".join(
+        nam[k].replace("<", " ").strip() for k in ("gnt", "fnt") if nam.get(k, "").replace("<", " ").strip()
+    )
     if not printed and not standard:
         raise _Invalid("the certificate names nobody (no name)")
     # Identity from the ICAO-standardised names: every issuer transliterates them the same way.
     identity = identity_from_name(standard or printed, doc["dob"])
-    content = dict(group=group, display_name=printed or standard, identity=identity,
-                   credential_id=entry["ci"])
+    content = dict(group=group, display_name=printed or standard, identity=identity, credential_id=entry["ci"])
     if group == "v":
-        content["vaccination"] = Vaccination(doses=int(entry["dn"]), last_dose=_parse_date(entry["dt"], "v.dt"),
-                                             series_doses=int(entry["sd"]))
+        content["vaccination"] = Vaccination(
+            doses=int(entry["dn"]), last_dose=_parse_date(entry["dt"], "v.dt"), series_doses=int(entry["sd"])
+        )
     elif group == "t":
-        content["test"] = TestResult(kind=TEST_KINDS[entry["tt"]], sampled_at=_parse_datetime(entry["sc"], "t.sc"),
-                                     negative=entry["tr"] == NOT_DETECTED)
+        content["test"] = TestResult(
+            kind=TEST_KINDS[entry["tt"]],
+            sampled_at=_parse_datetime(entry["sc"], "t.sc"),
+            negative=entry["tr"] == NOT_DETECTED,
+        )
     else:
-        content["recovery"] = Recovery(valid_from=_parse_date(entry["df"], "r.df"),
-                                       valid_until=_parse_date(entry["du"], "r.du"))
+        content["recovery"] = Recovery(
+            valid_from=_parse_date(entry["df"], "r.df"), valid_until=_parse_date(entry["du"], "r.du")
+        )
     return _Content(**content)
 
 
 # ---------------------------------------------------------------- the four judged stages
+
 
 def _check_signature(message: Sign1, candidates: list[TrustedKey]) -> tuple[TrustedKey | None, Reason | None]:
     if not message.kid:
@@ -269,8 +287,9 @@ def _check_signature(message: Sign1, candidates: list[TrustedKey]) -> tuple[Trus
     return None, Reason("bad_signature", {"kid": _kid_text(message.kid), "alg": ALG_NAMES.get(message.alg, "")})
 
 
-def _check_expiry(claims: Mapping, judged: list[TrustedKey], at: datetime
-                  ) -> tuple[Reason | None, datetime | None, datetime | None]:
+def _check_expiry(
+    claims: Mapping, judged: list[TrustedKey], at: datetime
+) -> tuple[Reason | None, datetime | None, datetime | None]:
     try:
         issued = _claim_time(claims, CLAIM_IAT, "iat")
         expires = _claim_time(claims, CLAIM_EXP, "exp")
@@ -327,6 +346,7 @@ def _check_key_usage(dcc: Mapping, judged: list[TrustedKey]) -> Reason | None:
 
 # ---------------------------------------------------------------- entry point
 
+
 def verify_dcc(text: str, trust: TrustStore, at: datetime) -> Credential:
     """Decode and verify an "HC1:" text at time `at` (a naive `at` is local time). Never raises on bad input."""
     stages = dict.fromkeys(STAGES, False)
@@ -335,12 +355,12 @@ def verify_dcc(text: str, trust: TrustStore, at: datetime) -> Credential:
     def fail(code: str, **params: Any) -> Credential:
         return Credential(CredentialKind.DCC, decoded, stages, Reason(code, params))
 
-    at = (at if at.tzinfo else at.astimezone()).astimezone(timezone.utc)
+    at = (at if at.tzinfo else at.astimezone()).astimezone(UTC)
     if decoded is None or not decoded.startswith(PREFIX):
         return fail("malformed", detail="not an EU DCC (no HC1: prefix)")
     stages["unprefix"] = True
 
-    body = decoded[len(PREFIX):].rstrip("\r\n")
+    body = decoded[len(PREFIX) :].rstrip("\r\n")
     if len(body) > MAX_TEXT:
         return fail("malformed", detail="too long for a QR code")
     try:
@@ -384,8 +404,17 @@ def verify_dcc(text: str, trust: TrustStore, at: datetime) -> Credential:
     if failure is not None or content is None:
         return Credential(CredentialKind.DCC, decoded, stages, failure or Reason("malformed"))
     return Credential(
-        kind=CredentialKind.DCC, decoded=decoded, stages=stages, failure=None,
-        identity=content.identity, display_name=content.display_name,
-        vaccination=content.vaccination, test=content.test, recovery=content.recovery,
-        valid_from=issued, valid_until=expires, credential_id=content.credential_id, signed=True,
+        kind=CredentialKind.DCC,
+        decoded=decoded,
+        stages=stages,
+        failure=None,
+        identity=content.identity,
+        display_name=content.display_name,
+        vaccination=content.vaccination,
+        test=content.test,
+        recovery=content.recovery,
+        valid_from=issued,
+        valid_until=expires,
+        credential_id=content.credential_id,
+        signed=True,
     )

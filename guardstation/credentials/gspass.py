@@ -3,21 +3,22 @@
 Base45 keeps the QR in alphanumeric mode (dense); CBOR with integer keys and
 Ed25519's 64-byte signature keep a full pass near 200 characters.
 """
+
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import base45
 import cbor2
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from guardstation.domain.credential import Credential, CredentialKind, PersonKind, Vaccination
-from guardstation.domain.reasons import Reason
 from guardstation.credentials.cose import ALG_EDDSA, CoseError, decode_sign1, sign1_ed25519, verify_signature
 from guardstation.credentials.trust import TrustStore, kid_for
+from guardstation.domain.credential import Credential, CredentialKind, PersonKind, Vaccination
+from guardstation.domain.reasons import Reason
 
 PREFIX = "GS1:"
 SCHEME = "gspass"
@@ -46,11 +47,14 @@ class PassClaims:
     def to_cbor(self) -> bytes:
         claims: dict[int, Any] = {
             # ids travel as raw bytes, not text: a third fewer characters in the QR.
-            K_VERSION: FORMAT_VERSION, K_PASS_ID: uuid.UUID(self.pass_id).bytes,
+            K_VERSION: FORMAT_VERSION,
+            K_PASS_ID: uuid.UUID(self.pass_id).bytes,
             K_SUBJECT: bytes.fromhex(self.subject_key),
-            K_NAME: self.display_name, K_KIND: _KIND_CODES[self.kind],
+            K_NAME: self.display_name,
+            K_KIND: _KIND_CODES[self.kind],
             K_ISSUED: int((self.issued_at or self.valid_from).timestamp()),
-            K_NOT_BEFORE: int(self.valid_from.timestamp()), K_EXPIRES: int(self.valid_until.timestamp()),
+            K_NOT_BEFORE: int(self.valid_from.timestamp()),
+            K_EXPIRES: int(self.valid_until.timestamp()),
         }
         if self.doses is not None:
             claims[K_DOSES] = self.doses
@@ -96,9 +100,9 @@ def _claims_from(payload: bytes) -> PassClaims:
     last_dose = field(K_LAST_DOSE, str, required=False)
     try:
         last = date.fromisoformat(last_dose) if last_dose else None
-        nbf = datetime.fromtimestamp(field(K_NOT_BEFORE, int), timezone.utc)
-        exp = datetime.fromtimestamp(field(K_EXPIRES, int), timezone.utc)
-        issued = datetime.fromtimestamp(field(K_ISSUED, int), timezone.utc)
+        nbf = datetime.fromtimestamp(field(K_NOT_BEFORE, int), UTC)
+        exp = datetime.fromtimestamp(field(K_EXPIRES, int), UTC)
+        issued = datetime.fromtimestamp(field(K_ISSUED, int), UTC)
     except (ValueError, OverflowError, OSError):
         raise _SchemaError("bad date") from None
     name = field(K_NAME, str)
@@ -107,9 +111,17 @@ def _claims_from(payload: bytes) -> PassClaims:
     pass_id, subject = field(K_PASS_ID, bytes), field(K_SUBJECT, bytes)
     if len(pass_id) != 16 or not 8 <= len(subject) <= 32:
         raise _SchemaError("bad pass id or subject key")
-    return PassClaims(pass_id=str(uuid.UUID(bytes=pass_id)), subject_key=subject.hex(), display_name=name,
-                      kind=kinds[kind_code], doses=doses, valid_from=nbf, valid_until=exp,
-                      last_dose=last, issued_at=issued)
+    return PassClaims(
+        pass_id=str(uuid.UUID(bytes=pass_id)),
+        subject_key=subject.hex(),
+        display_name=name,
+        kind=kinds[kind_code],
+        doses=doses,
+        valid_from=nbf,
+        valid_until=exp,
+        last_dose=last,
+        issued_at=issued,
+    )
 
 
 def verify_pass(text: str, trust: TrustStore, at: datetime) -> Credential:
@@ -123,7 +135,7 @@ def verify_pass(text: str, trust: TrustStore, at: datetime) -> Credential:
         return fail("malformed", detail="wrong prefix or length")
     stages["unprefix"] = True
     try:
-        raw = base45.b45decode(text[len(PREFIX):])
+        raw = base45.b45decode(text[len(PREFIX) :])
     except Exception:
         return fail("malformed", detail="bad base45")
     stages["base45"] = True
@@ -152,8 +164,16 @@ def verify_pass(text: str, trust: TrustStore, at: datetime) -> Credential:
         return fail("expired", date=claims.valid_until.date().isoformat())
     stages["expiry"] = True
     return Credential(
-        kind=CredentialKind.GSPASS, decoded=text, stages=stages, failure=None,
-        subject_key=claims.subject_key, display_name=claims.display_name, person_kind=claims.kind,
+        kind=CredentialKind.GSPASS,
+        decoded=text,
+        stages=stages,
+        failure=None,
+        subject_key=claims.subject_key,
+        display_name=claims.display_name,
+        person_kind=claims.kind,
         vaccination=None if claims.doses is None else Vaccination(claims.doses, claims.last_dose),
-        valid_from=claims.valid_from, valid_until=claims.valid_until, credential_id=claims.pass_id, signed=True,
+        valid_from=claims.valid_from,
+        valid_until=claims.valid_until,
+        credential_id=claims.pass_id,
+        signed=True,
     )

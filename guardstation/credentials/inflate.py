@@ -1,4 +1,5 @@
 """Bounded decompression for credential payloads: a QR code of a few kB must not inflate into gigabytes."""
+
 from __future__ import annotations
 
 import zlib

@@ -13,6 +13,7 @@ Checks, each with a message that says which key is wrong:
 - with `x5c`, the first certificate must carry the same public key; its validity dates bound the key.
 Keys meant for something else (another `use`, key type or algorithm) are skipped, not errors.
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from guardstation.credentials.trust import TrustedKey
 
 SCHEME = "shc"
-MAX_FILE = 1_000_000          # characters; a JWK set is a few kilobytes
+MAX_FILE = 1_000_000  # characters; a JWK set is a few kilobytes
 MAX_KEYS = 1000
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
 _B64STD = re.compile(r"[A-Za-z0-9+/]+={0,2}")
@@ -44,8 +45,8 @@ class JwksError(ValueError):
 class JwksImport:
     issuer: str
     keys: list[TrustedKey]
-    skipped: list[str] = field(default_factory=list)    # keys not meant for SMART signatures, and why
-    rejected: list[str] = field(default_factory=list)   # keys that claim to be SMART keys but are wrong
+    skipped: list[str] = field(default_factory=list)  # keys not meant for SMART signatures, and why
+    rejected: list[str] = field(default_factory=list)  # keys that claim to be SMART keys but are wrong
 
 
 def _b64url_decode(value: Any, where: str) -> bytes:
@@ -82,8 +83,12 @@ def _check_issuer(issuer: Any, where: str) -> str:
     # SMART: iss is an https URL without a trailing slash, compared as an exact string with the card's iss.
     if not isinstance(issuer, str) or not issuer:
         raise JwksError(f"{where}: the issuer URL is missing")
-    if len(issuer) > 2048 or not issuer.startswith("https://") or issuer.endswith("/") \
-            or any(c.isspace() or ord(c) < 0x20 for c in issuer):
+    if (
+        len(issuer) > 2048
+        or not issuer.startswith("https://")
+        or issuer.endswith("/")
+        or any(c.isspace() or ord(c) < 0x20 for c in issuer)
+    ):
         raise JwksError(f"{where}: the issuer must be an https:// URL without a trailing '/' (got {issuer[:80]!r})")
     return issuer
 
@@ -97,8 +102,9 @@ def _key_from(jwk: dict[str, Any], index: int, issuer: str) -> TrustedKey:
     """A SMART signing key, or JwksError saying what is wrong with it."""
     name = _name(jwk, index)
     if "d" in jwk:
-        raise JwksError(f"{name}: contains a PRIVATE key ('d'); publish only public keys and treat "
-                        "this signing key as leaked")
+        raise JwksError(
+            f"{name}: contains a PRIVATE key ('d'); publish only public keys and treat this signing key as leaked"
+        )
     if jwk.get("crv") != "P-256":
         raise JwksError(f"{name}: curve must be P-256, not {str(jwk.get('crv'))[:20]!r}")
     if jwk.get("alg", "ES256") != "ES256":
@@ -114,26 +120,36 @@ def _key_from(jwk: dict[str, Any], index: int, issuer: str) -> TrustedKey:
     if kid != expected:
         raise JwksError(f"{name}: kid is not the key's RFC 7638 thumbprint (expected {expected!r})")
     try:
-        public_key = ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"),
-                                                   ec.SECP256R1()).public_key()
+        public_key = ec.EllipticCurvePublicNumbers(
+            int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
+        ).public_key()
     except ValueError:
         raise JwksError(f"{name}: x, y is not a point on P-256") from None
     not_before = not_after = None
     chain = jwk.get("x5c")
     if chain is not None:
-        if not isinstance(chain, list) or not chain or not isinstance(chain[0], str) \
-                or not _B64STD.fullmatch(chain[0]):
+        if not isinstance(chain, list) or not chain or not isinstance(chain[0], str) or not _B64STD.fullmatch(chain[0]):
             raise JwksError(f"{name}: x5c must be a list of base64 DER certificates")
         try:
             certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0]))
             cert_key = certificate.public_key()
         except (ValueError, UnsupportedAlgorithm):
             raise JwksError(f"{name}: x5c[0] is not a readable certificate") from None
-        if not isinstance(cert_key, ec.EllipticCurvePublicKey) or cert_key.public_numbers() != public_key.public_numbers():
+        if (
+            not isinstance(cert_key, ec.EllipticCurvePublicKey)
+            or cert_key.public_numbers() != public_key.public_numbers()
+        ):
             raise JwksError(f"{name}: the x5c certificate holds a different public key")
         not_before, not_after = certificate.not_valid_before_utc, certificate.not_valid_after_utc
-    return TrustedKey(kid=kid.encode("ascii"), scheme=SCHEME, public_key=public_key, label=issuer,
-                      not_before=not_before, not_after=not_after, issuer=issuer)
+    return TrustedKey(
+        kid=kid.encode("ascii"),
+        scheme=SCHEME,
+        public_key=public_key,
+        label=issuer,
+        not_before=not_before,
+        not_after=not_after,
+        issuer=issuer,
+    )
 
 
 def read_jwks(json_text: str | bytes, issuer: str | None = None) -> JwksImport:
@@ -176,13 +192,15 @@ def read_jwks(json_text: str | bytes, issuer: str | None = None) -> JwksImport:
             rejected.append(f"key {index}: not a JSON object")
             continue
         name = _name(jwk, index)
-        if "d" in jwk:   # whatever the key is for, a private key has no place in a trust file
-            rejected.append(f"{name}: contains a PRIVATE key ('d'); publish only public keys and treat "
-                            "this signing key as leaked")
+        if "d" in jwk:  # whatever the key is for, a private key has no place in a trust file
+            rejected.append(
+                f"{name}: contains a PRIVATE key ('d'); publish only public keys and treat this signing key as leaked"
+            )
             continue
         if jwk.get("kty") != "EC" or jwk.get("use", "sig") != "sig":
-            skipped.append(f"{name}: not a signing EC key (kty {str(jwk.get('kty'))[:10]!r}, "
-                           f"use {str(jwk.get('use'))[:10]!r})")
+            skipped.append(
+                f"{name}: not a signing EC key (kty {str(jwk.get('kty'))[:10]!r}, use {str(jwk.get('use'))[:10]!r})"
+            )
             continue
         try:
             keys.append(_key_from(jwk, index, issuer))

@@ -10,6 +10,7 @@ The key is found by kid in the trust store and must belong to the card's `iss`: 
 issuer published (even with the same kid) never vouches for this card. Nothing here raises on bad
 input; every rejection is a Credential with a reason, and the stage that failed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,7 +18,7 @@ import binascii
 import hashlib
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -25,18 +26,18 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from guardstation.credentials.inflate import InflateError, inflate_bounded
+from guardstation.credentials.trust import TrustStore
 from guardstation.domain.credential import Credential, CredentialKind, Vaccination
 from guardstation.domain.reasons import Reason
 from guardstation.domain.subject import identity_from_name
-from guardstation.credentials.inflate import InflateError, inflate_bounded
-from guardstation.credentials.trust import TrustStore
 
 PREFIX = "shc:/"
 SCHEME = "shc"
 STAGES = ("unprefix", "numeric", "jws_decode", "inflate", "signature", "expiry", "schema")  # the order they run
 # A version-40 QR holds 7089 digits in numeric mode; nothing longer can come from one code.
 MAX_TEXT = len(PREFIX) + 7089
-MAX_INFLATED = 128 * 1024      # a real bundle inflates to a few kilobytes; more is a DEFLATE bomb
+MAX_INFLATED = 128 * 1024  # a real bundle inflates to a few kilobytes; more is a DEFLATE bomb
 MAX_HEADER = 1024
 MAX_ENTRIES = 500
 MAX_NAME = 200
@@ -54,8 +55,8 @@ _FHIR_DATETIME = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})(?:T[0-9:.]+
 # and added as two big integers (no carries: each byte stays below 256), ~6x faster than a Python loop.
 _TENS = bytes.maketrans(b"0123456789", bytes(range(0, 100, 10)))
 _UNITS_PLUS_45 = bytes.maketrans(b"0123456789", bytes(range(45, 55)))
-_HIGHEST_CHAR = ord("z")   # pair 77; anything above cannot come from a JWS character
-_LATEST_TIMESTAMP = 253402300799   # 9999-12-31T23:59:59Z
+_HIGHEST_CHAR = ord("z")  # pair 77; anything above cannot come from a JWS character
+_LATEST_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z
 
 _CVX = "http://hl7.org/fhir/sid/cvx"
 _SNOMED = "http://snomed.info/sct"
@@ -65,13 +66,41 @@ _ICD11 = "http://id.who.int/icd11/mms"
 # A code missing here only makes a card "vaccination unknown" (the guard checks by hand); a wrong
 # code here could count a flu shot as a COVID dose, so the list errs on the short side.
 _COVID_CODES = frozenset(
-    [(_CVX, str(c)) for c in (207, 208, 210, 211, 212, 213, 217, 218, 219, 221, 225, 226, 227, 228, 229, 230,
-                               300, 301, 302, 308, 309, 310, 311, 312, 313, *range(500, 520))]
+    [
+        (_CVX, str(c))
+        for c in (
+            207,
+            208,
+            210,
+            211,
+            212,
+            213,
+            217,
+            218,
+            219,
+            221,
+            225,
+            226,
+            227,
+            228,
+            229,
+            230,
+            300,
+            301,
+            302,
+            308,
+            309,
+            310,
+            311,
+            312,
+            313,
+            *range(500, 520),
+        )
+    ]
     + [(_SNOMED, c) for c in ("1119349007", "1119305005", "1162643001")]
-    + [(_ICD11, c) for c in ("XM0GQ8", "XM68M6", "XM1NL1", "XM5DF6", "XM9QW8", "XM0CX4", "XM5JC5", "XM1J92",
-                             "XM6AT1")]
+    + [(_ICD11, c) for c in ("XM0GQ8", "XM68M6", "XM1NL1", "XM5DF6", "XM9QW8", "XM0CX4", "XM5JC5", "XM1J92", "XM6AT1")]
 )
-_SINGLE_DOSE_SERIES = frozenset({(_CVX, "212")})   # Janssen: one dose completes the primary series
+_SINGLE_DOSE_SERIES = frozenset({(_CVX, "212")})  # Janssen: one dose completes the primary series
 
 
 class _Fail(Exception):
@@ -102,7 +131,7 @@ def _reject_constant(name: str) -> Any:
 def _json(data: bytes, what: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
-    except (ValueError, RecursionError):   # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise _Fail("malformed", detail=f"{what} is not JSON") from None
 
 
@@ -139,7 +168,7 @@ def _signature_holds(signing_input: bytes, signature: bytes, public_key: Any) ->
 def _timestamp(value: Any, name: str) -> datetime:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= _LATEST_TIMESTAMP:
         raise _Fail("schema_invalid", detail=f"{name} is not a NumericDate")
-    return datetime.fromtimestamp(value, timezone.utc)
+    return datetime.fromtimestamp(value, UTC)
 
 
 def _fhir_date(value: Any, pattern: re.Pattern[str] = _FHIR_DATE) -> tuple[str, date | None] | None:
@@ -158,7 +187,7 @@ def _fhir_date(value: Any, pattern: re.Pattern[str] = _FHIR_DATE) -> tuple[str, 
             return None
     except ValueError:
         return None
-    return value[:len(year) + (3 if month else 0)], None
+    return value[: len(year) + (3 if month else 0)], None
 
 
 def _name_of(patient: dict[str, Any]) -> str:
@@ -179,8 +208,11 @@ def _name_of(patient: dict[str, Any]) -> str:
     text = " ".join(" ".join(p.split()) for p in parts if p.strip())
     if not text and isinstance(chosen.get("text"), str):
         text = " ".join(chosen["text"].split())
-    if not text or len(text) > MAX_NAME or any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or 0xD800 <= ord(c) < 0xE000
-                                                for c in text):
+    if (
+        not text
+        or len(text) > MAX_NAME
+        or any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or 0xD800 <= ord(c) < 0xE000 for c in text)
+    ):
         raise _Fail("schema_invalid", detail="patient name is empty, too long or has control characters")
     return text
 
@@ -190,8 +222,11 @@ def _codings(resource: dict[str, Any]) -> set[tuple[str, str]]:
     codings = concept.get("coding") if isinstance(concept, dict) else None
     if not isinstance(codings, list):
         return set()
-    return {(c["system"], c["code"]) for c in codings
-            if isinstance(c, dict) and isinstance(c.get("system"), str) and isinstance(c.get("code"), str)}
+    return {
+        (c["system"], c["code"])
+        for c in codings
+        if isinstance(c, dict) and isinstance(c.get("system"), str) and isinstance(c.get("code"), str)
+    }
 
 
 def _read_bundle(claims: dict[str, Any]) -> tuple[str, str, Vaccination | None]:
@@ -223,7 +258,7 @@ def _read_bundle(claims: dict[str, Any]) -> tuple[str, str, Vaccination | None]:
     if len(patients) != 1:
         raise _Fail("schema_invalid", detail=f"expected one Patient, found {len(patients)}")
     name = _name_of(patients[0])
-    born = _fhir_date(patients[0].get("birthDate"))   # a FHIR date, never a date-time
+    born = _fhir_date(patients[0].get("birthDate"))  # a FHIR date, never a date-time
     if born is None:
         raise _Fail("schema_invalid", detail="patient birthDate missing or not a FHIR date")
 
@@ -235,10 +270,10 @@ def _read_bundle(claims: dict[str, Any]) -> tuple[str, str, Vaccination | None]:
     seen: set[tuple[str, frozenset[tuple[str, str]]]] = set()
     for immunization in immunizations:
         if immunization.get("status") != "completed":
-            continue   # "entered-in-error" and "not-done" are not doses
+            continue  # "entered-in-error" and "not-done" are not doses
         codes = _codings(immunization)
         if not covid_card and not codes & _COVID_CODES:
-            unrecognised += 1   # a vaccine we cannot tell is against COVID-19 never counts as a dose
+            unrecognised += 1  # a vaccine we cannot tell is against COVID-19 never counts as a dose
             continue
         occurred = immunization.get("occurrenceDateTime")
         if isinstance(occurred, str):
@@ -266,7 +301,7 @@ def _unprefix(text: Any, max_text: int) -> str:
         raise _Fail("malformed", detail="does not start with shc:/")
     if len(text) > max_text:
         raise _Fail("malformed", detail="longer than any single QR code")
-    return text[len(PREFIX):]
+    return text[len(PREFIX) :]
 
 
 def verify_shc(text: str, trust: TrustStore, at: datetime) -> Credential:
@@ -336,11 +371,18 @@ def _verify(text: str, trust: TrustStore, at: datetime, max_text: int) -> Creden
     except _Fail as failure:
         return Credential(CredentialKind.SHC, text if isinstance(text, str) else None, stages, failure.reason)
     return Credential(
-        kind=CredentialKind.SHC, decoded=text, stages=stages, failure=None,
-        identity=identity_from_name(name, born), display_name=name, vaccination=vaccination,
-        valid_from=valid_from, valid_until=valid_until,
+        kind=CredentialKind.SHC,
+        decoded=text,
+        stages=stages,
+        failure=None,
+        identity=identity_from_name(name, born),
+        display_name=name,
+        vaccination=vaccination,
+        valid_from=valid_from,
+        valid_until=valid_until,
         # ECDSA signatures are randomised, so the hash of the JWS names this very card.
-        credential_id="shc:" + hashlib.sha256(jws.encode("ascii")).hexdigest()[:32], signed=True,
+        credential_id="shc:" + hashlib.sha256(jws.encode("ascii")).hexdigest()[:32],
+        signed=True,
     )
 
 
@@ -371,6 +413,10 @@ def verify_shc_chunks(texts: list[str], trust: TrustStore, at: datetime) -> Cred
     joined = join_chunks(texts)
     if joined is None:
         stages = dict.fromkeys(STAGES, False)
-        return Credential(CredentialKind.SHC, None, stages,
-                          Reason("malformed", {"detail": "chunked SHC: parts missing, repeated or inconsistent"}))
+        return Credential(
+            CredentialKind.SHC,
+            None,
+            stages,
+            Reason("malformed", {"detail": "chunked SHC: parts missing, repeated or inconsistent"}),
+        )
     return _verify(joined, trust, at, len(texts) * MAX_TEXT)

@@ -1,11 +1,13 @@
 """The trust store: which public keys may sign the credentials this station accepts."""
+
 from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -14,13 +16,13 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 @dataclass(frozen=True)
 class TrustedKey:
     kid: bytes
-    scheme: str                  # "gspass", "dcc" or "shc": which credentials the key may sign
-    public_key: Any              # a cryptography public key object
+    scheme: str  # "gspass", "dcc" or "shc": which credentials the key may sign
+    public_key: Any  # a cryptography public key object
     label: str = ""
     not_before: datetime | None = None
     not_after: datetime | None = None
-    usage: frozenset[str] = frozenset()   # DCC extended key usage (t / v / r); empty = any
-    issuer: str = ""                      # SMART Health Card issuer URL ("iss") the key belongs to
+    usage: frozenset[str] = frozenset()  # DCC extended key usage (t / v / r); empty = any
+    issuer: str = ""  # SMART Health Card issuer URL ("iss") the key belongs to
     certificate_der: bytes | None = None  # the DCC signer certificate, kept for display and re-export
 
     def valid_at(self, at: datetime) -> bool:
@@ -28,8 +30,7 @@ class TrustedKey:
 
     @property
     def public_der(self) -> bytes:
-        return self.public_key.public_bytes(serialization.Encoding.DER,
-                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+        return self.public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 class TrustStore:
@@ -70,8 +71,7 @@ def ed25519_from_raw_private(raw: bytes) -> ed25519.Ed25519PrivateKey:
 
 
 def raw_private_bytes(key: ed25519.Ed25519PrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                             serialization.NoEncryption())
+    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
 
 
 def b64(data: bytes) -> str:

@@ -3,6 +3,7 @@
 Signer certificates (PEM, DER, base64 DER), a DCC trust list (JSON) and
 SMART issuer key sets (JWKS) all arrive as files handed to an installer.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,12 @@ from cryptography.hazmat.primitives import serialization
 
 from guardstation.credentials.jwks import JwksError, parse_jwks
 from guardstation.credentials.trust import TrustedKey
-from guardstation.credentials.x509_keys import TrustImportError, dcc_trusted_key, load_certificates, parse_dcc_trust_list
+from guardstation.credentials.x509_keys import (
+    TrustImportError,
+    dcc_trusted_key,
+    load_certificates,
+    parse_dcc_trust_list,
+)
 
 MAX_TRUST_FILE = 20 * 1024 * 1024
 

@@ -8,6 +8,7 @@ case), or a URL whose scheme and host are parsed (case-insensitive) with a user-
 control characters, emoji) costs a bounded prefix scan: nothing here reads past MAX_SCAN characters
 except the NIK check, which is a fixed-length match.
 """
+
 from __future__ import annotations
 
 import base64
@@ -19,46 +20,44 @@ from dataclasses import dataclass
 from guardstation.domain.credential import CredentialKind
 from guardstation.domain.reasons import Reason
 
-MAX_SCAN = 4096                 # characters looked at to recognise a code
-NIK_PATTERN = re.compile(r"\s*[0-9]{16}\s*")   # fullmatch; ASCII digits only
+MAX_SCAN = 4096  # characters looked at to recognise a code
+NIK_PATTERN = re.compile(r"\s*[0-9]{16}\s*")  # fullmatch; ASCII digits only
 
 # Reason codes (see domain/reasons.py).
-REASON_VENUE = "venue_code"          # params: scheme
-REASON_URL = "url"                   # params: host
+REASON_VENUE = "venue_code"  # params: scheme
+REASON_URL = "url"  # params: host
 REASON_PLAIN = "plain_text"
 REASON_NIK = "unsigned_nik"
-REASON_UNSUPPORTED = "credential_unsupported"   # params: kind
+REASON_UNSUPPORTED = "credential_unsupported"  # params: kind
 
 
 @dataclass(frozen=True)
 class Recognised:
     kind: CredentialKind
-    label: str | None      # scheme label shown to the guard ("PeduliLindungi", "luca", ...)
+    label: str | None  # scheme label shown to the guard ("PeduliLindungi", "luca", ...)
     reason: Reason
 
 
 # Prefix codes (not URLs). The apps compare case-insensitively, so do we.
 _PREFIX_VENUES = (
-    ("NZCOVIDTRACER:", "NZ COVID Tracer"),     # NZCOVIDTRACER:<base64 JSON {gln, opn, adr, ver, typ}>
-    ("UKC19TRACING:", "NHS COVID-19"),         # UKC19TRACING:1:<JWT of the venue>
+    ("NZCOVIDTRACER:", "NZ COVID Tracer"),  # NZCOVIDTRACER:<base64 JSON {gln, opn, adr, ver, typ}>
+    ("UKC19TRACING:", "NHS COVID-19"),  # UKC19TRACING:1:<JWT of the venue>
 )
 # Foreign health passes we recognise but cannot verify here: never trusted, but named.
-_PREFIX_PASSES = (
-    ("NZCP:/", "NZ COVID Pass"),
-)
+_PREFIX_PASSES = (("NZCP:/", "NZ COVID Pass"),)
 
 # URL hosts: (registrable domain, path prefix or "", label). A host matches the domain itself or any
 # subdomain of it; the path prefix is compared case-insensitively (QR alphanumeric mode upper-cases
 # whole URLs, e.g. "HTTPS://E.CORONAWARN.APP/C1/...").
 _URL_VENUES = (
-    ("e.coronawarn.app", "", "Corona-Warn-App"),               # ?v=1#<base64url TraceLocation> or /c1/<base32>
-    ("qr.notifyme.ch", "", "NotifyMe"),                        # CrowdNotifier: ?v=2#<base64url>
+    ("e.coronawarn.app", "", "Corona-Warn-App"),  # ?v=1#<base64url TraceLocation> or /c1/<base32>
+    ("qr.notifyme.ch", "", "NotifyMe"),  # CrowdNotifier: ?v=2#<base64url>
     ("qr-dev.notifyme.ch", "", "NotifyMe"),
-    ("qr.swisscovid.ch", "", "SwissCovid"),                    # CrowdNotifier check-in of the Swiss app
-    ("luca-app.de", "/webapp", "luca"),                        # /webapp/<scanner uuid>[#data[/CWA1/...]]
-    ("safeentry-qr.gov.sg", "", "SafeEntry"),                  # /tenant/PROD-<UEN>-<id>-<name>-SE/...
+    ("qr.swisscovid.ch", "", "SwissCovid"),  # CrowdNotifier check-in of the Swiss app
+    ("luca-app.de", "/webapp", "luca"),  # /webapp/<scanner uuid>[#data[/CWA1/...]]
+    ("safeentry-qr.gov.sg", "", "SafeEntry"),  # /tenant/PROD-<UEN>-<id>-<name>-SE/...
     ("temperaturepass.ndi-api.gov.sg", "", "SafeEntry"),
-    ("service.nsw.gov.au", "/campaign/service-nsw-mobile-app", "Service NSW"),   # ?data=<base64 JSON>
+    ("service.nsw.gov.au", "/campaign/service-nsw-mobile-app", "Service NSW"),  # ?data=<base64 JSON>
     ("qr.thaichana.com", "", "Thai Chana"),
 )
 # PeduliLindungi (Indonesia, 2021-2022). Its venue QR payload is not publicly documented; URLs on
@@ -106,7 +105,7 @@ def split_url(text: str) -> tuple[str, str, str] | None:
         return None
     host = authority.rpartition("@")[2]
     if host.startswith("["):
-        return None   # IPv6 literals: a link, but never one of the venue hosts
+        return None  # IPv6 literals: a link, but never one of the venue hosts
     host, _, port = host.partition(":")
     if port and not _PORT.fullmatch(port):
         return None
@@ -136,8 +135,9 @@ def _recognise_url(scheme: str, host: str, rest: str) -> Recognised | None:
     if _host_matches(host, "luca-app.de") and (path == "/webapp" or path.startswith("/webapp/")):
         if path.startswith("/webapp/testresult"):
             # A luca test-result link: a person's document, signed by the test centre, not verifiable here.
-            return Recognised(CredentialKind.TEXT, "luca test result",
-                              Reason(REASON_UNSUPPORTED, {"kind": "luca test result"}))
+            return Recognised(
+                CredentialKind.TEXT, "luca test result", Reason(REASON_UNSUPPORTED, {"kind": "luca test result"})
+            )
         return Recognised(CredentialKind.VENUE, "luca", Reason(REASON_VENUE, {"scheme": "luca"}))
     if scheme == "luca":
         return None

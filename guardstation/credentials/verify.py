@@ -1,13 +1,13 @@
 """One entry point for every payload: parse_and_verify(text, trust, at) -> Credential."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
+from guardstation.credentials import classify, dcc, gspass, shc
+from guardstation.credentials.trust import TrustStore
 from guardstation.domain.credential import Credential, CredentialKind
 from guardstation.domain.reasons import Reason
-from guardstation.credentials import dcc, gspass, shc
-from guardstation.credentials import classify
-from guardstation.credentials.trust import TrustStore
 
 
 def parse_and_verify(text: str | None, trust: TrustStore, at: datetime) -> Credential:

@@ -12,6 +12,7 @@ kid is still computed from the bytes the issuer published. The certificate's
 own signature is never checked here: a key is trusted because it was imported
 from a trust list, not because of the chain.
 """
+
 from __future__ import annotations
 
 import base64
@@ -19,7 +20,7 @@ import binascii
 import hashlib
 import json
 import re
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 from cryptography import x509
@@ -33,8 +34,12 @@ SCHEME = "dcc"
 # Extended key usage OIDs of the DCC certificate governance: which certificate types a signer may sign.
 # The ".0.1847" spelling is a widespread variant (it was in early drafts) and is honoured alike.
 _EKU_TYPES = {
-    "1.3.6.1.4.1.1847.2021.1.1": "t", "1.3.6.1.4.1.1847.2021.1.2": "v", "1.3.6.1.4.1.1847.2021.1.3": "r",
-    "1.3.6.1.4.1.0.1847.2021.1.1": "t", "1.3.6.1.4.1.0.1847.2021.1.2": "v", "1.3.6.1.4.1.0.1847.2021.1.3": "r",
+    "1.3.6.1.4.1.1847.2021.1.1": "t",
+    "1.3.6.1.4.1.1847.2021.1.2": "v",
+    "1.3.6.1.4.1.1847.2021.1.3": "r",
+    "1.3.6.1.4.1.0.1847.2021.1.1": "t",
+    "1.3.6.1.4.1.0.1847.2021.1.2": "v",
+    "1.3.6.1.4.1.0.1847.2021.1.3": "r",
 }
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S)
@@ -49,6 +54,7 @@ class TrustImportError(ValueError):
 
 
 # ---------------------------------------------------------------- certificates
+
 
 def load_certificates(data: bytes | str) -> list[x509.Certificate]:
     """Every certificate in `data`: one or many PEM blocks, one DER certificate, or base64 DER text."""
@@ -85,8 +91,9 @@ def load_certificates(data: bytes | str) -> list[x509.Certificate]:
             der = b""
     if der[:1] == b"\x30":
         return [_load_der(der, "base64 certificate")]
-    raise TrustImportError("not a certificate: expected PEM ('-----BEGIN CERTIFICATE-----'), "
-                           "DER, or base64-encoded DER")
+    raise TrustImportError(
+        "not a certificate: expected PEM ('-----BEGIN CERTIFICATE-----'), DER, or base64-encoded DER"
+    )
 
 
 def certificate_der(cert: x509.Certificate) -> bytes:
@@ -129,16 +136,18 @@ def dcc_trusted_key(cert: x509.Certificate, *, country: str = "") -> TrustedKey:
     except _CERT_ERRORS as exc:
         raise TrustImportError(f"the certificate's subject name cannot be read ({exc})") from None
     return TrustedKey(
-        kid=dcc_kid(cert), scheme=SCHEME, public_key=public_key, label=label,
-        not_before=cert.not_valid_before_utc.astimezone(timezone.utc),
-        not_after=cert.not_valid_after_utc.astimezone(timezone.utc),
+        kid=dcc_kid(cert),
+        scheme=SCHEME,
+        public_key=public_key,
+        label=label,
+        not_before=cert.not_valid_before_utc.astimezone(UTC),
+        not_after=cert.not_valid_after_utc.astimezone(UTC),
         usage=dcc_usage(cert),
     )
 
 
 # What cryptography raises for damaged certificates (several are not ValueErrors).
-_CERT_ERRORS = (ValueError, TypeError, x509.InvalidVersion, x509.DuplicateExtension,
-                x509.UnsupportedGeneralNameType)
+_CERT_ERRORS = (ValueError, TypeError, x509.InvalidVersion, x509.DuplicateExtension, x509.UnsupportedGeneralNameType)
 
 
 def _parse(der: bytes) -> x509.Certificate:
@@ -172,6 +181,7 @@ def _load_der(der: bytes, what: str) -> x509.Certificate:
 
 # ---------------------------------------------------------------- lenient DER
 
+
 class _DerError(ValueError):
     pass
 
@@ -179,8 +189,8 @@ class _DerError(ValueError):
 _SEQUENCE, _OCTET_STRING, _BOOLEAN, _OID = 0x30, 0x04, 0x01, 0x06
 _EXTENSIONS_TAG = 0xA3  # [3] EXPLICIT Extensions in TBSCertificate
 _BOOLEAN_FALSE = bytes([_BOOLEAN, 1, 0])
-_OID_BASIC_CONSTRAINTS = bytes.fromhex("551d13")   # 2.5.29.19
-_OID_EXT_KEY_USAGE = bytes.fromhex("551d25")       # 2.5.29.37
+_OID_BASIC_CONSTRAINTS = bytes.fromhex("551d13")  # 2.5.29.19
+_OID_EXT_KEY_USAGE = bytes.fromhex("551d25")  # 2.5.29.37
 
 
 def _read(buf: bytes, pos: int) -> tuple[int, bytes, int]:
@@ -198,11 +208,11 @@ def _read(buf: bytes, pos: int) -> tuple[int, bytes, int]:
         count = first & 0x7F
         if count == 0 or count > 4 or pos + count > len(buf):
             raise _DerError("bad length")
-        length = int.from_bytes(buf[pos:pos + count], "big")
+        length = int.from_bytes(buf[pos : pos + count], "big")
         pos += count
     if pos + length > len(buf):
         raise _DerError("truncated")
-    return tag, buf[pos:pos + length], pos + length
+    return tag, buf[pos : pos + length], pos + length
 
 
 def _items(content: bytes) -> list[tuple[int, bytes]]:
@@ -231,7 +241,7 @@ def _repair_extension(content: bytes) -> bytes | None:
     """One Extension SEQUENCE content, re-encoded without DEFAULT values; None to drop it."""
     items = _items(content)
     if len(items) == 3 and items[1] == (_BOOLEAN, b"\x00"):
-        del items[1]                                     # critical BOOLEAN DEFAULT FALSE, spelt out
+        del items[1]  # critical BOOLEAN DEFAULT FALSE, spelt out
     if len(items) < 2 or items[0][0] != _OID or items[-1][0] != _OCTET_STRING:
         return _encode_all(items)
     oid, value = items[0][1], items[-1][1]
@@ -241,7 +251,7 @@ def _repair_extension(content: bytes) -> bytes | None:
         items[-1] = (_OCTET_STRING, _tlv(inner_tag, _encode_all(parts)))
     elif oid == _OID_EXT_KEY_USAGE:
         inner_tag, inner, _ = _read(value, 0)
-        if not inner:                                    # SEQUENCE SIZE (1..MAX): empty means no restriction
+        if not inner:  # SEQUENCE SIZE (1..MAX): empty means no restriction
             return None
     return _encode_all(items)
 
@@ -296,7 +306,7 @@ def _entry_key(entry: Any, map_kid: str | None, where: str) -> TrustedKey | None
     if isinstance(kind, str) and kind.upper() not in ("DSC", ""):
         return None  # CSCA / upload / authentication certificates never sign a DCC
     raw = next((entry[f] for f in _DER_FIELDS if f in entry), None)
-    if isinstance(raw, list) and raw:   # JWK-style x5c chain: the first one is the signer
+    if isinstance(raw, list) and raw:  # JWK-style x5c chain: the first one is the signer
         raw = raw[0]
     der = _b64(raw, f"{where}: certificate (rawData)")
     certs = load_certificates(der) if der[:1] == b"\x30" else None
@@ -311,7 +321,8 @@ def _entry_key(entry: Any, map_kid: str | None, where: str) -> TrustedKey | None
         if claimed != key.kid:
             raise TrustImportError(
                 f"{where}: {source} {claimed_text!r} does not match the certificate "
-                f"(its kid is {base64.b64encode(key.kid).decode('ascii')!r})")
+                f"(its kid is {base64.b64encode(key.kid).decode('ascii')!r})"
+            )
     return key
 
 

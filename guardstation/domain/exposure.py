@@ -1,4 +1,5 @@
-"""Exposure tracing (docs/architecture.md §7): who shared a site with a positive case, and for how long they are flagged.
+"""Exposure tracing (docs/architecture.md §7): who shared a site with a positive case, and for how long they
+are flagged.
 
 Pure functions over plain visit spans; the server fetches candidate visits
 with SQL and asks this module which of them are contacts.
@@ -15,11 +16,12 @@ with SQL and asks this module which of them are contacts.
 - A contact is flagged "close_contact" from the start of its first exposure
   until `CONTACT_DAYS` (14 days) after the end of its last one.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
 
 LOOKBACK = timedelta(days=14)
 LINGER = timedelta(minutes=30)
@@ -33,7 +35,7 @@ class VisitSpan:
     site_id: str
     subject_key: str | None
     start: datetime
-    end: datetime | None          # None: still inside
+    end: datetime | None  # None: still inside
     voided: bool = False
 
     def end_or(self, now: datetime) -> datetime:
@@ -46,8 +48,8 @@ class Exposure:
     site_id: str
     contact_visit_id: str
     case_visit_id: str
-    start: datetime               # when the two visits (case visit + linger) began to overlap
-    end: datetime                 # when that overlap ended
+    start: datetime  # when the two visits (case visit + linger) began to overlap
+    end: datetime  # when that overlap ended
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,17 @@ def lookback_window(since: datetime, now: datetime, lookback: timedelta = LOOKBA
     return FlagWindow(start, max(now, since))
 
 
-def case_visits_in_window(visits: Iterable[VisitSpan], subject_key: str, window: FlagWindow,
-                          now: datetime) -> list[VisitSpan]:
-    return sorted((v for v in visits
-                   if v.subject_key == subject_key and not v.voided
-                   and v.start <= window.end and v.end_or(now) >= window.start),
-                  key=lambda v: (v.start, v.visit_id))
+def case_visits_in_window(
+    visits: Iterable[VisitSpan], subject_key: str, window: FlagWindow, now: datetime
+) -> list[VisitSpan]:
+    return sorted(
+        (
+            v
+            for v in visits
+            if v.subject_key == subject_key and not v.voided and v.start <= window.end and v.end_or(now) >= window.start
+        ),
+        key=lambda v: (v.start, v.visit_id),
+    )
 
 
 def reach(case: VisitSpan, now: datetime, linger: timedelta = LINGER) -> tuple[datetime, datetime]:
@@ -77,8 +84,14 @@ def reach(case: VisitSpan, now: datetime, linger: timedelta = LINGER) -> tuple[d
     return case.start, case.end_or(now) + linger
 
 
-def find_exposures(case_visits: Sequence[VisitSpan], site_visits: Iterable[VisitSpan], *, case_subject: str,
-                   now: datetime, linger: timedelta = LINGER) -> list[Exposure]:
+def find_exposures(
+    case_visits: Sequence[VisitSpan],
+    site_visits: Iterable[VisitSpan],
+    *,
+    case_subject: str,
+    now: datetime,
+    linger: timedelta = LINGER,
+) -> list[Exposure]:
     """Every (contact visit, case visit) pair at the same site whose times overlap (closed intervals)."""
     by_site: dict[str, list[VisitSpan]] = {}
     for case in case_visits:
@@ -116,13 +129,21 @@ def contact_statuses(exposures: Iterable[Exposure], days: timedelta = CONTACT_DA
         grouped.setdefault(exposure.subject_key, []).append(exposure)
     statuses = []
     for subject, items in sorted(grouped.items()):
-        statuses.append(ContactStatus(subject, min(e.start for e in items), max(e.end for e in items) + days,
-                                      tuple(sorted({e.site_id for e in items})), len(items)))
+        statuses.append(
+            ContactStatus(
+                subject,
+                min(e.start for e in items),
+                max(e.end for e in items) + days,
+                tuple(sorted({e.site_id for e in items})),
+                len(items),
+            )
+        )
     return statuses
 
 
-def merge_validity(old_from: datetime | None, old_until: datetime | None, new_from: datetime,
-                   new_until: datetime | None) -> tuple[datetime, datetime | None]:
+def merge_validity(
+    old_from: datetime | None, old_until: datetime | None, new_from: datetime, new_until: datetime | None
+) -> tuple[datetime, datetime | None]:
     """Flagging again never shortens a status: the earliest start and the latest end (None = open-ended) win."""
     start = new_from if old_from is None else min(old_from, new_from)
     if old_from is None:

@@ -4,6 +4,7 @@ A status list a week old can admit someone flagged positive yesterday: the
 site policy says whether stale data fails open (admit, with a warning) or
 closed (deny until fresh data arrives).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,17 +17,20 @@ ON_STALE = ("warn", "deny")
 
 @dataclass(frozen=True)
 class FreshnessPolicy:
-    max_age_hours: dict[str, int] = field(default_factory=dict)   # stream -> hours; absent = never stale
+    max_age_hours: dict[str, int] = field(default_factory=dict)  # stream -> hours; absent = never stale
     on_stale: str = "warn"
 
     @classmethod
-    def from_dict(cls, data: Any) -> "FreshnessPolicy":
+    def from_dict(cls, data: Any) -> FreshnessPolicy:
         """Tolerant on purpose: a bad policy from the server must not stop the gate; bad parts are dropped."""
         if not isinstance(data, dict):
             return cls()
         ages = data.get("max_age_hours", {})
-        clean = {s: h for s, h in (ages.items() if isinstance(ages, dict) else ())
-                 if s in STREAMS and isinstance(h, int) and not isinstance(h, bool) and h > 0}
+        clean = {
+            s: h
+            for s, h in (ages.items() if isinstance(ages, dict) else ())
+            if s in STREAMS and isinstance(h, int) and not isinstance(h, bool) and h > 0
+        }
         on_stale = data.get("on_stale", "warn")
         return cls(clean, on_stale if on_stale in ON_STALE else "warn")
 

@@ -3,6 +3,7 @@
 Encoded as a fixed-width string so that text comparison equals causal order
 (wall ms, then counter, then node id to break ties deterministically).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ class Timestamp:
         return f"{self.wall_ms:015d}-{self.counter:05d}-{self.node}"
 
     @classmethod
-    def decode(cls, text: str) -> "Timestamp":
+    def decode(cls, text: str) -> Timestamp:
         wall, counter, node = text.split("-", 2)
         return cls(int(wall), int(counter), node)
 

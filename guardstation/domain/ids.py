@@ -2,6 +2,7 @@
 
 Python 3.11 has no uuid.uuid7; the layout is small enough to write here.
 """
+
 from __future__ import annotations
 
 import os

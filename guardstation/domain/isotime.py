@@ -1,4 +1,5 @@
 """Times read from other parties (the server, other gates): ISO 8601 text that must carry its UTC offset."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -3,6 +3,7 @@ the verdict reasons and the report catalogue all read.
 
 Text tables elsewhere hold one entry per language in the order of `LANGUAGES` (Indonesian first).
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -21,5 +22,5 @@ class Language(StrEnum):
         return member
 
 
-LANGUAGES: tuple[str, ...] = tuple(language.value for language in Language)   # plain codes: ("id", "en")
+LANGUAGES: tuple[str, ...] = tuple(language.value for language in Language)  # plain codes: ("id", "en")
 DEFAULT_LANGUAGE = Language.ID

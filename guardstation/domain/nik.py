@@ -4,6 +4,7 @@
 women) serial(4). There is no check digit, so only the region code and the
 date can be validated; python-stdnum carries the official region table.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,9 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 
 @dataclass(frozen=True)
 class NikCheck:
-    nik: str                      # the cleaned digits (or what was typed, when invalid)
-    problem: str | None = None    # None | "length" | "digits" | "region" | "date" | "serial"
-    region: str | None = None     # province / regency names when known
+    nik: str  # the cleaned digits (or what was typed, when invalid)
+    problem: str | None = None  # None | "length" | "digits" | "region" | "date" | "serial"
+    region: str | None = None  # province / regency names when known
     birth_date: date | None = None
     female: bool | None = None
 
@@ -31,8 +32,10 @@ class NikCheck:
     def message(self, lang: str = "id") -> str:
         texts = {
             None: ("NIK valid", "Valid NIK"),
-            "length": (f"NIK harus {NIK_LENGTH} digit (tertulis {len(self.nik)})",
-                       f"NIK must have {NIK_LENGTH} digits (got {len(self.nik)})"),
+            "length": (
+                f"NIK harus {NIK_LENGTH} digit (tertulis {len(self.nik)})",
+                f"NIK must have {NIK_LENGTH} digits (got {len(self.nik)})",
+            ),
             "digits": ("NIK hanya boleh berisi angka", "NIK may contain digits only"),
             "region": (f"Kode wilayah {self.nik[:4]} tidak dikenal", f"Unknown region code {self.nik[:4]}"),
             "date": (f"Tanggal lahir {self.nik[6:12]} tidak mungkin", f"Impossible birth date {self.nik[6:12]}"),

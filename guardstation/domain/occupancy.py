@@ -1,4 +1,5 @@
 """Capacity gauge arithmetic: people inside versus the site's limit."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,9 +16,9 @@ class GaugeLevel(str, Enum):
 
 @dataclass(frozen=True)
 class Occupancy:
-    inside_here: int            # open visits recorded by this station
-    capacity: int | None        # None: the site has no limit
-    inside_elsewhere: int = 0   # last known count of the site's other gates
+    inside_here: int  # open visits recorded by this station
+    capacity: int | None  # None: the site has no limit
+    inside_elsewhere: int = 0  # last known count of the site's other gates
     elsewhere_age_s: float | None = None  # how old that count is (None: no other gates known)
 
     @property

@@ -3,6 +3,7 @@
 The code is what gets stored and synced; the words are rendered per language
 at display time, so a language switch never rewrites history.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,20 +31,28 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "already_inside": ("Sudah di dalam sejak {time}", "Already inside since {time}"),
     "checked_out": ("Keluar setelah {duration}", "Checked out after {duration}"),
     "not_inside": ("Belum tercatat masuk", "Not checked in"),
-    "manual_entry": ("Entri manual — periksa KTP dan kartu vaksin",
-                     "Manual entry — check ID card and vaccination card"),
-    "unsigned_nik": ("NIK tanpa tanda tangan — gunakan entri manual",
-                     "Unsigned NIK — use manual entry"),
-    "credential_unsupported": ("Sertifikat {kind} belum dapat diverifikasi di stasiun ini",
-                               "{kind} certificates cannot be verified on this station yet"),
-    "venue_code": ("Kode lokasi ({scheme}), bukan identitas — minta sertifikat/kartu kunjungan",
-                   "Venue code ({scheme}), not an identity — ask for a certificate or visitor pass"),
-    "app_code": ("Kode check-in aplikasi {scheme}, bukan sertifikat — minta sertifikat vaksin atau kartu kunjungan",
-                 "Check-in code of the {scheme} app, not a certificate — ask for a vaccination certificate "
-                 "or visitor pass"),
+    "manual_entry": (
+        "Entri manual — periksa KTP dan kartu vaksin",
+        "Manual entry — check ID card and vaccination card",
+    ),
+    "unsigned_nik": ("NIK tanpa tanda tangan — gunakan entri manual", "Unsigned NIK — use manual entry"),
+    "credential_unsupported": (
+        "Sertifikat {kind} belum dapat diverifikasi di stasiun ini",
+        "{kind} certificates cannot be verified on this station yet",
+    ),
+    "venue_code": (
+        "Kode lokasi ({scheme}), bukan identitas — minta sertifikat/kartu kunjungan",
+        "Venue code ({scheme}), not an identity — ask for a certificate or visitor pass",
+    ),
+    "app_code": (
+        "Kode check-in aplikasi {scheme}, bukan sertifikat — minta sertifikat vaksin atau kartu kunjungan",
+        "Check-in code of the {scheme} app, not a certificate — ask for a vaccination certificate or visitor pass",
+    ),
     "url": ("Tautan web, bukan sertifikat atau kartu kunjungan", "Web link, not a certificate or visitor pass"),
-    "chunked_shc": ("Kartu SMART terdiri dari beberapa kode QR — pindai semua bagian",
-                    "SMART Health Card in several QR codes — scan every part"),
+    "chunked_shc": (
+        "Kartu SMART terdiri dari beberapa kode QR — pindai semua bagian",
+        "SMART Health Card in several QR codes — scan every part",
+    ),
     "plain_text": ("Bukan kartu kunjungan atau sertifikat", "Not a visitor pass or certificate"),
     "test_negative": ("Tes negatif ({hours} jam lalu)", "Negative test ({hours} h ago)"),
     "test_positive": ("Hasil tes positif", "Positive test result"),
@@ -51,11 +60,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "test_in_future": ("Waktu tes di masa depan", "Test time in the future"),
     "test_not_accepted": ("Jenis tes ini tidak diterima", "This test type is not accepted"),
     "recovered": ("Sembuh, berlaku s.d. {until}", "Recovered, valid until {until}"),
-    "recovery_out_of_range": ("Surat sembuh tidak berlaku (s.d. {until})", "Recovery certificate not valid (until {until})"),
+    "recovery_out_of_range": (
+        "Surat sembuh tidak berlaku (s.d. {until})",
+        "Recovery certificate not valid (until {until})",
+    ),
     "recovery_not_accepted": ("Surat sembuh tidak diterima", "Recovery certificates not accepted"),
     "schema_invalid": ("Isi sertifikat tidak sesuai standar", "Certificate content does not match the standard"),
-    "key_usage": ("Penanda tangan tidak berwenang untuk jenis sertifikat ini",
-                  "The signer may not sign this kind of certificate"),
+    "key_usage": (
+        "Penanda tangan tidak berwenang untuk jenis sertifikat ini",
+        "The signer may not sign this kind of certificate",
+    ),
     "signer_expired": ("Sertifikat penanda tangan tidak berlaku", "The signer's certificate is not valid"),
     "cert_expired": ("Sertifikat kedaluwarsa ({date})", "Certificate expired ({date})"),
     "cert_not_yet_valid": ("Sertifikat belum berlaku (mulai {date})", "Certificate not yet valid (from {date})"),
@@ -63,7 +77,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "file_unreadable": ("Berkas gambar tidak dapat dibaca: {path}", "Cannot read image file: {path}"),
     "no_code": ("Tidak ada kode QR terbaca", "No QR code found"),
     "no_rule_pack": ("Tidak ada aturan yang berlaku", "No rule pack in force"),
-    "supervisor_override": ("Diizinkan supervisor {supervisor}: {reason}", "Admitted by supervisor {supervisor}: {reason}"),
+    "supervisor_override": (
+        "Diizinkan supervisor {supervisor}: {reason}",
+        "Admitted by supervisor {supervisor}: {reason}",
+    ),
 }
 
 

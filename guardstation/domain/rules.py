@@ -3,11 +3,13 @@
 Colour meanings changed in real life (2021: two doses = green; 2022: booster
 = green), so nothing about them is a constant in code.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from guardstation.domain.verdict_types import Colour
 
@@ -32,7 +34,7 @@ class RulePack:
     name: str
     effective_from: datetime
     effective_until: datetime | None
-    vaccination: tuple[DoseRule, ...]   # sorted by min_doses, highest first
+    vaccination: tuple[DoseRule, ...]  # sorted by min_doses, highest first
     unknown_vaccination: Colour
     manual_entry: Colour
     status_colours: dict[str, Colour]
@@ -40,8 +42,8 @@ class RulePack:
     source: dict[str, Any]
     # A completed primary series counts as this many doses (a one-dose vaccine is "complete"), or None.
     complete_series_as_doses: int | None = None
-    test_rules: dict[str, tuple[int, Colour]] | None = None   # kind -> (max age in hours, colour)
-    recovery_colour: Colour | None = None                     # None: recovery certificates earn nothing
+    test_rules: dict[str, tuple[int, Colour]] | None = None  # kind -> (max age in hours, colour)
+    recovery_colour: Colour | None = None  # None: recovery certificates earn nothing
 
     def in_force(self, at: datetime) -> bool:
         return self.effective_from <= at and (self.effective_until is None or at < self.effective_until)
@@ -92,8 +94,13 @@ def parse_rule_pack(data: Any) -> RulePack:
         doses = rule.get("min_doses") if isinstance(rule, dict) else None
         if not isinstance(doses, int) or isinstance(doses, bool) or doses < 0:
             raise RulePackError(f"vaccination[{i}]: needs a non-negative integer min_doses")
-        dose_rules.append(DoseRule(rule["min_doses"], _colour(rule.get("colour"), f"vaccination[{i}].colour"),
-                                   str(rule.get("reason", "vaccination_unknown"))))
+        dose_rules.append(
+            DoseRule(
+                rule["min_doses"],
+                _colour(rule.get("colour"), f"vaccination[{i}].colour"),
+                str(rule.get("reason", "vaccination_unknown")),
+            )
+        )
     dose_rules.sort(key=lambda r: r.min_doses, reverse=True)
     if dose_rules[-1].min_doses != 0:
         raise RulePackError("vaccination: a rule for min_doses 0 is required so every dose count has a colour")
@@ -102,8 +109,9 @@ def parse_rule_pack(data: Any) -> RulePack:
         raise RulePackError(f"status: keys must be among {STATUS_KINDS}")
     until = data.get("effective_until")
     complete_as = data.get("complete_series_as_doses")
-    if complete_as is not None and (not isinstance(complete_as, int) or isinstance(complete_as, bool)
-                                    or complete_as < 0):
+    if complete_as is not None and (
+        not isinstance(complete_as, int) or isinstance(complete_as, bool) or complete_as < 0
+    ):
         raise RulePackError("complete_series_as_doses: expected a non-negative integer")
     tests = data.get("tests")
     test_rules = None

@@ -3,6 +3,7 @@
 The same person gets the same key at every station of a deployment (they
 share the deployment key), but the key reveals nothing without that secret.
 """
+
 from __future__ import annotations
 
 import hashlib

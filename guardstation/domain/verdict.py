@@ -1,4 +1,5 @@
 """The verdict engine: credential + status list + occupancy + rule pack -> what the door does."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from guardstation.domain.verdict_types import Action, Colour, GateMode
 
 @dataclass(frozen=True)
 class StatusEntry:
-    status: str                   # positive | close_contact | deny
+    status: str  # positive | close_contact | deny
     valid_from: datetime
     valid_until: datetime | None
 
@@ -112,11 +113,9 @@ def decide(
     if open_visit is not None:
         if gate_mode in (GateMode.AUTO, GateMode.OUT):
             stay = (now - open_visit.time_in).total_seconds()
-            return Decision(Colour.GREEN, Action.CHECK_OUT,
-                            Reason("checked_out", {"duration": _format_duration(stay)}))
+            return Decision(Colour.GREEN, Action.CHECK_OUT, Reason("checked_out", {"duration": _format_duration(stay)}))
         local_in = open_visit.time_in.astimezone(now.tzinfo) if now.tzinfo else open_visit.time_in
-        return Decision(Colour.YELLOW, Action.NOTICE,
-                        Reason("already_inside", {"time": local_in.strftime("%H:%M")}))
+        return Decision(Colour.YELLOW, Action.NOTICE, Reason("already_inside", {"time": local_in.strftime("%H:%M")}))
     if gate_mode is GateMode.OUT:
         return Decision(Colour.YELLOW, Action.NOTICE, Reason("not_inside"))
 
@@ -143,7 +142,10 @@ def decide(
     if colour not in pack.admit:
         return Decision(colour, Action.DENY, reason, warnings)
     if occupancy is not None and occupancy.is_full:
-        return Decision(Colour.FULL, Action.DENY,
-                        Reason("capacity_full", {"inside": occupancy.inside, "capacity": occupancy.capacity}),
-                        warnings)
+        return Decision(
+            Colour.FULL,
+            Action.DENY,
+            Reason("capacity_full", {"inside": occupancy.inside, "capacity": occupancy.capacity}),
+            warnings,
+        )
     return Decision(colour, Action.CHECK_IN, reason, warnings)

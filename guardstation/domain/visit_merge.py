@@ -12,11 +12,12 @@
 The same rules run as SQL upserts on the server (guardstation.server.ingest)
 and on the station for other gates' visits; the tests hold both to this module.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 VISIT_KINDS = ("check_in", "check_out", "void", "correction")
 
@@ -26,13 +27,13 @@ class VisitEventView:
     event_id: str
     visit_id: str
     kind: str
-    at: datetime                       # corrected (server) time of the event
+    at: datetime  # corrected (server) time of the event
     hlc: str = ""
     gate: str = ""
     station_id: str = ""
     subject_key: str | None = None
-    corrected_time_out: datetime | None = None   # correction events only
-    corrects_time_out: bool = False              # whether this correction carries time_out at all
+    corrected_time_out: datetime | None = None  # correction events only
+    corrects_time_out: bool = False  # whether this correction carries time_out at all
 
 
 @dataclass

@@ -12,28 +12,29 @@ offline). Two things must hold anyway:
   monotonic clock's; a difference beyond the tolerance is a `ClockJump` (backwards or forwards),
   which the window shows until the clock is right again.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 TOLERANCE = timedelta(minutes=2)
-FORWARD_NOTICE_S = 3600.0       # a forward jump is shown for an hour (it may have been a correction)
+FORWARD_NOTICE_S = 3600.0  # a forward jump is shown for an hour (it may have been a correction)
 
 
 def system_now() -> datetime:
-    return datetime.now(timezone.utc).astimezone()
+    return datetime.now(UTC).astimezone()
 
 
 @dataclass(frozen=True)
 class ClockJump:
-    seconds: float          # > 0: the system clock jumped forwards; < 0: backwards
-    at: datetime            # the system time seen right after the jump
-    mono: float = 0.0       # the monotonic clock then
+    seconds: float  # > 0: the system clock jumped forwards; < 0: backwards
+    at: datetime  # the system time seen right after the jump
+    mono: float = 0.0  # the monotonic clock then
 
     @property
     def backwards(self) -> bool:
@@ -41,14 +42,18 @@ class ClockJump:
 
 
 class ClockGuard:
-    def __init__(self, wall: Callable[[], datetime] = system_now, monotonic: Callable[[], float] = time.monotonic,
-                 tolerance: timedelta = TOLERANCE) -> None:
+    def __init__(
+        self,
+        wall: Callable[[], datetime] = system_now,
+        monotonic: Callable[[], float] = time.monotonic,
+        tolerance: timedelta = TOLERANCE,
+    ) -> None:
         self._wall = wall
         self._monotonic = monotonic
         self.tolerance = tolerance
         self._lock = threading.Lock()
-        self._floor: tuple[datetime, float] | None = None     # (last time handed out, monotonic then)
-        self._last: tuple[datetime, float] | None = None      # last system reading
+        self._floor: tuple[datetime, float] | None = None  # (last time handed out, monotonic then)
+        self._last: tuple[datetime, float] | None = None  # last system reading
         self.jumps: deque[ClockJump] = deque(maxlen=20)
 
     def anchor(self, at: datetime | None) -> None:
@@ -101,7 +106,7 @@ class ClockGuard:
             return ClockJump(-behind.total_seconds(), wall) if behind > self.tolerance else None
         last = self.jumps[-1]
         if last.backwards and self.behind_by(wall, mono) <= self.tolerance:
-            return None        # set right again
+            return None  # set right again
         if not last.backwards and mono - last.mono > FORWARD_NOTICE_S:
             return None
         return last
@@ -111,8 +116,13 @@ class ClockGuard:
             drift = (wall - self._last[0]).total_seconds() - (mono - self._last[1])
             if abs(drift) > self.tolerance.total_seconds():
                 estimate = self._estimate(mono)
-                corrected = drift > 0 and bool(self.jumps) and self.jumps[-1].backwards and \
-                    estimate is not None and abs(wall - estimate) <= self.tolerance
-                if not corrected:      # a clock set right after going back is not a new jump
+                corrected = (
+                    drift > 0
+                    and bool(self.jumps)
+                    and self.jumps[-1].backwards
+                    and estimate is not None
+                    and abs(wall - estimate) <= self.tolerance
+                )
+                if not corrected:  # a clock set right after going back is not a new jump
                     self.jumps.append(ClockJump(drift, wall, mono))
         self._last = (wall, mono)

@@ -4,16 +4,17 @@ No Qt. `storage_problem` turns an exception from SQLite, SQLAlchemy or the OS in
 `DiskGuard` lets the checkpoint refuse a scan *before* writing when the disk is nearly full (so the
 station never shows a verdict it could not keep), and lets it through again once space returns.
 """
+
 from __future__ import annotations
 
 import errno
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 DISK_FULL, READ_ONLY, LOCKED, IO_ERROR = "disk_full", "read_only", "locked", "io_error"
-REFUSE_BELOW_BYTES = 100_000_000      # the same threshold the start-up check refuses at
+REFUSE_BELOW_BYTES = 100_000_000  # the same threshold the start-up check refuses at
 RECHECK_SECONDS = 5.0
 
 
@@ -52,8 +53,15 @@ def storage_problem(exc: BaseException) -> str | None:
 class DiskGuard:
     """Is there room for another scan? Asked before every write; the disk is looked at every few seconds."""
 
-    def __init__(self, folder: Path, *, refuse_below: int = REFUSE_BELOW_BYTES, recheck_s: float = RECHECK_SECONDS,
-                 free_bytes: Callable[[Path], int] | None = None, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        refuse_below: int = REFUSE_BELOW_BYTES,
+        recheck_s: float = RECHECK_SECONDS,
+        free_bytes: Callable[[Path], int] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
         self.folder = Path(folder)
         self.refuse_below = refuse_below
         self.recheck_s = recheck_s
@@ -69,7 +77,7 @@ class DiskGuard:
             try:
                 self._refusing = self._free(self.folder) < self.refuse_below
             except OSError:
-                self._refusing = False    # cannot tell: let SQLite report a real failure
+                self._refusing = False  # cannot tell: let SQLite report a real failure
             self._checked_at = now
         if self._refusing:
             raise StorageUnavailable(DISK_FULL, f"less than {self.refuse_below // 1_000_000} MB free in {self.folder}")

@@ -5,15 +5,16 @@ in Indonesian or English. Levels: "ok", "warn" (shown in a banner), "refuse"
 (free space so low that scans must not be taken: the window shows the same
 message as a full disk).
 """
+
 from __future__ import annotations
 
 import logging
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -22,9 +23,9 @@ from guardstation.store.models import VisitEvent
 
 log = logging.getLogger(__name__)
 
-LOW_DISK_WARN_BYTES = 1_000_000_000      # < 1 GB free: warn
-LOW_DISK_REFUSE_BYTES = 100_000_000      # < 100 MB free: no new scans
-CLOCK_TOLERANCE = timedelta(minutes=2)   # a last event this far in the future means the clock went back
+LOW_DISK_WARN_BYTES = 1_000_000_000  # < 1 GB free: warn
+LOW_DISK_REFUSE_BYTES = 100_000_000  # < 100 MB free: no new scans
+CLOCK_TOLERANCE = timedelta(minutes=2)  # a last event this far in the future means the clock went back
 EARLIEST_PLAUSIBLE = datetime(2024, 1, 1).astimezone()
 
 OK, WARN, REFUSE = "ok", "warn", "refuse"
@@ -32,9 +33,9 @@ OK, WARN, REFUSE = "ok", "warn", "refuse"
 
 @dataclass(frozen=True)
 class Finding:
-    check: str          # "camera" | "disk" | "clock" | "settings"
-    level: str          # OK | WARN | REFUSE
-    code: str           # e.g. "camera_missing", "disk_low", "clock_behind"
+    check: str  # "camera" | "disk" | "clock" | "settings"
+    level: str  # OK | WARN | REFUSE
+    code: str  # e.g. "camera_missing", "disk_low", "clock_behind"
     params: dict = field(default_factory=dict)
 
 
@@ -44,12 +45,14 @@ def camera_present(spec: str | None, *, probe: Callable[[int], bool] | None = No
     spec = str(spec).strip()
     if not spec.isdigit():
         path = Path(spec)
-        return Finding("camera", OK, "camera_file", {"source": spec}) if path.exists() else \
-            Finding("camera", WARN, "camera_file_missing", {"source": spec})
+        return (
+            Finding("camera", OK, "camera_file", {"source": spec})
+            if path.exists()
+            else Finding("camera", WARN, "camera_file_missing", {"source": spec})
+        )
     index = int(spec)
     present = (probe or _probe_webcam)(index)
-    return Finding("camera", OK if present else WARN, "camera_ok" if present else "camera_missing",
-                   {"index": index})
+    return Finding("camera", OK if present else WARN, "camera_ok" if present else "camera_missing", {"index": index})
 
 
 def _probe_webcam(index: int) -> bool:
@@ -85,8 +88,12 @@ def clock_sanity(db: Database, now: datetime) -> Finding:
     if now < EARLIEST_PLAUSIBLE:
         return Finding("clock", WARN, "clock_unset", {"now": now})
     if last is not None and now + CLOCK_TOLERANCE < last:
-        return Finding("clock", WARN, "clock_behind", {"now": now, "last": last,
-                                                       "minutes": int((last - now).total_seconds() // 60)})
+        return Finding(
+            "clock",
+            WARN,
+            "clock_behind",
+            {"now": now, "last": last, "minutes": int((last - now).total_seconds() // 60)},
+        )
     return Finding("clock", OK, "clock_ok", {"now": now, "last": last})
 
 
@@ -97,17 +104,29 @@ def settings_file(fallback: str, damaged_copy: str, reset_fields: tuple[str, ...
     if not fallback:
         return Finding("settings", OK, "settings_ok")
     if reset_fields:
-        return Finding("settings", WARN, "settings_fields_reset", {"fields": ", ".join(reset_fields),
-                                                                    "file": damaged_copy})
+        return Finding(
+            "settings", WARN, "settings_fields_reset", {"fields": ", ".join(reset_fields), "file": damaged_copy}
+        )
     return Finding("settings", WARN, f"settings_damaged_{fallback}", {"file": damaged_copy})
 
 
-def run_hardware_check(*, camera: str | None, home: Path, db: Database, now: datetime,
-                       probe: Callable[[int], bool] | None = None, settings_fallback: str = "",
-                       damaged_settings: str = "", reset_settings: tuple[str, ...] = ()) -> list[Finding]:
-    findings = [camera_present(camera, probe=probe), disk_space(home), clock_sanity(db, now),
-                settings_file(settings_fallback, damaged_settings, reset_settings)]
+def run_hardware_check(
+    *,
+    camera: str | None,
+    home: Path,
+    db: Database,
+    now: datetime,
+    probe: Callable[[int], bool] | None = None,
+    settings_fallback: str = "",
+    damaged_settings: str = "",
+    reset_settings: tuple[str, ...] = (),
+) -> list[Finding]:
+    findings = [
+        camera_present(camera, probe=probe),
+        disk_space(home),
+        clock_sanity(db, now),
+        settings_file(settings_fallback, damaged_settings, reset_settings),
+    ]
     for f in findings:
-        (log.info if f.level == OK else log.warning)("hardware check %s: %s %s %s", f.check, f.level, f.code,
-                                                     f.params)
+        (log.info if f.level == OK else log.warning)("hardware check %s: %s %s %s", f.check, f.level, f.code, f.params)
     return findings

@@ -9,10 +9,32 @@ inspectors, the evacuation list and the exposure window.
 Safe to call from a worker thread; see api.py for progress, cancellation and the audit record,
 output.py for how a failed export leaves nothing behind.
 """
-from guardstation.reports.api import (FORMATS, KINDS, ExportRequest, ExportResult, audit_export, parse_moment, parse_period,
-                  resolve_subject, run_export)
+
+from guardstation.reports.api import (
+    FORMATS,
+    KINDS,
+    ExportRequest,
+    ExportResult,
+    audit_export,
+    parse_moment,
+    parse_period,
+    resolve_subject,
+    run_export,
+)
 from guardstation.reports.data import Period
 from guardstation.reports.errors import ExportCancelled, ExportError
 
-__all__ = ["FORMATS", "KINDS", "ExportCancelled", "ExportError", "ExportRequest", "ExportResult", "Period",
-           "audit_export", "parse_moment", "parse_period", "resolve_subject", "run_export"]
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "ExportCancelled",
+    "ExportError",
+    "ExportRequest",
+    "ExportResult",
+    "Period",
+    "audit_export",
+    "parse_moment",
+    "parse_period",
+    "resolve_subject",
+    "run_export",
+]

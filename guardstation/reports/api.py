@@ -7,25 +7,26 @@ complete (output.write_atomically); its SHA-256 is returned and recorded in the 
 audit log (action "export"), unless `audit=False` (a GUI that routes every write through its
 single DB worker records it there with `audit_export`).
 """
+
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from typing import Callable, Sequence
 
 from guardstation.domain.nik import clean_nik, mask_nik
 from guardstation.domain.subject import identity_from_nik
-from guardstation.store.audit import append_audit
-from guardstation.store.db import Database
 from guardstation.reports import data, evacuation, exposure_report, monitoring, pdf, shift
 from guardstation.reports.catalogue import DEFAULT_LANG, LANGS
 from guardstation.reports.context import ReportContext
 from guardstation.reports.document import Document, cell_text, write_csv, write_xlsx
 from guardstation.reports.errors import ExportError
 from guardstation.reports.output import ProgressFn, Ticker, write_atomically
+from guardstation.store.audit import append_audit
+from guardstation.store.db import Database
 
 KINDS = ("shift", "monitoring", "evacuation", "exposure")
 FORMATS = ("csv", "xlsx", "pdf")
@@ -39,12 +40,12 @@ class ExportRequest:
     out: Path
     period: data.Period | None = None
     lang: str = DEFAULT_LANG
-    tz: tzinfo | None = None                # default: the time zone of `now`
-    subject_key: str | None = None          # exposure: whose stays
-    subject_label: str = ""                 # what the report shows for the subject (masked NIK, key prefix)
-    columns: Sequence[str] | None = None    # log columns (shift CSV/XLSX); default: all of shift.LOG_COLUMNS
+    tz: tzinfo | None = None  # default: the time zone of `now`
+    subject_key: str | None = None  # exposure: whose stays
+    subject_label: str = ""  # what the report shows for the subject (masked NIK, key prefix)
+    columns: Sequence[str] | None = None  # log columns (shift CSV/XLSX); default: all of shift.LOG_COLUMNS
     gap_minutes: int = monitoring.DEFAULT_GAP_MINUTES
-    list_limit: int = 2000                  # visits listed in the shift PDF (the XLSX holds all)
+    list_limit: int = 2000  # visits listed in the shift PDF (the XLSX holds all)
     csv_delimiter: str = ","
     actor: str = "supervisor"
     audit: bool = True
@@ -62,8 +63,15 @@ class ExportResult:
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"path": str(self.path), "sha256": self.sha256, "bytes": self.size, "kind": self.kind,
-                "format": self.fmt, "rows": self.rows, "audit_id": self.audit_id}
+        return {
+            "path": str(self.path),
+            "sha256": self.sha256,
+            "bytes": self.size,
+            "kind": self.kind,
+            "format": self.fmt,
+            "rows": self.rows,
+            "audit_id": self.audit_id,
+        }
 
 
 def _validate(request: ExportRequest) -> None:
@@ -77,8 +85,9 @@ def _validate(request: ExportRequest) -> None:
         if request.period is None:
             raise ValueError(f"the {request.kind} report needs a period")
         if request.period.end <= request.period.start:
-            raise ExportError("err.bad_period", start=request.period.start.isoformat(),
-                              end=request.period.end.isoformat())
+            raise ExportError(
+                "err.bad_period", start=request.period.start.isoformat(), end=request.period.end.isoformat()
+            )
     if request.kind == "exposure" and not request.subject_key:
         raise ExportError("err.no_subject")
     shift.check_columns(request.columns)
@@ -90,17 +99,27 @@ def refuse_station_files(db: Database, out: Path) -> None:
     try:
         target = Path(out).expanduser().absolute().resolve()
     except (OSError, RuntimeError):
-        return             # not a usable path at all: check_target says why
+        return  # not a usable path at all: check_target says why
     home = db.path.parent.resolve()
     files = {db.path.resolve().with_name(db.path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
     files.add(home / "config.json")
-    if target in files or target.parent == home and target.name.endswith(".backup.sqlite") or \
-            any(target.is_relative_to(home / folder) for folder in ("secrets", "logs")):
+    if (
+        target in files
+        or target.parent == home
+        and target.name.endswith(".backup.sqlite")
+        or any(target.is_relative_to(home / folder) for folder in ("secrets", "logs"))
+    ):
         raise ExportError("err.protected", path=out)
 
 
-def run_export(db: Database, request: ExportRequest, *, now: datetime, progress: ProgressFn | None = None,
-               cancel: threading.Event | None = None) -> ExportResult:
+def run_export(
+    db: Database,
+    request: ExportRequest,
+    *,
+    now: datetime,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> ExportResult:
     _validate(request)
     refuse_station_files(db, Path(request.out))
     if now.tzinfo is None:
@@ -139,8 +158,9 @@ def _write(ctx: ReportContext, request: ExportRequest, temp: Path) -> int:
     elif kind == "evacuation":
         doc, rows = evacuation.document(ctx)
     else:
-        doc, rows = exposure_report.document(ctx, request.subject_key, request.subject_label
-                                             or f"{request.subject_key[:8]}…", period)
+        doc, rows = exposure_report.document(
+            ctx, request.subject_key, request.subject_label or f"{request.subject_key[:8]}…", period
+        )
     _render(ctx, doc, fmt, temp, request.csv_delimiter)
     return rows
 
@@ -152,15 +172,29 @@ def _render(ctx: ReportContext, doc: Document, fmt: str, temp: Path, delimiter: 
     elif fmt == "xlsx":
         write_xlsx(doc, temp, ctx.tz)
     else:
-        pdf.render_document(doc, temp, lang=ctx.lang, generated=ctx.generated_text,
-                            cell_text=lambda v: cell_text(v, ctx.tz), on_page=ctx.ticker.check,
-                            footer_left=f"{ctx.footer_left} · {doc.title}")
+        pdf.render_document(
+            doc,
+            temp,
+            lang=ctx.lang,
+            generated=ctx.generated_text,
+            cell_text=lambda v: cell_text(v, ctx.tz),
+            on_page=ctx.ticker.check,
+            footer_left=f"{ctx.footer_left} · {doc.title}",
+        )
 
 
 def audit_export(db: Database, result: ExportResult, request: ExportRequest, now: datetime) -> int:
     """Records the export (file, SHA-256, what and for when) in the hash-chained audit log."""
-    detail = {"kind": result.kind, "format": result.fmt, "file": result.path.name, "path": str(result.path),
-              "sha256": result.sha256, "bytes": result.size, "rows": result.rows, "lang": request.lang}
+    detail = {
+        "kind": result.kind,
+        "format": result.fmt,
+        "file": result.path.name,
+        "path": str(result.path),
+        "sha256": result.sha256,
+        "bytes": result.size,
+        "rows": result.rows,
+        "lang": request.lang,
+    }
     if request.period is not None:
         detail["from"] = request.period.start.isoformat()
         detail["to"] = request.period.end.isoformat()
@@ -172,6 +206,7 @@ def audit_export(db: Database, result: ExportResult, request: ExportRequest, now
 
 
 # -- helpers for callers (command line, GUI) -------------------------------------------------------------------
+
 
 def parse_moment(text: str, tz: tzinfo | None, *, end: bool = False) -> datetime:
     """'2026-11-23' (a whole day: its start, or with end=True the start of the next day) or an ISO time."""

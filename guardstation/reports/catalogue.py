@@ -5,10 +5,11 @@ command line), so their words live here. Each entry is (Indonesian, English); `{
 filled by `tr(key, lang, **params)`. tests/reports/test_catalogue.py fails when an entry lacks a
 language or when the two languages disagree on placeholders.
 """
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from guardstation.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from guardstation.domain.reasons import describe
@@ -59,7 +60,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.scans": ("Catatan", "Records"),
     "col.shift": ("Shift", "Shift"),
     "col.detail": ("Keterangan", "Detail"),
-
     # -- cell values -------------------------------------------------------------------------
     "verdict.green": ("HIJAU", "GREEN"),
     "verdict.yellow": ("KUNING", "YELLOW"),
@@ -85,7 +85,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value.not_recorded": ("(tidak tercatat)", "(not recorded)"),
     "value.open": ("masih terbuka", "still open"),
     "value.none": ("tidak ada", "none"),
-
     # -- PDF: titles and header fields -----------------------------------------------------------
     "title.shift": ("Laporan Buku Tamu Pos Jaga", "Guard Station Visitor Log Report"),
     "title.monitoring": ("Laporan Pemantauan Protokol Kesehatan", "Health Protocol Monitoring Report"),
@@ -113,7 +112,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value.plus_minutes": ("+ {n} menit setelah subjek keluar", "+ {n} minutes after the subject left"),
     "footer.page": ("Halaman {page}", "Page {page}"),
     "footer.generated": ("GuardStation {version} · dibuat {time}", "GuardStation {version} · generated {time}"),
-
     # -- PDF: shift report sections ------------------------------------------------------------------
     "section.by_verdict": ("Jumlah per keputusan", "Totals by verdict"),
     "section.by_reason": ("Jumlah per alasan", "Totals by reason"),
@@ -122,13 +120,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.peak": ("Puncak orang di dalam", "Peak people inside"),
     "chart.entries": ("Masuk", "Entries"),
     "chart.capacity": ("Kapasitas ({capacity})", "Capacity ({capacity})"),
-    "chart.by_hour_of_day": ("Puncak per jam dalam sehari; hari dengan kunjungan: {days}",
-                             "Peak by hour of day; days with visits: {days}"),
+    "chart.by_hour_of_day": (
+        "Puncak per jam dalam sehari; hari dengan kunjungan: {days}",
+        "Peak by hour of day; days with visits: {days}",
+    ),
     "chart.timeline": ("Puncak per jam", "Peak per hour"),
-    "note.list_truncated": ("Daftar dipotong: {shown} dari {total} catatan ditampilkan. Gunakan ekspor XLSX "
-                            "untuk daftar lengkap.",
-                            "List cut short: {shown} of {total} records shown. Use the XLSX export for the "
-                            "full list."),
+    "note.list_truncated": (
+        "Daftar dipotong: {shown} dari {total} catatan ditampilkan. Gunakan ekspor XLSX untuk daftar lengkap.",
+        "List cut short: {shown} of {total} records shown. Use the XLSX export for the full list.",
+    ),
     "note.no_records": ("Tidak ada catatan dalam periode ini.", "No records in this period."),
     "total.all": ("Total", "Total"),
     "section.summary": ("Ringkasan", "Summary"),
@@ -144,7 +144,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.highest_peak": ("Puncak tertinggi", "Highest peak"),
     "title.sheet_summary": ("Ringkasan", "Summary"),
     "title.sheet_info": ("Keterangan", "About"),
-
     # -- monitoring report ----------------------------------------------------------------------------------
     "section.entrants": ("Orang masuk: dipindai vs. dicatat manual", "Entrants: scanned vs. entered by hand"),
     "mon.entrants": ("Orang masuk (diizinkan)", "Entrants (admitted)"),
@@ -160,74 +159,104 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mon.overrides_count": ("Jumlah override", "Overrides"),
     "mon.no_overrides": ("Tidak ada override tercatat.", "No overrides recorded."),
     "section.guards": ("Petugas jaga per shift", "Guards on duty per shift"),
-    "mon.guards_from_log": ("Tabel shift kosong: shift diturunkan dari catatan kunjungan (petugas per hari, "
-                            "catatan pertama s.d. terakhir).",
-                            "The shift table is empty: shifts derived from the visit records (guard per day, "
-                            "first to last record)."),
+    "mon.guards_from_log": (
+        "Tabel shift kosong: shift diturunkan dari catatan kunjungan (petugas per hari, "
+        "catatan pertama s.d. terakhir).",
+        "The shift table is empty: shifts derived from the visit records (guard per day, first to last record).",
+    ),
     "section.outages": ("Periode luring / gangguan", "Offline and outage periods"),
-    "mon.outage_rule": ("Jeda tanpa pindaian lebih dari {minutes} menit pada jam buka ({open}–{close}, "
-                        "{days}); kamera hilang menurut log audit.",
-                        "Gaps without any scan longer than {minutes} minutes during opening hours "
-                        "({open}–{close}, {days}); camera lost according to the audit log."),
+    "mon.outage_rule": (
+        "Jeda tanpa pindaian lebih dari {minutes} menit pada jam buka ({open}–{close}, "
+        "{days}); kamera hilang menurut log audit.",
+        "Gaps without any scan longer than {minutes} minutes during opening hours "
+        "({open}–{close}, {days}); camera lost according to the audit log.",
+    ),
     "mon.no_outages": ("Tidak ada gangguan terdeteksi.", "No outages detected."),
     "outage.gap": ("Tidak ada pindaian", "No scans"),
     "outage.camera": ("Kamera hilang", "Camera lost"),
-    "mon.unsent": ("Belum terkirim ke server pusat: {n} catatan (tertua {since})",
-                   "Not yet sent to the central server: {n} events (oldest {since})"),
-    "mon.all_sent": ("Semua catatan sudah terkirim ke server pusat (atau stasiun mandiri tanpa server).",
-                     "All events sent to the central server (or a standalone station without a server)."),
+    "mon.unsent": (
+        "Belum terkirim ke server pusat: {n} catatan (tertua {since})",
+        "Not yet sent to the central server: {n} events (oldest {since})",
+    ),
+    "mon.all_sent": (
+        "Semua catatan sudah terkirim ke server pusat (atau stasiun mandiri tanpa server).",
+        "All events sent to the central server (or a standalone station without a server).",
+    ),
     "section.method": ("Cara penghitungan", "How this was counted"),
-    "mon.method": ("Orang masuk = kunjungan yang diizinkan (status di dalam/sudah keluar) dengan waktu masuk "
-                   "dalam periode. Penolakan = pindaian yang ditolak, termasuk PENUH. Waktu dalam {tz}.",
-                   "Entrants = admitted visits (inside/left) whose time in lies in the period. Refusals = denied "
-                   "scans, FULL included. Times in {tz}."),
+    "mon.method": (
+        "Orang masuk = kunjungan yang diizinkan (status di dalam/sudah keluar) dengan waktu masuk "
+        "dalam periode. Penolakan = pindaian yang ditolak, termasuk PENUH. Waktu dalam {tz}.",
+        "Entrants = admitted visits (inside/left) whose time in lies in the period. Refusals = denied "
+        "scans, FULL included. Times in {tz}.",
+    ),
     "weekdays.mon_fri": ("Senin–Jumat", "Monday–Friday"),
     "weekdays.custom": ("hari {days}", "days {days}"),
-
     # -- evacuation ------------------------------------------------------------------------------------------------
     "evac.gate_heading": ("{gate}: {n} orang", "{gate}: {n} people"),
     "evac.nobody": ("Tidak ada orang tercatat di dalam.", "Nobody is recorded inside."),
-    "evac.note": ("Menurut catatan stasiun ini saat dicetak (luring). Orang yang masuk lewat gerbang lain hanya "
-                  "muncul bila sudah tersinkron. Centang kolom Hadir di titik kumpul.",
-                  "From this station's records when printed (offline). People who came in through other gates "
-                  "appear only once synchronised. Tick Present at the assembly point."),
-
+    "evac.note": (
+        "Menurut catatan stasiun ini saat dicetak (luring). Orang yang masuk lewat gerbang lain hanya "
+        "muncul bila sudah tersinkron. Centang kolom Hadir di titik kumpul.",
+        "From this station's records when printed (offline). People who came in through other gates "
+        "appear only once synchronised. Tick Present at the assembly point.",
+    ),
     # -- exposure ----------------------------------------------------------------------------------------------------
-    "exp.rule": ("Kontak = orang yang berada di lokasi bersamaan dengan subjek antara {t1} dan {t2}, "
-                 "ditambah {after} menit setelah subjek keluar.",
-                 "Contact = anyone on site at the same time as the subject between {t1} and {t2}, plus "
-                 "{after} minutes after the subject left."),
+    "exp.rule": (
+        "Kontak = orang yang berada di lokasi bersamaan dengan subjek antara {t1} dan {t2}, "
+        "ditambah {after} menit setelah subjek keluar.",
+        "Contact = anyone on site at the same time as the subject between {t1} and {t2}, plus "
+        "{after} minutes after the subject left.",
+    ),
     "exp.subject_stays": ("Kunjungan subjek", "Subject's stays"),
     "exp.contacts": ("Kontak: {n} orang", "Contacts: {n} people"),
-    "exp.no_stays": ("Subjek tidak tercatat di lokasi dalam periode ini.", "The subject was not on site in this period."),
+    "exp.no_stays": (
+        "Subjek tidak tercatat di lokasi dalam periode ini.",
+        "The subject was not on site in this period.",
+    ),
     "exp.no_contacts": ("Tidak ada kontak.", "No contacts."),
-
     # -- errors shown to the guard/supervisor ---------------------------------------------------------------
     "err.cancelled": ("Ekspor dibatalkan; tidak ada berkas yang ditulis.", "Export cancelled; no file was written."),
-    "err.disk_full": ("Disk penuh: ekspor dihentikan dan tidak ada berkas yang ditulis ke {path}. Kosongkan ruang "
-                      "atau pilih folder/flashdisk lain.",
-                      "Disk full: the export stopped and nothing was written to {path}. Free some space or "
-                      "choose another folder or USB stick."),
-    "err.no_folder": ("Folder {folder} tidak ada. Pilih folder yang ada.",
-                      "Folder {folder} does not exist. Choose an existing folder."),
+    "err.disk_full": (
+        "Disk penuh: ekspor dihentikan dan tidak ada berkas yang ditulis ke {path}. Kosongkan ruang "
+        "atau pilih folder/flashdisk lain.",
+        "Disk full: the export stopped and nothing was written to {path}. Free some space or "
+        "choose another folder or USB stick.",
+    ),
+    "err.no_folder": (
+        "Folder {folder} tidak ada. Pilih folder yang ada.",
+        "Folder {folder} does not exist. Choose an existing folder.",
+    ),
     "err.not_a_folder": ("{folder} bukan folder.", "{folder} is not a folder."),
-    "err.protected": ("{path} adalah berkas milik stasiun ini (basis data, kunci, pengaturan atau log); pilih nama "
-                      "lain.", "{path} belongs to the station itself (database, keys, settings or logs); choose "
-                      "another name."),
+    "err.protected": (
+        "{path} adalah berkas milik stasiun ini (basis data, kunci, pengaturan atau log); pilih nama lain.",
+        "{path} belongs to the station itself (database, keys, settings or logs); choose another name.",
+    ),
     "err.is_folder": ("{path} adalah folder; beri nama berkas.", "{path} is a folder; give a file name."),
-    "err.no_permission": ("Tidak boleh menulis ke {path}. Pilih folder lain.",
-                          "Not allowed to write to {path}. Choose another folder."),
-    "err.in_use": ("Berkas {path} sedang dibuka program lain (Excel?). Tutup berkas itu lalu coba lagi.",
-                   "{path} is open in another program (Excel?). Close it and try again."),
-    "err.read_only": ("Media {folder} hanya-baca. Pilih folder lain.",
-                      "{folder} is on read-only media. Choose another folder."),
+    "err.no_permission": (
+        "Tidak boleh menulis ke {path}. Pilih folder lain.",
+        "Not allowed to write to {path}. Choose another folder.",
+    ),
+    "err.in_use": (
+        "Berkas {path} sedang dibuka program lain (Excel?). Tutup berkas itu lalu coba lagi.",
+        "{path} is open in another program (Excel?). Close it and try again.",
+    ),
+    "err.read_only": (
+        "Media {folder} hanya-baca. Pilih folder lain.",
+        "{folder} is on read-only media. Choose another folder.",
+    ),
     "err.write_failed": ("Tidak dapat menulis {path}: {detail}", "Cannot write {path}: {detail}"),
-    "err.bad_format": ("Format {fmt} tidak tersedia untuk laporan {kind} (bisa: {allowed}).",
-                       "Format {fmt} is not available for the {kind} report (possible: {allowed})."),
-    "err.bad_period": ("Periode tidak sah: akhir ({end}) harus sesudah awal ({start}).",
-                       "Invalid period: the end ({end}) must be after the start ({start})."),
-    "err.no_subject": ("Laporan paparan memerlukan subjek (kunci subjek atau NIK).",
-                       "The exposure report needs a subject (subject key or NIK)."),
+    "err.bad_format": (
+        "Format {fmt} tidak tersedia untuk laporan {kind} (bisa: {allowed}).",
+        "Format {fmt} is not available for the {kind} report (possible: {allowed}).",
+    ),
+    "err.bad_period": (
+        "Periode tidak sah: akhir ({end}) harus sesudah awal ({start}).",
+        "Invalid period: the end ({end}) must be after the start ({start}).",
+    ),
+    "err.no_subject": (
+        "Laporan paparan memerlukan subjek (kunci subjek atau NIK).",
+        "The exposure report needs a subject (subject key or NIK).",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -281,7 +310,7 @@ def reason_label(code: str, lang: str = DEFAULT_LANG) -> str:
 
 def tz_label(tz: tzinfo | None, at: datetime | None = None) -> str:
     """'WIB, UTC+07:00' for Indonesian zones, else 'UTC+hh:mm'."""
-    offset = (at or datetime.now(timezone.utc)).astimezone(tz).utcoffset() if tz else None
+    offset = (at or datetime.now(UTC)).astimezone(tz).utcoffset() if tz else None
     offset = offset or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"

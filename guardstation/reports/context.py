@@ -1,15 +1,16 @@
 """What every report needs while it is built: database, language, time zone, clock, progress."""
+
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from guardstation.store.db import Database
 from guardstation.reports import data
 from guardstation.reports.catalogue import tr, tz_label
 from guardstation.reports.document import short_time
 from guardstation.reports.output import Ticker
+from guardstation.store.db import Database
 
 
 @dataclass

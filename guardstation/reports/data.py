@@ -4,12 +4,14 @@ Rows are streamed from one SQLite cursor (`yield_per`), so memory does not grow 
 number of visits. A report reads while the gate keeps scanning: SQLite's WAL lets the
 single writer commit meanwhile, and new rows are simply counted in (see output.Ticker).
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 
@@ -24,6 +26,7 @@ ADMITTED = (INSIDE, LEFT)
 @dataclass(frozen=True)
 class Period:
     """[start, end): aware datetimes."""
+
     start: datetime
     end: datetime
 
@@ -57,10 +60,26 @@ class VisitRow(NamedTuple):
     subject_key: str | None
 
 
-_COLUMNS = (Visit.visit_id, Visit.time_in, Visit.time_out, Visit.display_name, Visit.nik_masked,
-            Visit.person_kind, Visit.credential_kind, Visit.manual, Visit.colour, Visit.reason_code,
-            Visit.reason_params_json, Visit.status, Visit.purpose, Visit.host, Visit.gate_in, Visit.gate_out,
-            Visit.guard, Visit.subject_key)
+_COLUMNS = (
+    Visit.visit_id,
+    Visit.time_in,
+    Visit.time_out,
+    Visit.display_name,
+    Visit.nik_masked,
+    Visit.person_kind,
+    Visit.credential_kind,
+    Visit.manual,
+    Visit.colour,
+    Visit.reason_code,
+    Visit.reason_params_json,
+    Visit.status,
+    Visit.purpose,
+    Visit.host,
+    Visit.gate_in,
+    Visit.gate_out,
+    Visit.guard,
+    Visit.subject_key,
+)
 
 
 def _in_period(period: Period):
@@ -86,10 +105,11 @@ def stream_visits(db: Database, period: Period, *, statuses: tuple[str, ...] | N
 
 def inside_at(db: Database, at: datetime) -> list[VisitRow]:
     """Admitted visits that began before `at` and had not ended by then (the occupancy carried in)."""
-    stmt = (select(*_COLUMNS)
-            .where(Visit.status.in_(ADMITTED), Visit.time_in < at,
-                   or_(Visit.time_out.is_(None), Visit.time_out > at))
-            .order_by(Visit.time_in))
+    stmt = (
+        select(*_COLUMNS)
+        .where(Visit.status.in_(ADMITTED), Visit.time_in < at, or_(Visit.time_out.is_(None), Visit.time_out > at))
+        .order_by(Visit.time_in)
+    )
     with db.engine.connect() as conn:
         return [VisitRow(*row) for row in conn.execute(stmt)]
 
@@ -101,8 +121,7 @@ def inside_now(db: Database) -> list[VisitRow]:
 
 
 def visits_of_subject(db: Database, subject_key: str) -> list[VisitRow]:
-    stmt = (select(*_COLUMNS).where(Visit.subject_key == subject_key, Visit.status.in_(ADMITTED))
-            .order_by(Visit.time_in))
+    stmt = select(*_COLUMNS).where(Visit.subject_key == subject_key, Visit.status.in_(ADMITTED)).order_by(Visit.time_in)
     with db.engine.connect() as conn:
         return [VisitRow(*row) for row in conn.execute(stmt)]
 
@@ -113,10 +132,15 @@ MAX_STAY = timedelta(days=1)  # closed stays longer than this are not looked for
 def admitted_overlapping(db: Database, start: datetime, end: datetime) -> list[VisitRow]:
     """Admitted visits that may overlap [start, end]: begun before `end`, and either still open or begun
     at most MAX_STAY before `start` (the time index bounds the search)."""
-    stmt = (select(*_COLUMNS)
-            .where(Visit.status.in_(ADMITTED), Visit.time_in <= end,
-                   or_(Visit.time_in >= start - MAX_STAY, Visit.status == INSIDE))
-            .order_by(Visit.time_in))
+    stmt = (
+        select(*_COLUMNS)
+        .where(
+            Visit.status.in_(ADMITTED),
+            Visit.time_in <= end,
+            or_(Visit.time_in >= start - MAX_STAY, Visit.status == INSIDE),
+        )
+        .order_by(Visit.time_in)
+    )
     with db.engine.connect() as conn:
         return [VisitRow(*row) for row in conn.execute(stmt)]
 
@@ -139,17 +163,27 @@ def station_info(db: Database) -> StationInfo:
             policy = json.loads(site.policy_json) if site and site.policy_json else {}
         except ValueError:
             policy = {}
-        return StationInfo(station.station_id if station else "", station.site_id if station else "",
-                           site.name if site else "", station.gate_name if station else "",
-                           site.capacity if site else None, policy if isinstance(policy, dict) else {})
+        return StationInfo(
+            station.station_id if station else "",
+            station.site_id if station else "",
+            site.name if site else "",
+            station.gate_name if station else "",
+            site.capacity if site else None,
+            policy if isinstance(policy, dict) else {},
+        )
 
 
 def guards_in_period(db: Database, period: Period) -> list[str]:
     """Guards who recorded something in the period, plus those with a shift overlapping it."""
     with db.engine.connect() as conn:
         names = set(conn.scalars(select(Visit.guard).where(_in_period(period)).distinct()))
-        names |= set(conn.scalars(select(Shift.guard_name).where(
-            Shift.opened_at < period.end, or_(Shift.closed_at.is_(None), Shift.closed_at > period.start))))
+        names |= set(
+            conn.scalars(
+                select(Shift.guard_name).where(
+                    Shift.opened_at < period.end, or_(Shift.closed_at.is_(None), Shift.closed_at > period.start)
+                )
+            )
+        )
     return sorted(n for n in names if n)
 
 
@@ -166,16 +200,19 @@ class ShiftRow:
 
 
 def shifts_in_period(db: Database, period: Period) -> list[ShiftRow]:
-    stmt = (select(Shift.guard_name, Shift.opened_at, Shift.closed_at)
-            .where(Shift.opened_at < period.end, or_(Shift.closed_at.is_(None), Shift.closed_at > period.start))
-            .order_by(Shift.opened_at))
+    stmt = (
+        select(Shift.guard_name, Shift.opened_at, Shift.closed_at)
+        .where(Shift.opened_at < period.end, or_(Shift.closed_at.is_(None), Shift.closed_at > period.start))
+        .order_by(Shift.opened_at)
+    )
     with db.engine.connect() as conn:
         return [ShiftRow(*row) for row in conn.execute(stmt)]
 
 
 def count_by_guard(db: Database, start: datetime, end: datetime, guard: str) -> int:
-    stmt = select(func.count()).select_from(Visit).where(Visit.time_in >= start, Visit.time_in < end,
-                                                         Visit.guard == guard)
+    stmt = (
+        select(func.count()).select_from(Visit).where(Visit.time_in >= start, Visit.time_in < end, Visit.guard == guard)
+    )
     with db.engine.connect() as conn:
         return conn.scalar(stmt) or 0
 
@@ -189,9 +226,11 @@ class AuditEvent:
 
 
 def audit_events(db: Database, period: Period, actions: tuple[str, ...]) -> list[AuditEvent]:
-    stmt = (select(AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.detail_json)
-            .where(AuditLog.action.in_(actions), AuditLog.at >= period.start, AuditLog.at < period.end)
-            .order_by(AuditLog.id))
+    stmt = (
+        select(AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.detail_json)
+        .where(AuditLog.action.in_(actions), AuditLog.at >= period.start, AuditLog.at < period.end)
+        .order_by(AuditLog.id)
+    )
     events = []
     with db.engine.connect() as conn:
         for at, actor, action, detail_json in conn.execute(stmt):

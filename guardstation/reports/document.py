@@ -4,13 +4,15 @@ The monitoring report, the evacuation list and the exposure window are small: th
 as a `Document` and rendered to PDF (pdf.py), CSV or XLSX from the same data, so the three
 formats always agree. (The visit log is different: it streams, see log_export.py.)
 """
+
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from guardstation.reports.xlsx import XlsxWriter
 
@@ -28,10 +30,10 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Any]]
-    widths: Sequence[float] | None = None    # relative column widths (PDF) / characters (XLSX)
-    note: str = ""                            # shown under the table (e.g. "none recorded")
-    total_row: bool = False                   # the last row is a total (bold)
-    tick_last: bool = False                   # the last column is a box to tick on paper
+    widths: Sequence[float] | None = None  # relative column widths (PDF) / characters (XLSX)
+    note: str = ""  # shown under the table (e.g. "none recorded")
+    total_row: bool = False  # the last row is a total (bold)
+    tick_last: bool = False  # the last column is a box to tick on paper
 
 
 @dataclass
@@ -42,7 +44,7 @@ class Document:
     info: list[tuple[str, str]]
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    large: bool = False                       # big type (evacuation list)
+    large: bool = False  # big type (evacuation list)
     landscape: bool = False
 
 

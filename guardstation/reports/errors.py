@@ -3,6 +3,7 @@
 Anything else raised while exporting is a bug and propagates unchanged (after the temporary
 file has been removed).
 """
+
 from __future__ import annotations
 
 from guardstation.reports.catalogue import DEFAULT_LANG, tr

@@ -6,6 +6,7 @@ left; another person's stay is a contact when it overlaps that (closed intervals
 exactly 30 minutes after the subject left still counts); a stay without check-out lasts until
 now. Only admitted visits count (a refused scan never entered the building).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -34,14 +35,17 @@ def find(ctx: ReportContext, subject_key: str, period: data.Period):
     hi = max(exposure.reach(c, ctx.now)[1] for c in cases)
     candidates = {r.visit_id: r for r in data.admitted_overlapping(ctx.db, lo, hi)}
     ctx.ticker.add_total(len(candidates))
-    found = exposure.find_exposures(cases, [_span(r, site) for r in candidates.values()], case_subject=subject_key,
-                                    now=ctx.now)
+    found = exposure.find_exposures(
+        cases, [_span(r, site) for r in candidates.values()], case_subject=subject_key, now=ctx.now
+    )
     ctx.ticker.step(len(candidates))
     by_visit: dict[str, list[exposure.Exposure]] = defaultdict(list)
     for item in found:
         by_visit[item.contact_visit_id].append(item)
-    contacts = sorted(((candidates[vid], items) for vid, items in by_visit.items()),
-                      key=lambda pair: (min(e.start for e in pair[1]), pair[0].display_name))
+    contacts = sorted(
+        ((candidates[vid], items) for vid, items in by_visit.items()),
+        key=lambda pair: (min(e.start for e in pair[1]), pair[0].display_name),
+    )
     return cases, own_rows, contacts
 
 
@@ -75,24 +79,55 @@ def document(ctx: ReportContext, subject_key: str, subject_label: str, period: d
     stay_rows = []
     for case in cases:
         row = own_rows[case.visit_id]
-        stay_rows.append([ctx.when(case.start), ctx.when(case.end) if case.end else t("value.open"),
-                          row.gate_in, row.display_name or t("value.unnamed")])
-    doc.tables.append(Table(t("exp.subject_stays"), [t("col.in_short"), t("col.out_short"), t("col.gate_in"),
-                                                     t("col.name")],
-                            stay_rows, widths=[1.5, 1.5, 1.5, 2.5], note="" if stay_rows else t("exp.no_stays")))
+        stay_rows.append(
+            [
+                ctx.when(case.start),
+                ctx.when(case.end) if case.end else t("value.open"),
+                row.gate_in,
+                row.display_name or t("value.unnamed"),
+            ]
+        )
+    doc.tables.append(
+        Table(
+            t("exp.subject_stays"),
+            [t("col.in_short"), t("col.out_short"), t("col.gate_in"), t("col.name")],
+            stay_rows,
+            widths=[1.5, 1.5, 1.5, 2.5],
+            note="" if stay_rows else t("exp.no_stays"),
+        )
+    )
     contact_rows = []
     for row, items in contacts:
         first = min(e.start for e in items)
-        contact_rows.append([row.display_name or t("value.unnamed"), row.nik_masked,
-                             person_word(row.person_kind, ctx.lang), ctx.when(row.time_in),
-                             ctx.when(row.time_out) if row.time_out else t("value.open"), ctx.when(first),
-                             _overlap_minutes(items)])
+        contact_rows.append(
+            [
+                row.display_name or t("value.unnamed"),
+                row.nik_masked,
+                person_word(row.person_kind, ctx.lang),
+                ctx.when(row.time_in),
+                ctx.when(row.time_out) if row.time_out else t("value.open"),
+                ctx.when(first),
+                _overlap_minutes(items),
+            ]
+        )
     people = len({row.subject_key for row, _ in contacts})
-    doc.tables.append(Table(t("exp.contacts", n=people),
-                            [t("col.name"), t("col.nik"), t("col.person_kind"), t("col.in_short"),
-                             t("col.out_short"), t("col.first_contact"), t("col.overlap_min")],
-                            contact_rows, widths=[2.6, 1.7, 1, 1.5, 1.5, 1.5, 1.2],
-                            note="" if contact_rows else t("exp.no_contacts")))
+    doc.tables.append(
+        Table(
+            t("exp.contacts", n=people),
+            [
+                t("col.name"),
+                t("col.nik"),
+                t("col.person_kind"),
+                t("col.in_short"),
+                t("col.out_short"),
+                t("col.first_contact"),
+                t("col.overlap_min"),
+            ],
+            contact_rows,
+            widths=[2.6, 1.7, 1, 1.5, 1.5, 1.5, 1.2],
+            note="" if contact_rows else t("exp.no_contacts"),
+        )
+    )
     doc.notes.append(t("exp.rule", t1=ctx.when(period.start), t2=ctx.when(period.end), after=after))
     return doc, len(contact_rows)
 

@@ -20,6 +20,7 @@ What is counted (also printed in the report, "How this was counted"):
   Application restarts are not listed: every command-line run opens the station too, so the
   "station_opened" audit rows do not say when the gate was down.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -48,7 +49,7 @@ class Duty:
 
 @dataclass(frozen=True)
 class Outage:
-    kind: str                    # "gap" | "camera"
+    kind: str  # "gap" | "camera"
     start: datetime
     end: datetime
 
@@ -89,8 +90,12 @@ class MonitoringFigures:
 
 
 def compute(ctx: ReportContext, period: data.Period, gap_minutes: int = DEFAULT_GAP_MINUTES) -> MonitoringFigures:
-    figures = MonitoringFigures(period, capacity=ctx.station.capacity, gap_minutes=gap_minutes,
-                                opening=OpeningHours.from_policy(ctx.station.policy))
+    figures = MonitoringFigures(
+        period,
+        capacity=ctx.station.capacity,
+        gap_minutes=gap_minutes,
+        opening=OpeningHours.from_policy(ctx.station.policy),
+    )
     until = min(period.end, max(ctx.now, period.start))
     gaps = GapFinder(period.start, until, figures.opening, timedelta(minutes=gap_minutes), ctx.tz)
     sweep = OccupancySweep(period.start, period.end, ctx.tz, ctx.now, keep_timeline=False)
@@ -98,8 +103,9 @@ def compute(ctx: ReportContext, period: data.Period, gap_minutes: int = DEFAULT_
         sweep.carry_in(carried.time_out)
     derived: dict[tuple[str, date], list] = {}
     # Check-outs are scans too: their times join the stream in order (a heap of the pending ones).
-    check_outs: list[datetime] = [c.time_out for c in data.inside_at(ctx.db, period.start)
-                                  if c.time_out is not None and c.time_out < until]
+    check_outs: list[datetime] = [
+        c.time_out for c in data.inside_at(ctx.db, period.start) if c.time_out is not None and c.time_out < until
+    ]
     heapq.heapify(check_outs)
     for row in data.stream_visits(ctx.db, period):
         ctx.ticker.step()
@@ -137,13 +143,22 @@ def compute(ctx: ReportContext, period: data.Period, gap_minutes: int = DEFAULT_
     shifts = data.shifts_in_period(ctx.db, period)
     if shifts:
         figures.duties_from_shifts = True
-        figures.duties = [Duty(s.guard, s.opened_at, s.closed_at,
-                               data.count_by_guard(ctx.db, max(s.opened_at, period.start),
-                                                   min(s.closed_at or ctx.now, period.end), s.guard))
-                          for s in shifts]
+        figures.duties = [
+            Duty(
+                s.guard,
+                s.opened_at,
+                s.closed_at,
+                data.count_by_guard(
+                    ctx.db, max(s.opened_at, period.start), min(s.closed_at or ctx.now, period.end), s.guard
+                ),
+            )
+            for s in shifts
+        ]
     else:
-        figures.duties = [Duty(guard, first, last, count) for (guard, _), (first, last, count)
-                          in sorted(derived.items(), key=lambda kv: (kv[0][1], kv[1][0]))]
+        figures.duties = [
+            Duty(guard, first, last, count)
+            for (guard, _), (first, last, count) in sorted(derived.items(), key=lambda kv: (kv[0][1], kv[1][0]))
+        ]
     figures.unsent, figures.unsent_since = data.unsent_events(ctx.db)
     return figures
 
@@ -175,57 +190,116 @@ def document(ctx: ReportContext, figures: MonitoringFigures) -> Document:
     info.append((t("field.rows"), str(figures.records)))
     doc = Document("monitoring", t("title.monitoring"), t("subtitle.monitoring"), info)
 
-    doc.tables.append(Table(t("section.entrants"), [t("col.item"), t("col.count"), t("col.share")], [
-        [t("mon.entrants"), figures.entrants, 100.0 if figures.entrants else 0.0],
-        [t("mon.scanned"), figures.scanned, percent(figures.scanned, figures.entrants)],
-        [t("mon.manual"), figures.manual, percent(figures.manual, figures.entrants)],
-    ], widths=[4, 1, 1]))
+    doc.tables.append(
+        Table(
+            t("section.entrants"),
+            [t("col.item"), t("col.count"), t("col.share")],
+            [
+                [t("mon.entrants"), figures.entrants, 100.0 if figures.entrants else 0.0],
+                [t("mon.scanned"), figures.scanned, percent(figures.scanned, figures.entrants)],
+                [t("mon.manual"), figures.manual, percent(figures.manual, figures.entrants)],
+            ],
+            widths=[4, 1, 1],
+        )
+    )
 
-    refusal_rows = [[reason_label(code, ctx.lang), verdict_word(figures.refusal_colour.get(code, ""), ctx.lang),
-                     count, percent(count, figures.refused)]
-                    for code, count in sorted(figures.refusals.items(), key=lambda kv: (-kv[1], kv[0]))]
+    refusal_rows = [
+        [
+            reason_label(code, ctx.lang),
+            verdict_word(figures.refusal_colour.get(code, ""), ctx.lang),
+            count,
+            percent(count, figures.refused),
+        ]
+        for code, count in sorted(figures.refusals.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     if refusal_rows:
         refusal_rows.append([t("mon.refusals_total"), "", figures.refused, 100.0])
-    doc.tables.append(Table(t("section.refusals"), [t("col.reason"), t("col.verdict"), t("col.count"),
-                                                    t("col.share")],
-                            refusal_rows, widths=[5, 1.6, 1, 1], total_row=bool(refusal_rows),
-                            note="" if refusal_rows else t("value.none")))
+    doc.tables.append(
+        Table(
+            t("section.refusals"),
+            [t("col.reason"), t("col.verdict"), t("col.count"), t("col.share")],
+            refusal_rows,
+            widths=[5, 1.6, 1, 1],
+            total_row=bool(refusal_rows),
+            note="" if refusal_rows else t("value.none"),
+        )
+    )
 
     days = ", ".join(f"{d.isoformat()} ({n})" for d, n in sorted(figures.capacity_days.items())[:14])
     if len(figures.capacity_days) > 14:
         days += ", …"
-    peak = (t("sum.peak_value", n=figures.peak, time=ctx.when(figures.peak_at)) if figures.peak_at else "0")
+    peak = t("sum.peak_value", n=figures.peak, time=ctx.when(figures.peak_at)) if figures.peak_at else "0"
     if figures.capacity:
         peak += f" / {figures.capacity}"
-    doc.tables.append(Table(t("section.capacity"), [t("col.item"), t("col.value")], [
-        [t("mon.capacity_count"), figures.capacity_refusals],
-        [t("mon.capacity_days"), f"{len(figures.capacity_days)}" + (f": {days}" if days else "")],
-        [t("mon.capacity_peak"), peak],
-    ], widths=[2.2, 3]))
+    doc.tables.append(
+        Table(
+            t("section.capacity"),
+            [t("col.item"), t("col.value")],
+            [
+                [t("mon.capacity_count"), figures.capacity_refusals],
+                [t("mon.capacity_days"), f"{len(figures.capacity_days)}" + (f": {days}" if days else "")],
+                [t("mon.capacity_peak"), peak],
+            ],
+            widths=[2.2, 3],
+        )
+    )
 
     override_rows = [[ctx.when(e.at), e.actor, e.detail.get("reason", "")] for e in figures.overrides]
-    doc.tables.append(Table(t("section.overrides"), [t("col.from"), t("col.guard"), t("col.detail")],
-                            override_rows, widths=[1.3, 1.3, 4],
-                            note=f"{t('mon.overrides_count')}: {len(figures.overrides)}. "
-                                 + ("" if override_rows else t("mon.no_overrides"))))
+    doc.tables.append(
+        Table(
+            t("section.overrides"),
+            [t("col.from"), t("col.guard"), t("col.detail")],
+            override_rows,
+            widths=[1.3, 1.3, 4],
+            note=f"{t('mon.overrides_count')}: {len(figures.overrides)}. "
+            + ("" if override_rows else t("mon.no_overrides")),
+        )
+    )
 
-    duty_rows = [[d.guard or t("value.not_recorded"), ctx.when(d.start),
-                  ctx.when(d.end) if d.end else t("value.open"), d.records] for d in figures.duties]
-    doc.tables.append(Table(t("section.guards"), [t("col.guard"), t("col.from"), t("col.to"), t("col.scans")],
-                            duty_rows, widths=[2.2, 1.6, 1.6, 1],
-                            note=("" if figures.duties_from_shifts else t("mon.guards_from_log"))
-                            if duty_rows else t("value.none")))
+    duty_rows = [
+        [
+            d.guard or t("value.not_recorded"),
+            ctx.when(d.start),
+            ctx.when(d.end) if d.end else t("value.open"),
+            d.records,
+        ]
+        for d in figures.duties
+    ]
+    doc.tables.append(
+        Table(
+            t("section.guards"),
+            [t("col.guard"), t("col.from"), t("col.to"), t("col.scans")],
+            duty_rows,
+            widths=[2.2, 1.6, 1.6, 1],
+            note=("" if figures.duties_from_shifts else t("mon.guards_from_log")) if duty_rows else t("value.none"),
+        )
+    )
 
     kind_words = {"gap": t("outage.gap"), "camera": t("outage.camera")}
     outage_rows = [[kind_words[o.kind], ctx.when(o.start), ctx.when(o.end), o.minutes] for o in figures.outages]
     opening = figures.opening
-    notes = [t("mon.outage_rule", minutes=figures.gap_minutes, open=opening.opens.strftime("%H:%M"),
-               close=opening.closes.strftime("%H:%M"), days=_weekdays_text(ctx, opening))]
+    notes = [
+        t(
+            "mon.outage_rule",
+            minutes=figures.gap_minutes,
+            open=opening.opens.strftime("%H:%M"),
+            close=opening.closes.strftime("%H:%M"),
+            days=_weekdays_text(ctx, opening),
+        )
+    ]
     if not outage_rows:
         notes.append(t("mon.no_outages"))
-    notes.append(t("mon.unsent", n=figures.unsent, since=ctx.when(figures.unsent_since))
-                 if figures.unsent else t("mon.all_sent"))
-    doc.tables.append(Table(t("section.outages"), [t("col.kind"), t("col.from"), t("col.to"), t("col.minutes")],
-                            outage_rows, widths=[2, 1.6, 1.6, 1], note=" ".join(notes)))
+    notes.append(
+        t("mon.unsent", n=figures.unsent, since=ctx.when(figures.unsent_since)) if figures.unsent else t("mon.all_sent")
+    )
+    doc.tables.append(
+        Table(
+            t("section.outages"),
+            [t("col.kind"), t("col.from"), t("col.to"), t("col.minutes")],
+            outage_rows,
+            widths=[2, 1.6, 1.6, 1],
+            note=" ".join(notes),
+        )
+    )
     doc.notes.append(f"{t('section.method')}: {t('mon.method', tz=ctx.tz_text)}")
     return doc

@@ -10,6 +10,7 @@ Progress and cancellation: `Ticker` calls `progress(done, total)` with non-decre
 the cancel flag set. Both are safe to use from a worker thread; the callback runs in that
 thread (a Qt caller emits a signal from it).
 """
+
 from __future__ import annotations
 
 import errno
@@ -17,9 +18,9 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from guardstation.reports.errors import ExportCancelled, ExportError
 
@@ -37,8 +38,9 @@ class Written:
 class Ticker:
     """Counts rows, reports progress now and then, and stops the export when cancelled."""
 
-    def __init__(self, total: int, progress: ProgressFn | None = None, cancel: threading.Event | None = None,
-                 every: int = 1000) -> None:
+    def __init__(
+        self, total: int, progress: ProgressFn | None = None, cancel: threading.Event | None = None, every: int = 1000
+    ) -> None:
         self.total = max(0, int(total))
         self.done = 0
         self._progress = progress
@@ -100,7 +102,7 @@ def check_target(target: Path) -> Path:
     """The target must name a file in an existing, writable folder; returns it made absolute."""
     try:
         return _check_target(Path(target))
-    except OSError as exc:       # e.g. a file name too long for the file system
+    except OSError as exc:  # e.g. a file name too long for the file system
         raise _error_for(exc, Path(target)) from exc
 
 
@@ -146,8 +148,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(target: Path, write: Callable[[Path], None],
-                     cancel: threading.Event | None = None) -> Written:
+def write_atomically(target: Path, write: Callable[[Path], None], cancel: threading.Event | None = None) -> Written:
     """Calls write(temp_path), then hashes, syncs and renames it to `target`.
 
     OSErrors become ExportError with a message for the person at the desk; ExportCancelled

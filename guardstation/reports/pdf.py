@@ -4,12 +4,15 @@ Fonts: a TrueType font with wide coverage is embedded (DejaVu Sans where the sys
 Arial on Windows, else Bitstream Vera, which ships inside reportlab itself), so names with
 accents print correctly and the text can be extracted again (pypdf in the tests).
 """
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -21,13 +24,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
-from xml.sax.saxutils import escape
+from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from guardstation import __version__
 from guardstation.reports.catalogue import tr
-from guardstation.reports.document import Document, Table as DocTable
+from guardstation.reports.document import Document
+from guardstation.reports.document import Table as DocTable
 
 FONT, FONT_BOLD = "GS-Sans", "GS-Sans-Bold"
 _FONT_CANDIDATES = [
@@ -39,8 +41,11 @@ _font_lock = threading.Lock()
 _fonts_ready = False
 
 VERDICT_COLOURS = {
-    "green": colors.HexColor("#1e8e3e"), "yellow": colors.HexColor("#f2b705"), "red": colors.HexColor("#d93025"),
-    "black": colors.HexColor("#202124"), "full": colors.HexColor("#7b1fa2"),
+    "green": colors.HexColor("#1e8e3e"),
+    "yellow": colors.HexColor("#f2b705"),
+    "red": colors.HexColor("#d93025"),
+    "black": colors.HexColor("#202124"),
+    "full": colors.HexColor("#7b1fa2"),
 }
 INK = colors.HexColor("#202124")
 MUTED = colors.HexColor("#5f6368")
@@ -56,6 +61,7 @@ def register_fonts() -> str:
         if _fonts_ready:
             return pdfmetrics.getFont(FONT).face.filename
         import reportlab
+
         bundled = Path(reportlab.__file__).parent / "fonts"
         candidates = _FONT_CANDIDATES + [(str(bundled / "Vera.ttf"), str(bundled / "VeraBd.ttf"))]
         for regular, bold in candidates:
@@ -78,30 +84,46 @@ class Sizes:
     leading: float
 
     @classmethod
-    def normal(cls) -> "Sizes":
+    def normal(cls) -> Sizes:
         return cls(body=9.5, small=7.5, title=17, heading=12, table=8.5, leading=1.25)
 
     @classmethod
-    def large(cls) -> "Sizes":
+    def large(cls) -> Sizes:
         return cls(body=13, small=10, title=26, heading=18, table=14, leading=1.3)
 
 
 def styles(sizes: Sizes) -> dict[str, ParagraphStyle]:
     register_fonts()
-    base = ParagraphStyle("body", fontName=FONT, fontSize=sizes.body, leading=sizes.body * sizes.leading,
-                          textColor=INK, alignment=TA_LEFT)
+    base = ParagraphStyle(
+        "body", fontName=FONT, fontSize=sizes.body, leading=sizes.body * sizes.leading, textColor=INK, alignment=TA_LEFT
+    )
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=sizes.small, leading=sizes.small * 1.3, textColor=MUTED),
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=sizes.title,
-                                leading=sizes.title * 1.2, spaceAfter=2),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=sizes.heading * 0.9,
-                                   leading=sizes.heading * 1.2, textColor=MUTED, spaceAfter=6),
-        "heading": ParagraphStyle("heading", parent=base, fontName=FONT_BOLD, fontSize=sizes.heading,
-                                  leading=sizes.heading * 1.25, spaceBefore=10, spaceAfter=4),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=FONT_BOLD, fontSize=sizes.title, leading=sizes.title * 1.2, spaceAfter=2
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=base,
+            fontSize=sizes.heading * 0.9,
+            leading=sizes.heading * 1.2,
+            textColor=MUTED,
+            spaceAfter=6,
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=sizes.heading,
+            leading=sizes.heading * 1.25,
+            spaceBefore=10,
+            spaceAfter=4,
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=sizes.table, leading=sizes.table * 1.2),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=FONT_BOLD, fontSize=sizes.table,
-                                    leading=sizes.table * 1.2),
+        "cell_bold": ParagraphStyle(
+            "cell_bold", parent=base, fontName=FONT_BOLD, fontSize=sizes.table, leading=sizes.table * 1.2
+        ),
     }
 
 
@@ -112,12 +134,31 @@ def para(text: Any, style: ParagraphStyle) -> Paragraph:
 class ReportTemplate(SimpleDocTemplate):
     """A4 with a footer on every page: what this is, when it was made, the page number."""
 
-    def __init__(self, path: Path, *, footer_left: str, generated: str, lang: str, landscape_mode: bool = False,
-                 on_page: Callable[[], None] | None = None, title: str = "", subject: str = "") -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        footer_left: str,
+        generated: str,
+        lang: str,
+        landscape_mode: bool = False,
+        on_page: Callable[[], None] | None = None,
+        title: str = "",
+        subject: str = "",
+    ) -> None:
         size = landscape(A4) if landscape_mode else A4
-        super().__init__(str(path), pagesize=size, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
-                         bottomMargin=16 * mm, title=title, author="GuardStation", subject=subject,
-                         creator=f"GuardStation {__version__}")
+        super().__init__(
+            str(path),
+            pagesize=size,
+            leftMargin=14 * mm,
+            rightMargin=14 * mm,
+            topMargin=14 * mm,
+            bottomMargin=16 * mm,
+            title=title,
+            author="GuardStation",
+            subject=subject,
+            creator=f"GuardStation {__version__}",
+        )
         self._footer_left = footer_left
         self._footer_right = tr("footer.generated", lang, version=__version__, time=generated)
         self._lang = lang
@@ -147,21 +188,34 @@ class ReportTemplate(SimpleDocTemplate):
         self.build(story, onFirstPage=self._footer, onLaterPages=self._footer)
 
 
-def info_table(rows: Sequence[tuple[str, str]], st: dict[str, ParagraphStyle], width: float,
-               label_share: float = 0.24) -> Table:
+def info_table(
+    rows: Sequence[tuple[str, str]], st: dict[str, ParagraphStyle], width: float, label_share: float = 0.24
+) -> Table:
     data = [[para(label, st["cell_bold"]), para(value, st["cell"])] for label, value in rows]
     table = Table(data, colWidths=[width * label_share, width * (1 - label_share)], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("LEFTPADDING", (0, 0), (0, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return table
 
 
-def data_table(table: DocTable, st: dict[str, ParagraphStyle], width: float, *, cell_text: Callable[[Any], str],
-               swatches: dict[int, str] | None = None, roomy: bool = False) -> list:
+def data_table(
+    table: DocTable,
+    st: dict[str, ParagraphStyle],
+    width: float,
+    *,
+    cell_text: Callable[[Any], str],
+    swatches: dict[int, str] | None = None,
+    roomy: bool = False,
+) -> list:
     """A titled table; cells wrap. `swatches` maps row index -> verdict colour for a coloured marker.
     `roomy`: taller rows (a list printed to be ticked by hand)."""
     flow: list = [para(table.title, st["heading"])]
@@ -181,9 +235,12 @@ def data_table(table: DocTable, st: dict[str, ParagraphStyle], width: float, *, 
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE" if roomy else "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 1), (-1, -1), pad), ("BOTTOMPADDING", (0, 1), (-1, -1), pad + 1),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 1), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), pad + 1),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
     for i in range(2, len(data), 2):
         style.append(("BACKGROUND", (0, i), (-1, i), ZEBRA))
@@ -214,13 +271,29 @@ def title_block(doc: Document, st: dict[str, ParagraphStyle], width: float) -> l
     return flow
 
 
-def render_document(doc: Document, path: Path, *, lang: str, generated: str, cell_text: Callable[[Any], str],
-                    footer_left: str, on_page: Callable[[], None] | None = None,
-                    extra: Callable[[dict[str, ParagraphStyle], float], list] | None = None) -> None:
+def render_document(
+    doc: Document,
+    path: Path,
+    *,
+    lang: str,
+    generated: str,
+    cell_text: Callable[[Any], str],
+    footer_left: str,
+    on_page: Callable[[], None] | None = None,
+    extra: Callable[[dict[str, ParagraphStyle], float], list] | None = None,
+) -> None:
     sizes = Sizes.large() if doc.large else Sizes.normal()
     st = styles(sizes)
-    template = ReportTemplate(path, footer_left=footer_left, generated=generated, lang=lang,
-                              landscape_mode=doc.landscape, on_page=on_page, title=doc.title, subject=doc.subtitle)
+    template = ReportTemplate(
+        path,
+        footer_left=footer_left,
+        generated=generated,
+        lang=lang,
+        landscape_mode=doc.landscape,
+        on_page=on_page,
+        title=doc.title,
+        subject=doc.subtitle,
+    )
     width = template.width
     story = title_block(doc, st, width)
     if extra is not None:
@@ -235,9 +308,19 @@ def render_document(doc: Document, path: Path, *, lang: str, generated: str, cel
 
 # -- the hourly occupancy chart ----------------------------------------------------------------------------------
 
-def bar_chart(labels: Sequence[str], series: Sequence[Sequence[float]], names: Sequence[str], *, width: float,
-              height: float, capacity: int | None, capacity_label: str, title: str,
-              fills: Sequence[Any] = (colors.HexColor("#3b6ea8"), colors.HexColor("#9bb7d8"))) -> Drawing:
+
+def bar_chart(
+    labels: Sequence[str],
+    series: Sequence[Sequence[float]],
+    names: Sequence[str],
+    *,
+    width: float,
+    height: float,
+    capacity: int | None,
+    capacity_label: str,
+    title: str,
+    fills: Sequence[Any] = (colors.HexColor("#3b6ea8"), colors.HexColor("#9bb7d8")),
+) -> Drawing:
     register_fonts()
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
@@ -261,17 +344,35 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[float]], names: S
     chart.categoryAxis.labels.boxAnchor = "e" if len(labels) > 24 else "n"
     chart.barSpacing = 0.5
     chart.groupSpacing = 2
-    for i, fill in enumerate(fills[:len(chart.data)]):
+    for i, fill in enumerate(fills[: len(chart.data)]):
         chart.bars[i].fillColor = fill
         chart.bars[i].strokeColor = None
     drawing.add(chart)
     drawing.add(String(chart.x, height - 12, title, fontName=FONT_BOLD, fontSize=8.5, fillColor=INK))
     if capacity:
         y = chart.y + chart.height * capacity / chart.valueAxis.valueMax
-        drawing.add(Line(chart.x, y, chart.x + chart.width, y, strokeColor=VERDICT_COLOURS["red"], strokeWidth=1.2,
-                         strokeDashArray=[4, 2]))
-        drawing.add(String(chart.x + chart.width, y + 2, capacity_label, fontName=FONT, fontSize=7,
-                           fillColor=VERDICT_COLOURS["red"], textAnchor="end"))
+        drawing.add(
+            Line(
+                chart.x,
+                y,
+                chart.x + chart.width,
+                y,
+                strokeColor=VERDICT_COLOURS["red"],
+                strokeWidth=1.2,
+                strokeDashArray=[4, 2],
+            )
+        )
+        drawing.add(
+            String(
+                chart.x + chart.width,
+                y + 2,
+                capacity_label,
+                fontName=FONT,
+                fontSize=7,
+                fillColor=VERDICT_COLOURS["red"],
+                textAnchor="end",
+            )
+        )
     legend = Legend()  # on its own line under the title, so a long title never runs into it
     legend.fontName = FONT
     legend.fontSize = 7
@@ -281,7 +382,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[float]], names: S
     legend.dx = legend.dy = 7
     legend.deltax = 10
     legend.autoXPadding = 12
-    legend.colorNamePairs = list(zip(fills[:len(names)], names))
+    legend.colorNamePairs = list(zip(fills[: len(names)], names))
     legend.boxAnchor = "nw"
     drawing.add(legend)
     return drawing

@@ -8,15 +8,17 @@ NIK: the station database never holds a full NIK, only the masked form (3513****
 there is nothing to unmask; a value that still looks like a full NIK (an old or foreign row) is
 masked again on the way out.
 """
+
 from __future__ import annotations
 
 import csv
 import json
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -26,18 +28,59 @@ from reportlab.platypus import Table as PlatypusTable
 from guardstation.domain.nik import mask_nik
 from guardstation.domain.reasons import describe
 from guardstation.reports import data, pdf
-from guardstation.reports.catalogue import (credential_word, entry_word, person_word, reason_label, status_word, tr, tz_label,
-                        verdict_word)
+from guardstation.reports.catalogue import (
+    credential_word,
+    entry_word,
+    person_word,
+    reason_label,
+    status_word,
+    tr,
+    tz_label,
+    verdict_word,
+)
 from guardstation.reports.context import ReportContext
 from guardstation.reports.document import Document, Table, csv_safe, percent
 from guardstation.reports.stats import OccupancySweep
 from guardstation.reports.xlsx import MAX_ROWS, XlsxWriter
 
-LOG_COLUMNS = ("time_in", "time_out", "duration_min", "name", "nik", "person_kind", "credential", "entry",
-               "verdict", "reason", "status", "purpose", "host", "gate_in", "gate_out", "guard", "visit_id")
-XLSX_WIDTHS = {"time_in": 20, "time_out": 20, "duration_min": 9, "name": 28, "nik": 19, "person_kind": 10,
-               "credential": 18, "entry": 11, "verdict": 11, "reason": 34, "status": 13, "purpose": 22,
-               "host": 22, "gate_in": 16, "gate_out": 16, "guard": 16, "visit_id": 38}
+LOG_COLUMNS = (
+    "time_in",
+    "time_out",
+    "duration_min",
+    "name",
+    "nik",
+    "person_kind",
+    "credential",
+    "entry",
+    "verdict",
+    "reason",
+    "status",
+    "purpose",
+    "host",
+    "gate_in",
+    "gate_out",
+    "guard",
+    "visit_id",
+)
+XLSX_WIDTHS = {
+    "time_in": 20,
+    "time_out": 20,
+    "duration_min": 9,
+    "name": 28,
+    "nik": 19,
+    "person_kind": 10,
+    "credential": 18,
+    "entry": 11,
+    "verdict": 11,
+    "reason": 34,
+    "status": 13,
+    "purpose": 22,
+    "host": 22,
+    "gate_in": 16,
+    "gate_out": 16,
+    "guard": 16,
+    "visit_id": 38,
+}
 VERDICT_ORDER = ("green", "yellow", "red", "black", "full")
 FREE_TEXT_COLUMNS = frozenset({"name", "purpose", "host", "gate_in", "gate_out", "guard"})
 _REASON_CACHE_MAX = 10_000
@@ -55,8 +98,9 @@ def check_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
 class LogFormatter:
     """One visit row -> the cells of the chosen columns, in the chosen language and time zone."""
 
-    def __init__(self, lang: str, tz: tzinfo | None, columns: Sequence[str] | None = None,
-                 at: datetime | None = None) -> None:
+    def __init__(
+        self, lang: str, tz: tzinfo | None, columns: Sequence[str] | None = None, at: datetime | None = None
+    ) -> None:
         self.lang = lang
         self.tz = tz
         self.columns = check_columns(columns)
@@ -105,12 +149,23 @@ class LogFormatter:
             t_out = time_out.isoformat(sep=" ", timespec="seconds") if time_out else ""
         words = self._words
         values = [
-            t_in, t_out, duration, row.display_name, self.nik(row.nik_masked),
+            t_in,
+            t_out,
+            duration,
+            row.display_name,
+            self.nik(row.nik_masked),
             words["person"].get(row.person_kind, row.person_kind),
-            credential_word(row.credential_kind, self.lang), words["entry"][bool(row.manual)],
-            words["verdict"].get(row.colour, row.colour), self.reason(row.reason_code, row.reason_params_json),
-            words["status"].get(row.status, row.status), row.purpose, row.host, row.gate_in, row.gate_out,
-            row.guard, row.visit_id,
+            credential_word(row.credential_kind, self.lang),
+            words["entry"][bool(row.manual)],
+            words["verdict"].get(row.colour, row.colour),
+            self.reason(row.reason_code, row.reason_params_json),
+            words["status"].get(row.status, row.status),
+            row.purpose,
+            row.host,
+            row.gate_in,
+            row.gate_out,
+            row.guard,
+            row.visit_id,
         ]
         return values if self._all else [values[i] for i in self._pick]
 
@@ -118,6 +173,7 @@ class LogFormatter:
 @dataclass
 class ShiftTotals:
     """Counts gathered while the rows stream past (memory: one counter per verdict/reason)."""
+
     rows: int = 0
     by_colour: Counter = field(default_factory=Counter)
     by_reason: Counter = field(default_factory=Counter)
@@ -150,9 +206,13 @@ class ShiftTotals:
             swatches[len(rows)] = colour
             rows.append([verdict_word(colour, lang), count, percent(count, self.rows)])
         rows.append([tr("total.all", lang), self.rows, 100.0 if self.rows else 0.0])
-        table = Table(tr("section.by_verdict", lang), [tr("col.verdict", lang), tr("col.count", lang),
-                                                       tr("col.share", lang)], rows, widths=[3, 1, 1],
-                      total_row=True)
+        table = Table(
+            tr("section.by_verdict", lang),
+            [tr("col.verdict", lang), tr("col.count", lang), tr("col.share", lang)],
+            rows,
+            widths=[3, 1, 1],
+            total_row=True,
+        )
         return table, swatches
 
     def reason_table(self, lang: str) -> tuple[Table, dict[int, str]]:
@@ -161,9 +221,13 @@ class ShiftTotals:
             colour = self.reason_colour[code].most_common(1)[0][0]
             swatches[len(rows)] = colour
             rows.append([reason_label(code, lang), verdict_word(colour, lang), count, percent(count, self.rows)])
-        table = Table(tr("section.by_reason", lang), [tr("col.reason", lang), tr("col.verdict", lang),
-                                                      tr("col.count", lang), tr("col.share", lang)],
-                      rows, widths=[5, 1.6, 1, 1], note="" if rows else tr("note.no_records", lang))
+        table = Table(
+            tr("section.by_reason", lang),
+            [tr("col.reason", lang), tr("col.verdict", lang), tr("col.count", lang), tr("col.share", lang)],
+            rows,
+            widths=[5, 1.6, 1, 1],
+            note="" if rows else tr("note.no_records", lang),
+        )
         return table, swatches
 
 
@@ -175,8 +239,10 @@ def _check_rows(ctx: ReportContext, period: data.Period) -> Iterable[data.VisitR
 
 # -- CSV -----------------------------------------------------------------------------------------------------------
 
-def write_log_csv(ctx: ReportContext, period: data.Period, path: Path, *, columns: Sequence[str] | None = None,
-                  delimiter: str = ",") -> int:
+
+def write_log_csv(
+    ctx: ReportContext, period: data.Period, path: Path, *, columns: Sequence[str] | None = None, delimiter: str = ","
+) -> int:
     """UTF-8 with a byte-order mark, so Excel shows Indonesian names correctly when the file is opened."""
     formatter = LogFormatter(ctx.lang, ctx.tz, columns, ctx.now)
     rows = 0
@@ -199,8 +265,8 @@ def write_log_csv(ctx: ReportContext, period: data.Period, path: Path, *, column
 
 # -- XLSX ----------------------------------------------------------------------------------------------------------
 
-def write_log_xlsx(ctx: ReportContext, period: data.Period, path: Path, *,
-                   columns: Sequence[str] | None = None) -> int:
+
+def write_log_xlsx(ctx: ReportContext, period: data.Period, path: Path, *, columns: Sequence[str] | None = None) -> int:
     """Sheet 1: the visits (a new sheet every 1,048,575 rows); then the totals and the report's header."""
     formatter = LogFormatter(ctx.lang, ctx.tz, columns, ctx.now)
     headers = formatter.headers()
@@ -232,8 +298,15 @@ def write_log_xlsx(ctx: ReportContext, period: data.Period, path: Path, *,
 
 # -- PDF -----------------------------------------------------------------------------------------------------------
 
-LIST_COLUMNS = (("col.in_short", 0.9), ("col.out_short", 0.9), ("col.name", 2.5), ("col.nik_short", 1.9),
-                ("col.verdict", 1.2), ("col.reason", 3.2), ("col.guard", 1.4))
+LIST_COLUMNS = (
+    ("col.in_short", 0.9),
+    ("col.out_short", 0.9),
+    ("col.name", 2.5),
+    ("col.nik_short", 1.9),
+    ("col.verdict", 1.2),
+    ("col.reason", 3.2),
+    ("col.guard", 1.4),
+)
 LIST_FONT_SIZE = 7.2
 
 
@@ -260,20 +333,32 @@ def occupancy_chart(ctx: ReportContext, sweep: OccupancySweep, period: data.Peri
         buckets = sweep.timeline()
         busy = [i for i, b in enumerate(buckets) if b.peak or b.entries]
         if busy:  # quiet night hours at either end say nothing: one hour of margin is kept
-            buckets = buckets[max(0, busy[0] - 1):busy[-1] + 2]
+            buckets = buckets[max(0, busy[0] - 1) : busy[-1] + 2]
         multi_day = len({b.start.date() for b in buckets}) > 1
         labels = [b.start.strftime("%d/%m %H" if multi_day and b.start.hour == 0 else "%H") for b in buckets]
-        return pdf.bar_chart(labels, [[b.peak for b in buckets]], [ctx.t("chart.peak")], width=width,
-                             height=62 * mm, capacity=capacity, capacity_label=cap_label,
-                             title=f"{ctx.t('chart.timeline')} ({ctx.tz_text})")
+        return pdf.bar_chart(
+            labels,
+            [[b.peak for b in buckets]],
+            [ctx.t("chart.peak")],
+            width=width,
+            height=62 * mm,
+            capacity=capacity,
+            capacity_label=cap_label,
+            title=f"{ctx.t('chart.timeline')} ({ctx.tz_text})",
+        )
     hours = sweep.hours_of_day()
     busy = [h.hour for h in hours if h.highest_peak or h.entries] or list(range(24))
-    hours = hours[max(0, busy[0] - 1):busy[-1] + 2]
-    return pdf.bar_chart([f"{h.hour:02d}" for h in hours],
-                         [[round(h.average_peak, 1) for h in hours], [h.highest_peak for h in hours]],
-                         [ctx.t("chart.avg_peak"), ctx.t("chart.highest_peak")], width=width, height=62 * mm,
-                         capacity=capacity, capacity_label=cap_label,
-                         title=f"{ctx.t('chart.by_hour_of_day', days=sweep.active_days)} ({ctx.tz_text})")
+    hours = hours[max(0, busy[0] - 1) : busy[-1] + 2]
+    return pdf.bar_chart(
+        [f"{h.hour:02d}" for h in hours],
+        [[round(h.average_peak, 1) for h in hours], [h.highest_peak for h in hours]],
+        [ctx.t("chart.avg_peak"), ctx.t("chart.highest_peak")],
+        width=width,
+        height=62 * mm,
+        capacity=capacity,
+        capacity_label=cap_label,
+        title=f"{ctx.t('chart.by_hour_of_day', days=sweep.active_days)} ({ctx.tz_text})",
+    )
 
 
 def _list_table(ctx: ReportContext, rows: list[data.VisitRow], width: float, multi_day: bool, total: int):
@@ -286,16 +371,28 @@ def _list_table(ctx: ReportContext, rows: list[data.VisitRow], width: float, mul
     for row in rows:
         t_in = row.time_in.astimezone(ctx.tz).strftime(time_format)
         t_out = row.time_out.astimezone(ctx.tz).strftime(time_format) if row.time_out else ""
-        values = [t_in, t_out, row.display_name or ctx.t("value.unnamed"), LogFormatter.nik(row.nik_masked),
-                  verdict_word(row.colour, ctx.lang), formatter.reason(row.reason_code, row.reason_params_json),
-                  row.guard]
+        values = [
+            t_in,
+            t_out,
+            row.display_name or ctx.t("value.unnamed"),
+            LogFormatter.nik(row.nik_masked),
+            verdict_word(row.colour, ctx.lang),
+            formatter.reason(row.reason_code, row.reason_params_json),
+            row.guard,
+        ]
         data_rows.append([_fit(v, w) for v, w in zip(values, inner)])
     table = LongTable(data_rows, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-    style = [("FONTNAME", (0, 0), (-1, -1), pdf.FONT), ("FONTSIZE", (0, 0), (-1, -1), LIST_FONT_SIZE),
-             ("FONTNAME", (0, 0), (-1, 0), pdf.FONT_BOLD), ("BACKGROUND", (0, 0), (-1, 0), pdf.HEAD_FILL),
-             ("LINEBELOW", (0, 0), (-1, -1), 0.3, pdf.RULE),
-             ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), LIST_FONT_SIZE),
+        ("FONTNAME", (0, 0), (-1, 0), pdf.FONT_BOLD),
+        ("BACKGROUND", (0, 0), (-1, 0), pdf.HEAD_FILL),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, pdf.RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
     for i, row in enumerate(rows, 1):
         shade = pdf.VERDICT_COLOURS.get(row.colour)
         if shade is not None:
@@ -315,9 +412,15 @@ def write_shift_pdf(ctx: ReportContext, period: data.Period, path: Path, *, list
         if len(shown) < list_limit:
             shown.append(row)
     st = pdf.styles(pdf.Sizes.normal())
-    template = pdf.ReportTemplate(path, footer_left=f"{ctx.footer_left} · {ctx.t('title.shift')}",
-                                  generated=ctx.generated_text, lang=ctx.lang, on_page=ctx.ticker.check,
-                                  title=ctx.t("title.shift"), subject=ctx.period_text(period))
+    template = pdf.ReportTemplate(
+        path,
+        footer_left=f"{ctx.footer_left} · {ctx.t('title.shift')}",
+        generated=ctx.generated_text,
+        lang=ctx.lang,
+        on_page=ctx.ticker.check,
+        title=ctx.t("title.shift"),
+        subject=ctx.period_text(period),
+    )
     width = template.width
     info = ctx.header(period) + [(ctx.t("field.rows"), str(totals.rows))]
     doc = Document("shift", ctx.t("title.shift"), ctx.station.site_name, info)
@@ -329,18 +432,29 @@ def write_shift_pdf(ctx: ReportContext, period: data.Period, path: Path, *, list
     verdicts, verdict_swatches = totals.verdict_table(ctx.lang)
     verdict_flow = pdf.data_table(verdicts, st, half, cell_text=_number_text, swatches=verdict_swatches)
     pair = PlatypusTable([[summary, verdict_flow]], colWidths=[width / 2, width / 2], hAlign="LEFT")
-    pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("LEFTPADDING", (1, 0), (1, 0), 8 * mm)]))
+    pair.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (1, 0), (1, 0), 8 * mm),
+            ]
+        )
+    )
     story.append(pair)
     reasons, reason_swatches = totals.reason_table(ctx.lang)
     story.append(pdf.keep(pdf.data_table(reasons, st, width, cell_text=_number_text, swatches=reason_swatches)))
-    story.append(pdf.keep([pdf.para(ctx.t("section.occupancy"), st["heading"]),
-                           occupancy_chart(ctx, sweep, period, width)]))
+    story.append(
+        pdf.keep([pdf.para(ctx.t("section.occupancy"), st["heading"]), occupancy_chart(ctx, sweep, period, width)])
+    )
     story.append(CondPageBreak(40 * mm))  # never a heading with one lonely row at the foot of a page
     story.append(pdf.para(ctx.t("section.list"), st["heading"]))
     if shown:
-        multi_day = period.hours > 24 or shown[0].time_in.astimezone(ctx.tz).date() != \
-            shown[-1].time_in.astimezone(ctx.tz).date()
+        multi_day = (
+            period.hours > 24
+            or shown[0].time_in.astimezone(ctx.tz).date() != shown[-1].time_in.astimezone(ctx.tz).date()
+        )
         story.append(_list_table(ctx, shown, width, multi_day, totals.rows))
         if totals.rows > len(shown):
             story.append(Spacer(1, 4))
@@ -359,8 +473,11 @@ def _number_text(value: Any) -> str:
 
 def _summary_table(ctx: ReportContext, period: data.Period, totals: ShiftTotals, sweep: OccupancySweep) -> Table:
     checkouts = data.count_checkouts(ctx.db, period)
-    peak = (ctx.t("sum.peak_value", n=sweep.peak, time=ctx.when(sweep.peak_at, with_date=period.hours > 24))
-            if sweep.peak_at is not None else "0")
+    peak = (
+        ctx.t("sum.peak_value", n=sweep.peak, time=ctx.when(sweep.peak_at, with_date=period.hours > 24))
+        if sweep.peak_at is not None
+        else "0"
+    )
     rows = [
         [ctx.t("sum.admitted"), str(totals.admitted)],
         [ctx.t("sum.manual"), str(totals.manual_admitted)],

@@ -3,13 +3,15 @@
 No SQL and no I/O: fed one visit at a time in time order, so a report over a year of visits
 needs memory only for the people inside at once and for the hour buckets.
 """
+
 from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any, Iterable
+from typing import Any
 
 HOUR = timedelta(hours=1)
 _TICK = timedelta(microseconds=1)
@@ -18,9 +20,9 @@ TIMELINE_MAX_HOURS = 48  # longer periods are summarised by hour of day
 
 @dataclass(frozen=True)
 class HourBucket:
-    start: datetime      # local time
-    peak: int            # most people inside at once during the hour
-    entries: int         # check-ins during the hour
+    start: datetime  # local time
+    peak: int  # most people inside at once during the hour
+    entries: int  # check-ins during the hour
 
 
 class OccupancySweep:
@@ -33,8 +35,9 @@ class OccupancySweep:
     for a short period only, so a ten-year period costs no more than a day.
     """
 
-    def __init__(self, start: datetime, end: datetime, tz: tzinfo | None, now: datetime,
-                 keep_timeline: bool | None = None) -> None:
+    def __init__(
+        self, start: datetime, end: datetime, tz: tzinfo | None, now: datetime, keep_timeline: bool | None = None
+    ) -> None:
         self.tz = tz
         local_start = start.astimezone(tz)
         self._origin = local_start.replace(minute=0, second=0, microsecond=0)
@@ -122,12 +125,14 @@ class OccupancySweep:
         self.finish()
         return list(self._timeline)
 
-    def hours_of_day(self) -> list["HourOfDay"]:
+    def hours_of_day(self) -> list[HourOfDay]:
         """Average (over the days with any visit) and highest peak per hour of day, entries summed."""
         self.finish()
         days = len(self._days)
-        return [HourOfDay(h, self._sums[h] / days if days else 0.0, self._highs[h], self._hour_entries[h])
-                for h in range(24)]
+        return [
+            HourOfDay(h, self._sums[h] / days if days else 0.0, self._highs[h], self._hour_entries[h])
+            for h in range(24)
+        ]
 
     @property
     def active_days(self) -> int:
@@ -146,12 +151,13 @@ class HourOfDay:
 @dataclass(frozen=True)
 class OpeningHours:
     """When the office is open: local times, ISO weekdays (1 = Monday)."""
+
     opens: time = time(7, 0)
     closes: time = time(17, 0)
     weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
 
     @classmethod
-    def from_policy(cls, policy: dict[str, Any] | None) -> "OpeningHours":
+    def from_policy(cls, policy: dict[str, Any] | None) -> OpeningHours:
         """Site policy `{"opening_hours": {"open": "07:30", "close": "16:00", "days": [1, 2, 3, 4, 5]}}`."""
         data = (policy or {}).get("opening_hours")
         if not isinstance(data, dict):
@@ -183,6 +189,7 @@ class OpeningHours:
 @dataclass
 class GapFinder:
     """Periods without any scan longer than `min_gap` inside opening hours, fed scan times in order."""
+
     start: datetime
     end: datetime
     opening: OpeningHours

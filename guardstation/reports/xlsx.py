@@ -11,13 +11,15 @@ numbers, booleans, dates/times as Excel serial numbers with a date format, a bol
 that stays visible when scrolling (frozen pane), column widths and an autofilter. Excel's limit
 of 1,048,576 rows per sheet is the caller's to respect (see `MAX_ROWS`).
 """
+
 from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date, datetime, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 MAX_ROWS = 1_048_576
 MAX_CELL_CHARS = 32_767
@@ -86,7 +88,7 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
     candidate, n = base, 2
     while candidate.lower() in taken_lower:
         suffix = f" ({n})"
-        candidate = base[:31 - len(suffix)] + suffix
+        candidate = base[: 31 - len(suffix)] + suffix
         n += 1
     return candidate
 
@@ -107,13 +109,20 @@ class Sheet:
         head = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS} {_NS_R}>']
         if freeze_rows:
             top = f"A{freeze_rows + 1}"
-            head.append(f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{freeze_rows}" topLeftCell="{top}" '
-                        f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" '
-                        f'sqref="{top}"/></sheetView></sheetViews>')
+            head.append(
+                f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{freeze_rows}" topLeftCell="{top}" '
+                f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" '
+                f'sqref="{top}"/></sheetView></sheetViews>'
+            )
         head.append('<sheetFormatPr defaultRowHeight="15"/>')
         if widths:
-            head.append("<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"/>'
-                                           for i, w in enumerate(widths, 1)) + "</cols>")
+            head.append(
+                "<cols>"
+                + "".join(
+                    f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"/>' for i, w in enumerate(widths, 1)
+                )
+                + "</cols>"
+            )
         head.append("<sheetData>")
         self._write("".join(head))
 
@@ -191,8 +200,10 @@ class Sheet:
         tail = ["</sheetData>"]
         if self._header_row is not None and self._max_cols and self._row > self._header_row:
             tail.append(f'<autoFilter ref="A{self._header_row}:{self._letter(self._max_cols - 1)}{self._row}"/>')
-        tail.append('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-                    '<pageSetup orientation="landscape" paperSize="9" fitToWidth="1" fitToHeight="0"/>')
+        tail.append(
+            '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            '<pageSetup orientation="landscape" paperSize="9" fitToWidth="1" fitToHeight="0"/>'
+        )
         tail.append("</worksheet>")
         self._write("".join(tail))
         self._flush()
@@ -231,48 +242,70 @@ class XlsxWriter:
         if not self._sheets:
             self.sheet("Sheet").close()
         n = len(self._sheets)
-        sheets_xml = "".join(f'<sheet name="{_escape(s.name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
-                             for i, s in enumerate(self._sheets, 1))
+        sheets_xml = "".join(
+            f'<sheet name="{_escape(s.name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, s in enumerate(self._sheets, 1)
+        )
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"'{_escape(s.name).replace(chr(39), chr(39) * 2)}'!{s.filter_ref}</definedName>"
-            for i, s in enumerate(self._sheets) if s.filter_ref)
+            for i, s in enumerate(self._sheets)
+            if s.filter_ref
+        )
         defined = f"<definedNames>{names}</definedNames>" if names else ""
-        self._put("xl/workbook.xml",
-                  f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} {_NS_R}>'
-                  f'<bookViews><workbookView/></bookViews><sheets>{sheets_xml}</sheets>{defined}</workbook>')
-        rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                       f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1))
-        rels += (f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                 f'relationships/styles" Target="styles.xml"/>')
-        self._put("xl/_rels/workbook.xml.rels",
-                  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://'
-                  f'schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
+        self._put(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} {_NS_R}>'
+            f"<bookViews><workbookView/></bookViews><sheets>{sheets_xml}</sheets>{defined}</workbook>",
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, n + 1)
+        )
+        rels += (
+            f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/styles" Target="styles.xml"/>'
+        )
+        self._put(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://'
+            f'schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>',
+        )
         self._put("xl/styles.xml", _STYLES)
-        self._put("_rels/.rels",
-                  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
-                  'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-                  'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-                  '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
-                  'metadata/core-properties" Target="docProps/core.xml"/></Relationships>')
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self._put("docProps/core.xml",
-                  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp="http://'
-                  'schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/'
-                  'elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/'
-                  f'XMLSchema-instance"><dc:creator>{_escape(self._creator)}</dc:creator>'
-                  f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created></cp:coreProperties>')
-        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
-                            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1))
-        self._put("[Content_Types].xml",
-                  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.'
-                  'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="'
-                  'application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-                  'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
-                  'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
-                  'styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-                  '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.'
-                  f'core-properties+xml"/>{overrides}</Types>')
+        self._put(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+            'metadata/core-properties" Target="docProps/core.xml"/></Relationships>',
+        )
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._put(
+            "docProps/core.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp="http://'
+            'schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/'
+            'elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/'
+            f'XMLSchema-instance"><dc:creator>{_escape(self._creator)}</dc:creator>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created></cp:coreProperties>',
+        )
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, n + 1)
+        )
+        self._put(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="'
+            'application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
+            'styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.'
+            f'core-properties+xml"/>{overrides}</Types>',
+        )
         self._zip.close()
 
     def abort(self) -> None:
@@ -291,7 +324,7 @@ class XlsxWriter:
     def _put(self, name: str, text: str) -> None:
         self._zip.writestr(name, text.encode("utf-8"))
 
-    def __enter__(self) -> "XlsxWriter":
+    def __enter__(self) -> XlsxWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

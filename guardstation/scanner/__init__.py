@@ -3,7 +3,7 @@
 Free of Qt and of the rest of guardstation, so it can be tested and benchmarked alone.
 """
 
-from guardstation.scanner.camera_worker import FrameResult, CameraWorker
+from guardstation.scanner.camera_worker import CameraWorker, FrameResult
 from guardstation.scanner.debounce import Debouncer
 from guardstation.scanner.decoders import (
     DECODER_NAMES,

@@ -17,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import cv2
 import numpy as np
+
 from guardstation.settings.schema import DECODERS
 
 logger = logging.getLogger(__name__)
@@ -126,8 +127,7 @@ class PyzbarDecoder:
             from pyzbar import pyzbar
         except (ImportError, OSError) as exc:
             raise DecoderUnavailable(
-                "pyzbar needs the system zbar library (apt install libzbar0) "
-                "and `pip install guardstation[zbar]`"
+                "pyzbar needs the system zbar library (apt install libzbar0) and `pip install guardstation[zbar]`"
             ) from exc
         self._decode = pyzbar.decode
         self._symbols = [pyzbar.ZBarSymbol.QRCODE]

@@ -1,4 +1,5 @@
 """`python -m guardstation.server ...` is `guardstation-server ...`."""
+
 import sys
 
 from guardstation.server.cli import main

@@ -5,14 +5,16 @@ of these processes can run behind a load balancer. Errors always come back as
 `{"error": code, "message": text}` with a 4xx status; a 5xx is a bug (or the
 database being unreachable: 503, retry later).
 """
+
 from __future__ import annotations
 
 import gc
 import logging
 import os
 import zlib
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,19 +29,29 @@ from starlette.middleware.gzip import GZipMiddleware
 from guardstation.server import changelog, ingest, service, tracing
 from guardstation.server.db import ENV_DB, ServerDB, open_db
 from guardstation.server.models import Station
-from guardstation.server.schemas import (EnrollRequest, EnrollResponse, ErrorResponse, FlagRequest, OccupancyResponse, PullResponse,
-                      FastPush, PushRequest, PushResponse, decode_push)
+from guardstation.server.schemas import (
+    EnrollRequest,
+    EnrollResponse,
+    ErrorResponse,
+    FastPush,
+    FlagRequest,
+    OccupancyResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    decode_push,
+)
 from guardstation.server.service import ServiceError
 
 log = logging.getLogger(__name__)
 
-MAX_WIRE_BYTES = 5 * 1024 * 1024          # a request body as sent (compressed or not)
-MAX_INFLATED_BYTES = 50 * 1024 * 1024     # a gzip body once inflated
+MAX_WIRE_BYTES = 5 * 1024 * 1024  # a request body as sent (compressed or not)
+MAX_INFLATED_BYTES = 50 * 1024 * 1024  # a gzip body once inflated
 WIB = timezone(timedelta(hours=7))
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def error(status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
@@ -60,11 +72,13 @@ class BodyLimitMiddleware:
         encoding = values.get(b"content-encoding", "identity").strip().lower()
         length = values.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_wire):
-            return await self._reply(scope, receive, send, 413, "too_large",
-                                     f"request body larger than {self.max_wire} bytes")
+            return await self._reply(
+                scope, receive, send, 413, "too_large", f"request body larger than {self.max_wire} bytes"
+            )
         if encoding not in ("identity", "", "gzip"):
-            return await self._reply(scope, receive, send, 415, "unsupported_encoding",
-                                     "Content-Encoding must be gzip or absent")
+            return await self._reply(
+                scope, receive, send, 415, "unsupported_encoding", "Content-Encoding must be gzip or absent"
+            )
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -73,8 +87,9 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_wire:
-                return await self._reply(scope, receive, send, 413, "too_large",
-                                         f"request body larger than {self.max_wire} bytes")
+                return await self._reply(
+                    scope, receive, send, 413, "too_large", f"request body larger than {self.max_wire} bytes"
+                )
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
@@ -83,8 +98,14 @@ class BodyLimitMiddleware:
             try:
                 body = self._inflate(body)
             except OverflowError:
-                return await self._reply(scope, receive, send, 413, "too_large",
-                                         f"request body inflates to more than {self.max_inflated} bytes")
+                return await self._reply(
+                    scope,
+                    receive,
+                    send,
+                    413,
+                    "too_large",
+                    f"request body inflates to more than {self.max_inflated} bytes",
+                )
             except (zlib.error, ValueError) as exc:
                 return await self._reply(scope, receive, send, 400, "bad_gzip", f"body is not valid gzip: {exc}")
         new_headers = [(k, v) for k, v in headers if k not in (b"content-encoding", b"content-length")]
@@ -115,7 +136,7 @@ class BodyLimitMiddleware:
                 pending = inflater.unconsumed_tail
             if not inflater.eof:
                 raise ValueError("truncated gzip stream")
-            data = inflater.unused_data   # concatenated gzip members are one body
+            data = inflater.unused_data  # concatenated gzip members are one body
         return b"".join(out)
 
     @staticmethod
@@ -128,15 +149,24 @@ def parse_push(body: bytes, content_type: str | None) -> FastPush | PushRequest:
     first and walked again, which is what a FastAPI body parameter does). Errors are what FastAPI would report
     for the same body parameter."""
     if content_type is not None and not _is_json(content_type):
-        raise RequestValidationError([{"type": "model_attributes_type", "loc": ("body",), "input": None,
-                                       "msg": "Content-Type must be application/json"}])
+        raise RequestValidationError(
+            [
+                {
+                    "type": "model_attributes_type",
+                    "loc": ("body",),
+                    "input": None,
+                    "msg": "Content-Type must be application/json",
+                }
+            ]
+        )
     if not body:
         raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}])
     try:
         return decode_push(body)
     except ValidationError as exc:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])}
-                                      for e in exc.errors(include_url=False, include_input=False)]) from None
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False, include_input=False)]
+        ) from None
 
 
 def _is_json(content_type: str) -> bool:
@@ -161,19 +191,23 @@ def parse_since(text: str) -> datetime:
 _bearer = HTTPBearer(auto_error=False, description="the station token from /v1/enroll (or an admin token)")
 
 
-def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime] = utcnow,
-               migrate: bool = False) -> FastAPI:
+def create_app(
+    db: ServerDB | str | None = None, *, clock: Callable[[], datetime] = utcnow, migrate: bool = False
+) -> FastAPI:
     if not isinstance(db, ServerDB):
         db = open_db(db, migrate=migrate)
-    app = FastAPI(title="GuardStation central server", version="1",
-                  description="Sync protocol v1 between guard stations and the central office (docs/architecture.md §6-7).",
-                  responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
-                             422: {"model": ErrorResponse}})
+    app = FastAPI(
+        title="GuardStation central server",
+        version="1",
+        description="Sync protocol v1 between guard stations and the central office (docs/architecture.md §6-7).",
+        responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    )
     app.state.db = db
     app.state.clock = clock
 
     def now_() -> datetime:
-        return clock().astimezone(timezone.utc)
+        return clock().astimezone(UTC)
+
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimitMiddleware)
 
@@ -197,21 +231,26 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request, exc: StarletteHTTPException):
-        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed"}.get(exc.status_code, "error")
+        code = {
+            400: "bad_request",
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+        }.get(exc.status_code, "error")
         return error(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
     async def _db_unavailable(_request, exc: OperationalError):
         log.error("database unavailable: %s", exc.orig)
-        return error(503, "unavailable", "the database is busy or unreachable; retry later",
-                     headers={"Retry-After": "5"})
+        return error(
+            503, "unavailable", "the database is busy or unreachable; retry later", headers={"Retry-After": "5"}
+        )
 
     @app.exception_handler(DBAPIError)
     async def _db_error(_request, exc: DBAPIError):
         log.exception("database error")
-        return error(503, "unavailable", "the database refused the request; retry later",
-                     headers={"Retry-After": "5"})
+        return error(503, "unavailable", "the database refused the request; retry later", headers={"Retry-After": "5"})
 
     def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
         if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
@@ -241,8 +280,12 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
             last = changelog.last_seq(session)
         return {"status": "ok", "server_time": now_().isoformat(), "change_seq": last}
 
-    @app.post("/v1/enroll", response_model=EnrollResponse, tags=["sync"],
-              responses={401: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+    @app.post(
+        "/v1/enroll",
+        response_model=EnrollResponse,
+        tags=["sync"],
+        responses={401: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
+    )
     def enroll(request: EnrollRequest) -> dict[str, Any]:
         """Trade a one-time enrolment code (from `guardstation-server enroll-code`) for a station identity and
         its bearer token. The token is shown once; the server keeps only its SHA-256. A used code is 409, an
@@ -250,14 +293,27 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
         now = now_()
         with db.write() as session:
             result = service.enroll(session, request.enrollment_code, request.station_name, request.app_version, now)
-        return {"station_id": result.station_id, "site_id": result.site_id, "token": result.token,
-                "epoch": result.epoch, "server_time": now, "deployment_key": result.deployment_key}
+        return {
+            "station_id": result.station_id,
+            "site_id": result.site_id,
+            "token": result.token,
+            "epoch": result.epoch,
+            "server_time": now,
+            "deployment_key": result.deployment_key,
+        }
 
-    @app.post("/v1/sync/push", response_model=PushResponse, tags=["sync"],
-              responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
-                         409: {"model": ErrorResponse}},
-              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                  "schema": {"$ref": "#/components/schemas/PushRequest"}}}}})
+    @app.post(
+        "/v1/sync/push",
+        response_model=PushResponse,
+        tags=["sync"],
+        responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}},
+            }
+        },
+    )
     async def push(raw: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Any:
         """Store a batch of the station's visit events, in one transaction.
 
@@ -299,28 +355,47 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
                 if attempt:
                     raise
         if outcome.epoch_conflict is not None:
-            return error(409, "epoch_conflict", "this station's data went back in time (restored from a backup?): "
-                         "take the given epoch and resend every unacknowledged event", epoch=outcome.epoch_conflict)
-        return {"acked_through": outcome.acked_through, "rejected": outcome.rejected, "server_time": now,
-                "server_hlc": outcome.server_hlc}
+            return error(
+                409,
+                "epoch_conflict",
+                "this station's data went back in time (restored from a backup?): "
+                "take the given epoch and resend every unacknowledged event",
+                epoch=outcome.epoch_conflict,
+            )
+        return {
+            "acked_through": outcome.acked_through,
+            "rejected": outcome.rejected,
+            "server_time": now,
+            "server_hlc": outcome.server_hlc,
+        }
 
-    @app.get("/v1/sync/pull", response_model=PullResponse, tags=["sync"],
-             responses={401: {"model": ErrorResponse}})
-    def pull(cursor: int = Query(0, ge=0, le=2**62), limit: int = Query(500, ge=1, le=5000),
-             me: Station = Depends(station)) -> dict[str, Any]:
+    @app.get("/v1/sync/pull", response_model=PullResponse, tags=["sync"], responses={401: {"model": ErrorResponse}})
+    def pull(
+        cursor: int = Query(0, ge=0, le=2**62), limit: int = Query(500, ge=1, le=5000), me: Station = Depends(station)
+    ) -> dict[str, Any]:
         """Changes after `cursor`, in one global order: other gates' visit events of the station's site (open
         visits and the last 36 hours), its site config and alerts, and the deployment-wide rule packs, status
         list and trust keys. Apply a page and store `next_cursor` in one local transaction; ask again while
         `has_more`. The cursor never skips a row that commits later."""
         now = now_()
         with db.read() as session:
-            page = changelog.pull(session, site_id=me.site_id, station_id=me.station_id, cursor=cursor, limit=limit,
-                                  now=now)
-        return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more,
-                "server_time": now, "server_hlc": ingest.server_hlc(now)}
+            page = changelog.pull(
+                session, site_id=me.site_id, station_id=me.station_id, cursor=cursor, limit=limit, now=now
+            )
+        return {
+            "changes": page.changes,
+            "next_cursor": page.next_cursor,
+            "has_more": page.has_more,
+            "server_time": now,
+            "server_hlc": ingest.server_hlc(now),
+        }
 
-    @app.get("/v1/sites/{site_id}/occupancy", response_model=OccupancyResponse, tags=["sync"],
-             responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
+    @app.get(
+        "/v1/sites/{site_id}/occupancy",
+        response_model=OccupancyResponse,
+        tags=["sync"],
+        responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}},
+    )
     def occupancy(site_id: str, me: Station = Depends(station)) -> dict[str, Any]:
         """People inside the station's own site now (open visits from every gate), by the gate they came in at.
         Another site's occupancy is 403."""
@@ -330,12 +405,19 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
             site = service.get_site(session, site_id)
             inside, gates = ingest.occupancy(session, site_id)
             capacity = site.capacity
-        return {"site_id": site_id, "capacity": capacity, "inside": inside,
-                "by_gate": [{"station_id": g.station_id, "gate": g.gate, "inside": g.inside} for g in gates],
-                "server_time": now_()}
+        return {
+            "site_id": site_id,
+            "capacity": capacity,
+            "inside": inside,
+            "by_gate": [{"station_id": g.station_id, "gate": g.gate, "inside": g.inside} for g in gates],
+            "server_time": now_(),
+        }
 
-    @app.post("/v1/admin/status/flag", tags=["admin"],
-              responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
+    @app.post(
+        "/v1/admin/status/flag",
+        tags=["admin"],
+        responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}},
+    )
     def flag(request: FlagRequest, who: str = Depends(admin)) -> dict[str, Any]:
         """Exposure tracing (needs an admin token): flag the subject positive, mark the close contacts and send
         an alert to every site the subject visited. Same as `guardstation-server status flag`."""
@@ -356,6 +438,7 @@ def create_app(db: ServerDB | str | None = None, *, clock: Callable[[], datetime
             schemas.update(push_schema.pop("$defs", {}))
             schemas["PushRequest"] = push_schema
         return app.openapi_schema
+
     app.openapi = openapi
     return app
 

@@ -12,15 +12,35 @@ it is good at.
 Rows that cannot conflict (new events, new visits, change log entries) skip all
 of that: `append_rows` sends them with COPY on PostgreSQL (see there).
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Integer, SmallInteger, String, Table, Text,
-                        TypeDecorator, any_, bindparam, cast, func, literal, literal_column, null, select)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+)
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
@@ -35,8 +55,9 @@ def is_postgres(session: Session) -> bool:
 def one_of(session: Session, column, values: Iterable[Any]) -> ColumnElement[bool]:
     values = list(values)
     if is_postgres(session):
-        return column == any_(cast(bindparam(None, values, type_=postgresql.ARRAY(column.type)),
-                                   postgresql.ARRAY(column.type)))
+        return column == any_(
+            cast(bindparam(None, values, type_=postgresql.ARRAY(column.type)), postgresql.ARRAY(column.type))
+        )
     return column.in_(values)
 
 
@@ -45,9 +66,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]):
     columns = list(rows[0])
     if is_postgres(session):
         doc = json.dumps(rows, default=_json_value, separators=(",", ":"))
-        source = func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
-                                              cast(bindparam("rows_json", doc, type_=Text), JSON)
-                                              ).table_valued(*columns)
+        source = func.json_populate_recordset(
+            literal_column(f"NULL::{table.name}"), cast(bindparam("rows_json", doc, type_=Text), JSON)
+        ).table_valued(*columns)
         stmt = postgresql.insert(table).from_select(columns, select(*[source.c[c] for c in columns]))
         return stmt, None
     return sqlite.insert(table), list(rows)
@@ -57,21 +78,25 @@ def insert_from_json(table: Table, columns: Sequence[str]):
     """PostgreSQL: INSERT INTO table (columns) reading the rows of the JSON parameter `rows_json` (see json_rows);
     a statement that does not depend on the rows, so it can be built once and compiled once."""
     columns = list(columns)
-    source = func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
-                                          cast(bindparam("rows_json", type_=Text), JSON)).table_valued(*columns)
+    source = func.json_populate_recordset(
+        literal_column(f"NULL::{table.name}"), cast(bindparam("rows_json", type_=Text), JSON)
+    ).table_valued(*columns)
     return postgresql.insert(table).from_select(columns, select(*[source.c[c] for c in columns]))
 
 
-def insert_from_json_arrays(table: Table, fields: Sequence[str], constants: dict[str, Any],
-                            same_as: dict[str, str] | None = None):
+def insert_from_json_arrays(
+    table: Table, fields: Sequence[str], constants: dict[str, Any], same_as: dict[str, str] | None = None
+):
     """PostgreSQL: INSERT INTO table reading rows from the JSON parameter `rows_json`, an array of arrays (values
     in `fields` order, see json_rows), columns in `same_as` set to the value of another field, the other
     columns set to `constants`. Arrays, not objects: the document
     does not repeat every column name on every row (about half the bytes to encode, send and parse). Built once;
     add ON CONFLICT as needed."""
     source = func.jsonb_array_elements(cast(bindparam("rows_json", type_=Text), JSONB)).table_valued("value")
-    values = {name: cast(source.c.value.op("->>")(literal_column(str(i))), table.c[name].type)
-              for i, name in enumerate(fields)}
+    values = {
+        name: cast(source.c.value.op("->>")(literal_column(str(i))), table.c[name].type)
+        for i, name in enumerate(fields)
+    }
     for name, source_name in (same_as or {}).items():
         values[name] = values[source_name]
     for name, value in constants.items():
@@ -112,8 +137,11 @@ def _binary_types(table: Table, columns: tuple[str, ...]) -> tuple[str, ...] | N
 @lru_cache(maxsize=64)
 def _time_positions(table: Table, columns: tuple[str, ...]) -> tuple[int, ...]:
     """Where the timestamp columns are in `columns`."""
-    return tuple(i for i, name in enumerate(columns) if isinstance(table.c[name].type, DateTime)
-                 or isinstance(getattr(table.c[name].type, "impl", None), DateTime))
+    return tuple(
+        i
+        for i, name in enumerate(columns)
+        if isinstance(table.c[name].type, DateTime) or isinstance(getattr(table.c[name].type, "impl", None), DateTime)
+    )
 
 
 def _json_value(value: Any) -> Any:
@@ -152,7 +180,7 @@ class Sent:
             return self._result.all()
         try:
             return self._cursor.fetchall()
-        except Exception as exc:             # this statement's error, or an earlier one's in the block
+        except Exception as exc:  # this statement's error, or an earlier one's in the block
             raise _sa_error(exc, self._sql, self._dialect) from exc
 
 
@@ -185,7 +213,7 @@ class Pipeline:
             self._sent_sql.append(sql)
             try:
                 values = prepare(params or {})
-            except Exception as exc:         # a bind processor's refusal, as execute() reports it
+            except Exception as exc:  # a bind processor's refusal, as execute() reports it
                 raise sa_exc.StatementError(str(exc), sql, params, exc) from exc
             cursor = self.conn.connection.driver_connection.cursor()
             try:
@@ -202,13 +230,13 @@ class Pipeline:
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._pipeline_cm is not None:
             try:
-                self._pipeline_cm.__exit__(exc_type, exc, tb)      # sync: every result is in
+                self._pipeline_cm.__exit__(exc_type, exc, tb)  # sync: every result is in
             except Exception as error:
-                if exc_type is None:     # which statement failed is in the error; the block's SQL goes with it
+                if exc_type is None:  # which statement failed is in the error; the block's SQL goes with it
                     raise _sa_error(error, ";\n".join(self._sent_sql), self.conn.dialect) from error
         if exc_type is None:
             for sent, expected, statement in self._checks:
-                if sent.rowcount != expected:   # e.g. a hole in reserved change seqs: never commit one
+                if sent.rowcount != expected:  # e.g. a hole in reserved change seqs: never commit one
                     what = " ".join(str(statement).split())[:80]
                     raise RuntimeError(f"{sent.rowcount} rows written, {expected} expected: {what}")
 
@@ -218,8 +246,11 @@ def _compiled(statement, dialect) -> tuple[str, Any]:
     """(SQL text, params -> driver params) for a statement built once at import (cached by identity)."""
     compiled = statement.compile(dialect=dialect)
     names = compiled.bind_names
-    processors = {names[bind]: proc for bind in compiled.binds.values()
-                  if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+    processors = {
+        names[bind]: proc
+        for bind in compiled.binds.values()
+        if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    }
 
     def prepare(params: dict[str, Any]) -> dict[str, Any]:
         values = compiled.construct_params(params)
@@ -268,7 +299,8 @@ class Appender:
         self.postgres = self.conn.dialect.name == "postgresql"
         self.binary = _binary_types(table, self.columns)
         self.sql = f"COPY {table.name} ({', '.join(self.columns)}) FROM STDIN" + (
-            " (FORMAT BINARY)" if self.binary else "")
+            " (FORMAT BINARY)" if self.binary else ""
+        )
         self.times = () if self.binary else _time_positions(table, self.columns)
         self.rows: list[tuple] = []
         self.count = 0
@@ -298,7 +330,7 @@ class Appender:
     def _start(self) -> None:
         self._cursor = self.conn.connection.driver_connection.cursor()
         try:
-            self._copy_cm = self._cursor.copy(self.sql)      # keep the context manager: it owns the COPY
+            self._copy_cm = self._cursor.copy(self.sql)  # keep the context manager: it owns the COPY
             self._copy = self._copy_cm.__enter__()
             if self.binary:
                 self._copy.set_types(self.binary)
@@ -314,7 +346,7 @@ class Appender:
             return
         try:
             if self._copy is not None:
-                self._copy_cm.__exit__(exc_type, exc, tb)   # ends the COPY (or cancels it if the block raised)
+                self._copy_cm.__exit__(exc_type, exc, tb)  # ends the COPY (or cancels it if the block raised)
         except Exception as error:
             if exc_type is None:
                 self._fail(error)

@@ -37,12 +37,14 @@ per-row transaction ids (lock-free appends, but the cursor becomes a pair,
 the reader logic is subtle and there is no SQLite equivalent), or a delay
 ("only show rows older than 5 s"), which fails under a long transaction.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -51,7 +53,7 @@ from guardstation.server import bulk
 from guardstation.server.models import ChangeCounter, ChangeLog, Event, Visit
 
 STREAMS = ("visit_event", "site_config", "rule_pack", "status_entry", "trust_key", "alert")
-SITE_STREAMS = ("visit_event", "site_config", "alert")       # the rest are deployment-wide
+SITE_STREAMS = ("visit_event", "site_config", "alert")  # the rest are deployment-wide
 # Other gates' visit events are delivered while the visit is open, or while the event is this recent.
 VISIT_EVENT_HORIZON = timedelta(hours=36)
 # One pull examines at most this many seqs: in a big deployment most rows are other sites' business, and a
@@ -63,7 +65,7 @@ SCAN_WINDOW = 20000
 class Change:
     stream: str
     op: str
-    data: dict[str, Any] | None      # None: `data_json` holds it, already encoded
+    data: dict[str, Any] | None  # None: `data_json` holds it, already encoded
     site_id: str | None = None
     origin_station_id: str | None = None
     visit_id: str | None = None
@@ -83,8 +85,12 @@ def dumps(data: Any) -> str:
 
 _counter = ChangeCounter.__table__
 # Core, not an ORM UPDATE: no session objects to synchronise, the same compiled statement every time.
-_RESERVE = (update(_counter).where(_counter.c.id == 1).values(last_seq=_counter.c.last_seq + bindparam("count"))
-            .returning(_counter.c.last_seq))
+_RESERVE = (
+    update(_counter)
+    .where(_counter.c.id == 1)
+    .values(last_seq=_counter.c.last_seq + bindparam("count"))
+    .returning(_counter.c.last_seq)
+)
 
 
 def reserve(session: Session, count: int) -> int:
@@ -101,8 +107,20 @@ def append(session: Session, changes: Sequence[Change], now: datetime) -> list[i
     if not changes:
         return []
     first = reserve(session, len(changes))
-    rows = [(first + i, c.stream, c.op, c.site_id, c.origin_station_id, c.visit_id, c.event_time,
-             c.data_json if c.data_json is not None else dumps(c.data), now) for i, c in enumerate(changes)]
+    rows = [
+        (
+            first + i,
+            c.stream,
+            c.op,
+            c.site_id,
+            c.origin_station_id,
+            c.visit_id,
+            c.event_time,
+            c.data_json if c.data_json is not None else dumps(c.data),
+            now,
+        )
+        for i, c in enumerate(changes)
+    ]
     bulk.append_rows(session, ChangeLog.__table__, COLUMNS, rows)
     return [r[0] for r in rows]
 
@@ -116,8 +134,10 @@ _EVENT_DATA = """'{{"event_id":"' || e.event_id || '","seq":' || e.seq || ',"kin
  || '","clock_offset_ms":' || e.clock_offset_ms || ',"station_id":"' || e.station_id
  || '","corrected_at":"' || {corrected} || '","time_uncertain":'
  || CASE WHEN e.time_uncertain THEN 'true' ELSE 'false' END || ',"body":' || e.body_json || '}}'"""
-_TIME = {"postgresql": """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
-         "sqlite": "replace({}, ' ', 'T') || '+00:00'"}    # UtcDateTime's text: 'YYYY-MM-DD HH:MM:SS.ffffff' UTC
+_TIME = {
+    "postgresql": """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
+    "sqlite": "replace({}, ' ', 'T') || '+00:00'",
+}  # UtcDateTime's text: 'YYYY-MM-DD HH:MM:SS.ffffff' UTC
 
 
 def event_data_sql(dialect: str) -> str:
@@ -146,8 +166,9 @@ INSERT INTO change_log ({_PUBLISH_COLUMNS})
 }
 
 
-def publish_visit_events(session: Session, station_id: str, epoch: int, seqs: Sequence[int], now: datetime, *,
-                         send: Any) -> None:
+def publish_visit_events(
+    session: Session, station_id: str, epoch: int, seqs: Sequence[int], now: datetime, *, send: Any
+) -> None:
     """Appends the stored events (station, epoch, seqs) to the visit_event stream, in seq order: rows that point
     at the events just written, made in the database. Sent last before commit on the push's bulk.Pipeline
     (`send`), like `append`: the counter stays locked until then."""
@@ -173,8 +194,14 @@ class Page:
 
 
 def _open_visit(visit_id_col):
-    return exists().where(and_(Visit.visit_id == visit_id_col, Visit.time_in.is_not(None),
-                               Visit.time_out.is_(None), Visit.voided.is_(False)))
+    return exists().where(
+        and_(
+            Visit.visit_id == visit_id_col,
+            Visit.time_in.is_not(None),
+            Visit.time_out.is_(None),
+            Visit.voided.is_(False),
+        )
+    )
 
 
 _EVENT = Event.__table__.alias("e")
@@ -191,21 +218,34 @@ def pull(session: Session, *, site_id: str, station_id: str, cursor: int, limit:
     high = min(committed, cursor + SCAN_WINDOW)
     horizon = now - VISIT_EVENT_HORIZON
     visible = and_(
-        ChangeLog.seq > cursor, ChangeLog.seq <= high,
+        ChangeLog.seq > cursor,
+        ChangeLog.seq <= high,
         or_(ChangeLog.site_id.is_(None), ChangeLog.site_id == site_id),
-        or_(ChangeLog.stream != "visit_event",
-            and_(ChangeLog.origin_station_id != station_id,
-                 or_(ChangeLog.event_time >= horizon, _open_visit(ChangeLog.visit_id)))),
+        or_(
+            ChangeLog.stream != "visit_event",
+            and_(
+                ChangeLog.origin_station_id != station_id,
+                or_(ChangeLog.event_time >= horizon, _open_visit(ChangeLog.visit_id)),
+            ),
+        ),
     )
     # The page first, then its events: joined before the LIMIT, PostgreSQL hashes the whole event table per page.
-    page = (select(ChangeLog.seq, ChangeLog.stream, ChangeLog.op, ChangeLog.data_json, ChangeLog.event_id)
-            .where(visible).order_by(ChangeLog.seq).limit(limit + 1).subquery())
+    page = (
+        select(ChangeLog.seq, ChangeLog.stream, ChangeLog.op, ChangeLog.data_json, ChangeLog.event_id)
+        .where(visible)
+        .order_by(ChangeLog.seq)
+        .limit(limit + 1)
+        .subquery()
+    )
     data = func.coalesce(page.c.data_json, literal_column(event_data_sql(session.get_bind().dialect.name)))
-    rows = session.execute(select(page.c.seq, page.c.stream, page.c.op, data)
-                           .select_from(page.outerjoin(_EVENT, _EVENT.c.event_id == page.c.event_id))
-                           .order_by(page.c.seq)).all()
-    changes = [{"seq": seq, "stream": stream, "op": op, "data": json.loads(data)}
-               for seq, stream, op, data in rows[:limit]]
+    rows = session.execute(
+        select(page.c.seq, page.c.stream, page.c.op, data)
+        .select_from(page.outerjoin(_EVENT, _EVENT.c.event_id == page.c.event_id))
+        .order_by(page.c.seq)
+    ).all()
+    changes = [
+        {"seq": seq, "stream": stream, "op": op, "data": json.loads(data)} for seq, stream, op, data in rows[:limit]
+    ]
     if len(rows) > limit:
         return Page(changes, rows[limit - 1][0], True)
     # Nothing visible left up to `high`: the cursor may skip to it (past rows this station does not get).

@@ -5,22 +5,24 @@ SQLite file in the platform data folder) and `--json` (one JSON object on
 stdout). Exit status: 0 done, 2 refused input (bad file, bad subject, ...),
 1 anything else that went wrong (unknown site, database unreachable).
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from guardstation.server.db import ENV_DB, ServerDatabaseError, default_db_url, open_db, safe_url
 from guardstation.server.service import ServiceError
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Output:
@@ -40,10 +42,15 @@ class Output:
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--db", metavar="URL", default=default,
-                        help=f"sqlite:///FILE or postgresql://... (default ${ENV_DB}, else {default_db_url()})")
-    parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS,
-                        help="print one JSON object")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=default,
+        help=f"sqlite:///FILE or postgresql://... (default ${ENV_DB}, else {default_db_url()})",
+    )
+    parser.add_argument(
+        "--json", action="store_true", default=False if top else argparse.SUPPRESS, help="print one JSON object"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,8 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     command(sub, "init", "create or upgrade the database schema")
 
-    site = sub.add_parser("site", help="sites (offices) and their capacity").add_subparsers(dest="site_cmd",
-                                                                                           required=True)
+    site = sub.add_parser("site", help="sites (offices) and their capacity").add_subparsers(
+        dest="site_cmd", required=True
+    )
     p = command(site, "add", "add a site; prints its id")
     p.add_argument("name")
     p.add_argument("--capacity", type=int, default=None, help="people allowed inside at once (none: no limit)")
@@ -138,8 +146,10 @@ def run(args: argparse.Namespace, out: Output) -> int:
         if cmd == "init":
             from guardstation.server.db import head_revision
 
-            return out.done({"db": safe_url(url), "schema": head_revision()},
-                            f"database ready: {safe_url(url)} (schema {head_revision()})")
+            return out.done(
+                {"db": safe_url(url), "schema": head_revision()},
+                f"database ready: {safe_url(url)} (schema {head_revision()})",
+            )
         if cmd == "site":
             policy = _read_json(args.policy_file) if getattr(args, "policy_file", None) else None
             if policy is not None and not isinstance(policy, dict):
@@ -152,13 +162,16 @@ def run(args: argparse.Namespace, out: Output) -> int:
             if args.site_cmd == "update":
                 capacity: Any = None if args.no_limit else (args.capacity if args.capacity is not None else "keep")
                 with db.write() as s:
-                    data = service.site_data(service.update_site(s, args.site_id, now, name=args.name,
-                                                                 capacity=capacity, policy=policy))
+                    data = service.site_data(
+                        service.update_site(s, args.site_id, now, name=args.name, capacity=capacity, policy=policy)
+                    )
                 return out.done(data, f"{data['site_id']}  {data['name']}  capacity {data['capacity']}")
             with db.read() as s:
                 sites = [service.site_data(x) for x in service.list_sites(s)]
-            return out.done({"sites": sites}, "\n".join(f"{x['site_id']}  {x['name']}  capacity {x['capacity']}"
-                                                         for x in sites) or "(no sites)")
+            return out.done(
+                {"sites": sites},
+                "\n".join(f"{x['site_id']}  {x['name']}  capacity {x['capacity']}" for x in sites) or "(no sites)",
+            )
         if cmd == "enroll-code":
             if not 0 < args.valid_hours <= 24 * 30:
                 raise ServiceError("bad_validity", "--valid-hours must be between 0 and 720", 400)
@@ -172,9 +185,15 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 return out.done(data, f"revoked {data['station_id']} ({data['name']})")
             with db.read() as s:
                 stations = [service.station_data(x) for x in service.list_stations(s, args.site)]
-            return out.done({"stations": stations},
-                            "\n".join(f"{x['station_id']}  {x['site_id']}  {x['name']}  epoch {x['epoch']}"
-                                      f"{'  REVOKED' if x['revoked_at'] else ''}" for x in stations) or "(no stations)")
+            return out.done(
+                {"stations": stations},
+                "\n".join(
+                    f"{x['station_id']}  {x['site_id']}  {x['name']}  epoch {x['epoch']}"
+                    f"{'  REVOKED' if x['revoked_at'] else ''}"
+                    for x in stations
+                )
+                or "(no stations)",
+            )
         if cmd == "rules":
             body = _read_json(args.file)
             with db.write() as s:
@@ -200,22 +219,30 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 subject = service.check_subject_key(args.subject)
                 with db.write() as s:
                     removed = service.clear_status(s, subject, args.status, now)
-                return out.done({"subject_key": subject, "status": args.status, "removed": removed},
-                                "removed" if removed else "no such status")
+                return out.done(
+                    {"subject_key": subject, "status": args.status, "removed": removed},
+                    "removed" if removed else "no such status",
+                )
             since = parse_since(args.since)
             with db.write() as s:
                 result = tracing.flag_positive(s, args.subject, since, now, source="cli")
             data = result.as_dict()
-            text = (f"{data['subject_key']} positive until {data['positive_until']}; "
-                    f"{len(data['case_visits'])} visit(s) in the window, {len(data['contacts'])} close contact(s), "
-                    f"alerts to {len(data['alerts'])} site(s)")
+            text = (
+                f"{data['subject_key']} positive until {data['positive_until']}; "
+                f"{len(data['case_visits'])} visit(s) in the window, {len(data['contacts'])} close contact(s), "
+                f"alerts to {len(data['alerts'])} site(s)"
+            )
             return out.done(data, text)
         if cmd == "occupancy":
             with db.read() as s:
                 site = service.get_site(s, args.site_id)
                 inside, gates = ingest.occupancy(s, args.site_id)
-                data = {"site_id": site.site_id, "capacity": site.capacity, "inside": inside,
-                        "by_gate": [{"station_id": g.station_id, "gate": g.gate, "inside": g.inside} for g in gates]}
+                data = {
+                    "site_id": site.site_id,
+                    "capacity": site.capacity,
+                    "inside": inside,
+                    "by_gate": [{"station_id": g.station_id, "gate": g.gate, "inside": g.inside} for g in gates],
+                }
             return out.done(data, f"{inside} inside" + (f" of {site.capacity}" if site.capacity is not None else ""))
         if cmd == "admin-token":
             with db.write() as s:
@@ -235,13 +262,19 @@ def _serve(args: argparse.Namespace, url: str) -> int:
 
     from guardstation.server.api import create_app, freeze_startup_objects
 
-    db = open_db(url, migrate=True)   # the schema is ready before any worker starts
+    db = open_db(url, migrate=True)  # the schema is ready before any worker starts
     print(f"guardstation-server: serving http://{args.host}:{args.port} on {safe_url(url)}", file=sys.stderr)
     if args.workers > 1:
         db.close()
         os.environ[ENV_DB] = url
-        uvicorn.run("guardstation.server.api:create_app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info")
+        uvicorn.run(
+            "guardstation.server.api:create_app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+        )
     else:
         app = create_app(db)
         freeze_startup_objects()

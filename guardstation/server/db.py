@@ -8,13 +8,14 @@
   takes a PostgreSQL advisory lock so several processes starting together do
   not race on it.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -45,9 +46,9 @@ def default_db_url() -> str:
 
 def normalise_url(url: str) -> str:
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if "://" not in url:  # a bare path means an SQLite file
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     return url
@@ -156,15 +157,23 @@ def open_db(url: str | None = None, *, migrate: bool = True, pool_size: int = 10
         else:
             current = current_revision(engine)
             if current != head_revision():
-                raise ServerDatabaseError(f"database schema is {current or 'empty'}, the server needs "
-                                          f"{head_revision()}: run `guardstation-server init --db ...` first")
+                raise ServerDatabaseError(
+                    f"database schema is {current or 'empty'}, the server needs "
+                    f"{head_revision()}: run `guardstation-server init --db ...` first"
+                )
     except ServerDatabaseError:
         engine.dispose()
         raise
     except Exception as exc:
         engine.dispose()
-        raise ServerDatabaseError(f"cannot open the server database {safe_url(url)}: "
-                                  f"{getattr(exc, 'orig', None) or exc}") from exc
+        raise ServerDatabaseError(
+            f"cannot open the server database {safe_url(url)}: {getattr(exc, 'orig', None) or exc}"
+        ) from exc
     write_engine = engine.execution_options(sqlite_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine
-    return ServerDB(url, engine, write_engine, sessionmaker(engine, expire_on_commit=False),
-                    sessionmaker(write_engine, expire_on_commit=False))
+    return ServerDB(
+        url,
+        engine,
+        write_engine,
+        sessionmaker(engine, expire_on_commit=False),
+        sessionmaker(write_engine, expire_on_commit=False),
+    )

@@ -23,15 +23,17 @@ server's (`clock_offset_ms` = station clock - server clock). The server keeps
 both and stores the corrected time; a large offset, or a corrected time in
 the future or before 2020, sets `time_uncertain`.
 """
+
 from __future__ import annotations
 
 import json
 import operator
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
 
 import msgspec
 from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
@@ -45,10 +47,10 @@ from guardstation.server.models import Event, RejectedEvent, Station, StationEpo
 SUPPORTED_SCHEMA = 1
 VISIT_KINDS = ("check_in", "check_out", "void", "correction")
 ACCEPTED_KINDS = VISIT_KINDS + ("denied", "notice")
-PUBLISHED_KINDS = VISIT_KINDS                      # denied scans and notices stay at their gate
+PUBLISHED_KINDS = VISIT_KINDS  # denied scans and notices stay at their gate
 UNCERTAIN_OFFSET_MS = 5 * 60 * 1000
 FUTURE_TOLERANCE = timedelta(minutes=5)
-EARLIEST_PLAUSIBLE = datetime(2020, 1, 1, tzinfo=timezone.utc)
+EARLIEST_PLAUSIBLE = datetime(2020, 1, 1, tzinfo=UTC)
 MAX_BODY_BYTES = 16 * 1024
 HLC_PATTERN = re.compile(r"^\d{1,16}-\d{1,9}-[A-Za-z0-9_.:]{0,40}$")
 MAX_TEXT = {"visit_id": 64, "subject_key": 64, "gate": 100, "site_id": 36}
@@ -58,6 +60,7 @@ MAX_TEXT = {"visit_id": 64, "subject_key": 64, "gate": 100, "site_id": 36}
 class WireEvent:
     """One event of a push, as received (already type-checked by the API schema). The API passes its validated
     schemas.EventIn objects as they are; anything with these attributes will do."""
+
     event_id: str
     seq: int
     kind: str
@@ -73,8 +76,16 @@ class WireEvent:
 
 def raw_event(ev: Any) -> dict[str, Any]:
     """An event as received (a WireEvent or the API's EventIn: the same attributes), for rejected_event."""
-    return {"event_id": ev.event_id, "seq": ev.seq, "kind": ev.kind, "schema_v": ev.schema_v, "hlc": ev.hlc,
-            "occurred_at": ev.occurred_at.isoformat(), "clock_offset_ms": ev.clock_offset_ms, "body": ev.body}
+    return {
+        "event_id": ev.event_id,
+        "seq": ev.seq,
+        "kind": ev.kind,
+        "schema_v": ev.schema_v,
+        "hlc": ev.hlc,
+        "occurred_at": ev.occurred_at.isoformat(),
+        "clock_offset_ms": ev.clock_offset_ms,
+        "body": ev.body,
+    }
 
 
 @dataclass
@@ -84,7 +95,7 @@ class PushOutcome:
     stored: int = 0
     duplicates: int = 0
     server_hlc: str = ""
-    epoch_conflict: int | None = None      # set: answer 409 with this epoch
+    epoch_conflict: int | None = None  # set: answer 409 with this epoch
     unknown_station: bool = False
 
 
@@ -106,8 +117,7 @@ def corrected_time(occurred_at: datetime, offset_ms: int, now: datetime) -> tupl
     # One subtraction across time zones, then cheap comparisons: comparing an aware time of the request's
     # parsed zone with `now` costs as much as the subtraction, every time (twice per event before).
     ahead = corrected - now
-    uncertain = (abs(offset_ms) > UNCERTAIN_OFFSET_MS or ahead > FUTURE_TOLERANCE
-                 or ahead < EARLIEST_PLAUSIBLE - now)
+    uncertain = abs(offset_ms) > UNCERTAIN_OFFSET_MS or ahead > FUTURE_TOLERANCE or ahead < EARLIEST_PLAUSIBLE - now
     return corrected, uncertain
 
 
@@ -117,7 +127,7 @@ _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_
 # that a body holds except floats in exponent form (1e16, not 1e+16; both JSON) and NaN (null, where the json module
 # writes NaN, which is not JSON). It refuses lone surrogates, as the UTF-8 check below does.
 _encode_fast = msgspec.json.Encoder(order="sorted").encode
-_encode_list = msgspec.json.Encoder().encode      # the lookup's lists of ids and seqs (_json_list)
+_encode_list = msgspec.json.Encoder().encode  # the lookup's lists of ids and seqs (_json_list)
 
 
 def encode_body(body: dict) -> tuple[str, int]:
@@ -171,11 +181,25 @@ def check_event(ev: WireEvent, station: LockedStation | Station, now: datetime) 
     gate = _text(body, "gate") or ""
     occurred_at, offset_ms = ev.occurred_at, ev.clock_offset_ms
     corrected, uncertain = corrected_time(occurred_at, offset_ms, now)
-    row = {"event_id": ev.event_id, "station_id": station.station_id, "site_id": station.site_id,
-           "epoch": station.epoch, "seq": ev.seq, "kind": kind, "schema_v": ev.schema_v, "hlc": ev.hlc,
-           "occurred_at": occurred_at, "clock_offset_ms": offset_ms, "corrected_at": corrected,
-           "time_uncertain": uncertain, "visit_id": visit_id, "subject_key": subject_key, "gate": gate,
-           "body_json": body_json, "received_at": now}
+    row = {
+        "event_id": ev.event_id,
+        "station_id": station.station_id,
+        "site_id": station.site_id,
+        "epoch": station.epoch,
+        "seq": ev.seq,
+        "kind": kind,
+        "schema_v": ev.schema_v,
+        "hlc": ev.hlc,
+        "occurred_at": occurred_at,
+        "clock_offset_ms": offset_ms,
+        "corrected_at": corrected,
+        "time_uncertain": uncertain,
+        "visit_id": visit_id,
+        "subject_key": subject_key,
+        "gate": gate,
+        "body_json": body_json,
+        "received_at": now,
+    }
     if kind == "correction":
         if "time_out" not in body:
             raise Reject("bad_correction", "a correction carries time_out (an ISO time with offset, or null)")
@@ -209,14 +233,38 @@ def _raw_json(ev: Any) -> str:
 # so a visit that comes and goes within a push is written once, not inserted and then updated. The other
 # columns of a visit a statement creates are blank.
 VISIT_FIELDS = {
-    "presence": ("visit_id", "site_id", "subject_key", "time_in", "in_event_id", "gate_in", "station_in",
-                 "raw_time_out", "out_event_id", "gate_out", "station_out", "time_uncertain"),
+    "presence": (
+        "visit_id",
+        "site_id",
+        "subject_key",
+        "time_in",
+        "in_event_id",
+        "gate_in",
+        "station_in",
+        "raw_time_out",
+        "out_event_id",
+        "gate_out",
+        "station_out",
+        "time_uncertain",
+    ),
     "void": ("visit_id", "site_id", "voided"),
     "correction": ("visit_id", "site_id", "correction_hlc", "time_out"),
 }
-VISIT_BLANK = {"subject_key": None, "time_in": None, "in_event_id": None, "gate_in": "", "station_in": "",
-               "time_out": None, "raw_time_out": None, "out_event_id": None, "gate_out": "", "station_out": "",
-               "correction_hlc": None, "voided": False, "time_uncertain": False}
+VISIT_BLANK = {
+    "subject_key": None,
+    "time_in": None,
+    "in_event_id": None,
+    "gate_in": "",
+    "station_in": "",
+    "time_out": None,
+    "raw_time_out": None,
+    "out_event_id": None,
+    "gate_out": "",
+    "station_out": "",
+    "correction_hlc": None,
+    "voided": False,
+    "time_uncertain": False,
+}
 # A new visit's time_out is its raw (earliest) check-out time: no correction can have come before it.
 VISIT_SAME_AS = {"presence": {"time_out": "raw_time_out"}}
 
@@ -276,7 +324,7 @@ class VisitFolder:
         (IntegrityError: the push runs again)."""
         postgres = dialect == "postgresql"
 
-        def at(row: dict) -> Any:            # PostgreSQL gets ISO text (a JSON document)
+        def at(row: dict) -> Any:  # PostgreSQL gets ISO text (a JSON document)
             return row["corrected_at"].isoformat() if postgres else row["corrected_at"]
 
         first_in, first_out = self.first_in, self.first_out
@@ -290,19 +338,35 @@ class VisitFolder:
             uncertain = bool((i is not None and i["time_uncertain"]) or (o is not None and o["time_uncertain"]))
             if existing is not None and visit_id not in existing:
                 time_out = o["corrected_at"] if o is not None else None
-                new_rows.append((
-                    visit_id, (i or o)["site_id"], subject,
-                    *((i["corrected_at"], i["event_id"], i["gate"], i["station_id"]) if i is not None
-                      else (None, None, "", "")),
-                    time_out, time_out,
-                    *((o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, "", "")),
-                    None, False, uncertain))
+                new_rows.append(
+                    (
+                        visit_id,
+                        (i or o)["site_id"],
+                        subject,
+                        *(
+                            (i["corrected_at"], i["event_id"], i["gate"], i["station_id"])
+                            if i is not None
+                            else (None, None, "", "")
+                        ),
+                        time_out,
+                        time_out,
+                        *((o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, "", "")),
+                        None,
+                        False,
+                        uncertain,
+                    )
+                )
                 continue
-            by_statement["presence"].append((
-                visit_id, (i or o)["site_id"], subject,
-                *((at(i), i["event_id"], i["gate"], i["station_id"]) if i is not None else (None, None, "", "")),
-                *((at(o), o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, None, "", "")),
-                uncertain))
+            by_statement["presence"].append(
+                (
+                    visit_id,
+                    (i or o)["site_id"],
+                    subject,
+                    *((at(i), i["event_id"], i["gate"], i["station_id"]) if i is not None else (None, None, "", "")),
+                    *((at(o), o["event_id"], o["gate"], o["station_id"]) if o is not None else (None, None, "", "")),
+                    uncertain,
+                )
+            )
         for visit_id in sorted(self.voids):
             by_statement["void"].append((visit_id, self.voids[visit_id]["site_id"], True))
         for visit_id in sorted(self.corrections):
@@ -324,45 +388,78 @@ class VisitFolder:
 
 
 # The columns of a new visit row (VisitFolder.prepare).
-NEW_VISIT_COLUMNS = ("visit_id", "site_id", "subject_key", "time_in", "in_event_id", "gate_in", "station_in",
-                     "time_out", "raw_time_out", "out_event_id", "gate_out", "station_out", "correction_hlc",
-                     "voided", "time_uncertain")
+NEW_VISIT_COLUMNS = (
+    "visit_id",
+    "site_id",
+    "subject_key",
+    "time_in",
+    "in_event_id",
+    "gate_in",
+    "station_in",
+    "time_out",
+    "raw_time_out",
+    "out_event_id",
+    "gate_out",
+    "station_out",
+    "correction_hlc",
+    "voided",
+    "time_uncertain",
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _visit_upsert(dialect: str, name: str):
     """(statement, takes a JSON document) for one visit statement of apply_visits, built once: the merge rules
     of domain.visit_merge as ON CONFLICT DO UPDATE."""
     table = Visit.__table__
     v = table.c
     if dialect == "postgresql":
-        stmt, is_json = bulk.insert_from_json_arrays(table, VISIT_FIELDS[name], VISIT_BLANK,
-                                                     VISIT_SAME_AS.get(name, {})), True
+        stmt, is_json = (
+            bulk.insert_from_json_arrays(table, VISIT_FIELDS[name], VISIT_BLANK, VISIT_SAME_AS.get(name, {})),
+            True,
+        )
     else:
         stmt, is_json = _DIALECT_INSERT[dialect](table), False
     ex = stmt.excluded
     if name == "presence":
         # The earliest check-in wins (ties: the smaller event id); a row without one changes nothing of it.
-        take_in = and_(ex.time_in.is_not(None),
-                       or_(v.time_in.is_(None), ex.time_in < v.time_in,
-                           and_(ex.time_in == v.time_in, ex.in_event_id < v.in_event_id)))
+        take_in = and_(
+            ex.time_in.is_not(None),
+            or_(
+                v.time_in.is_(None),
+                ex.time_in < v.time_in,
+                and_(ex.time_in == v.time_in, ex.in_event_id < v.in_event_id),
+            ),
+        )
         # The same for the check-out; a correction's time_out outranks any check-out.
-        take_out = and_(ex.raw_time_out.is_not(None),
-                        or_(v.raw_time_out.is_(None), ex.raw_time_out < v.raw_time_out,
-                            and_(ex.raw_time_out == v.raw_time_out, ex.out_event_id < v.out_event_id)))
+        take_out = and_(
+            ex.raw_time_out.is_not(None),
+            or_(
+                v.raw_time_out.is_(None),
+                ex.raw_time_out < v.raw_time_out,
+                and_(ex.raw_time_out == v.raw_time_out, ex.out_event_id < v.out_event_id),
+            ),
+        )
         sets = {c: case((take_in, ex[c]), else_=v[c]) for c in ("time_in", "in_event_id", "gate_in", "station_in")}
-        sets.update({c: case((take_out, ex[c]), else_=v[c])
-                     for c in ("raw_time_out", "out_event_id", "gate_out", "station_out")})
-        sets["time_out"] = case((v.correction_hlc.is_not(None), v.time_out), (take_out, ex.raw_time_out),
-                                else_=v.time_out)
+        sets.update(
+            {
+                c: case((take_out, ex[c]), else_=v[c])
+                for c in ("raw_time_out", "out_event_id", "gate_out", "station_out")
+            }
+        )
+        sets["time_out"] = case(
+            (v.correction_hlc.is_not(None), v.time_out), (take_out, ex.raw_time_out), else_=v.time_out
+        )
         sets["subject_key"] = func.coalesce(v.subject_key, ex.subject_key)
         sets["time_uncertain"] = or_(v.time_uncertain, ex.time_uncertain)
     elif name == "void":
         sets = {"voided": ex.voided}
     else:
         take = or_(v.correction_hlc.is_(None), ex.correction_hlc > v.correction_hlc)
-        sets = {"correction_hlc": case((take, ex.correction_hlc), else_=v.correction_hlc),
-                "time_out": case((take, ex.time_out), else_=v.time_out)}
+        sets = {
+            "correction_hlc": case((take, ex.correction_hlc), else_=v.correction_hlc),
+            "time_out": case((take, ex.time_out), else_=v.time_out),
+        }
     # A visit id already used at another site is never touched (checked before, enforced here).
     return stmt.on_conflict_do_update(index_elements=[v.visit_id], set_=sets, where=(v.site_id == ex.site_id)), is_json
 
@@ -375,15 +472,15 @@ def server_hlc(now: datetime, seen: Iterable[str] = ()) -> str:
     try:
         # Usually every station HLC is behind the wall clock: found in one pass of C-level calls (a Python
         # loop over a push's 500 HLCs cost 0.6 ms). Anything odd goes to the careful loop below.
-        if max(map(int, [text_[:text_.index("-")] for text_ in seen]), default=0) < now_ms:
+        if max(map(int, [text_[: text_.index("-")] for text_ in seen]), default=0) < now_ms:
             return clock.now(now_ms).encode()
     except ValueError:
         pass
     latest = Timestamp(now_ms, 0, "server")
     for text_ in seen:
         try:
-            if int(text_[:text_.index("-")]) < now_ms:
-                continue                     # behind the wall clock: cannot move it (and decoding costs)
+            if int(text_[: text_.index("-")]) < now_ms:
+                continue  # behind the wall clock: cannot move it (and decoding costs)
             latest = max(latest, Timestamp.decode(text_))
         except ValueError:
             continue
@@ -395,6 +492,7 @@ def server_hlc(now: datetime, seen: Iterable[str] = ()) -> str:
 @dataclass
 class LockedStation:
     """The pushing station's row, locked for the transaction (what check_event needs, and the seq state)."""
+
     station_id: str
     site_id: str
     epoch: int
@@ -402,18 +500,43 @@ class LockedStation:
 
 
 _station = Station.__table__
-_LOCK_STATION = (select(_station.c.site_id, _station.c.epoch, _station.c.last_seq, _station.c.revoked_at)
-                 .where(_station.c.station_id == bindparam("sid")).with_for_update())
-_LOCK_STATION_BY_TOKEN = (select(_station.c.station_id, _station.c.site_id, _station.c.epoch, _station.c.last_seq,
-                                 _station.c.revoked_at)
-                          .where(_station.c.token_hash == bindparam("token_hash")).with_for_update())
-_UPDATE_STATION = (update(_station).where(_station.c.station_id == bindparam("sid"))
-                   .values(last_seq=bindparam("last_seq"), last_seen_at=bindparam("seen")))
-_SET_EPOCH = (update(_station).where(_station.c.station_id == bindparam("sid"))
-              .values(epoch=bindparam("epoch"), last_seq=0))
-EVENT_COLUMNS = ("event_id", "station_id", "site_id", "epoch", "seq", "kind", "schema_v", "hlc", "occurred_at",
-                 "clock_offset_ms", "corrected_at", "time_uncertain", "visit_id", "subject_key", "gate", "body_json",
-                 "received_at")
+_LOCK_STATION = (
+    select(_station.c.site_id, _station.c.epoch, _station.c.last_seq, _station.c.revoked_at)
+    .where(_station.c.station_id == bindparam("sid"))
+    .with_for_update()
+)
+_LOCK_STATION_BY_TOKEN = (
+    select(_station.c.station_id, _station.c.site_id, _station.c.epoch, _station.c.last_seq, _station.c.revoked_at)
+    .where(_station.c.token_hash == bindparam("token_hash"))
+    .with_for_update()
+)
+_UPDATE_STATION = (
+    update(_station)
+    .where(_station.c.station_id == bindparam("sid"))
+    .values(last_seq=bindparam("last_seq"), last_seen_at=bindparam("seen"))
+)
+_SET_EPOCH = (
+    update(_station).where(_station.c.station_id == bindparam("sid")).values(epoch=bindparam("epoch"), last_seq=0)
+)
+EVENT_COLUMNS = (
+    "event_id",
+    "station_id",
+    "site_id",
+    "epoch",
+    "seq",
+    "kind",
+    "schema_v",
+    "hlc",
+    "occurred_at",
+    "clock_offset_ms",
+    "corrected_at",
+    "time_uncertain",
+    "visit_id",
+    "subject_key",
+    "gate",
+    "body_json",
+    "received_at",
+)
 _event_tuple = operator.itemgetter(*EVENT_COLUMNS)
 
 # Everything push needs to know about what is already stored, in one round trip: (0) events with these ids and
@@ -459,11 +582,12 @@ def lock_station(session: Session, token_hash: str) -> LockedStation | None:
 @dataclass
 class Stored:
     """What the database already holds about a batch (see _LOOKUP)."""
-    owners: dict[str, str] = field(default_factory=dict)          # event id -> station that sent it
-    rejects: dict[str, str] = field(default_factory=dict)         # event id -> this station's earlier reject code
-    visits: set[str] = field(default_factory=set)                 # visit ids that exist
-    foreign_visits: set[str] = field(default_factory=set)         # ... and belong to another site
-    used_seqs: set[int] = field(default_factory=set)              # seqs this station already used in this epoch
+
+    owners: dict[str, str] = field(default_factory=dict)  # event id -> station that sent it
+    rejects: dict[str, str] = field(default_factory=dict)  # event id -> this station's earlier reject code
+    visits: set[str] = field(default_factory=set)  # visit ids that exist
+    foreign_visits: set[str] = field(default_factory=set)  # ... and belong to another site
+    used_seqs: set[int] = field(default_factory=set)  # seqs this station already used in this epoch
 
 
 def _lookup_params(station: LockedStation, events: Sequence[WireEvent]) -> dict[str, Any]:
@@ -473,15 +597,19 @@ def _lookup_params(station: LockedStation, events: Sequence[WireEvent]) -> dict[
         visit_id = ev.body.get("visit_id") if isinstance(ev.body, dict) else None
         if visit_id.__class__ is str:
             visit_ids.add(visit_id)
-    return {"ids": _json_list(list(dict.fromkeys([ev.event_id for ev in events]))),
-            "vids": _json_list(sorted(visit_ids)), "seqs": _json_list([ev.seq for ev in events]),
-            "sid": station.station_id, "epoch": station.epoch}
+    return {
+        "ids": _json_list(list(dict.fromkeys([ev.event_id for ev in events]))),
+        "vids": _json_list(sorted(visit_ids)),
+        "seqs": _json_list([ev.seq for ev in events]),
+        "sid": station.station_id,
+        "epoch": station.epoch,
+    }
 
 
 def _json_list(values: list) -> str:
     try:
         return _encode_list(values).decode()
-    except UnicodeEncodeError:               # a lone surrogate in a visit id: escaped (its event is rejected)
+    except UnicodeEncodeError:  # a lone surrogate in a visit id: escaped (its event is rejected)
         return json.dumps(values)
 
 
@@ -504,13 +632,21 @@ def _read_stored(rows: Iterable[Sequence[Any]], station: LockedStation) -> Store
 def _new_epoch(session: Session, station: LockedStation, epoch: int, reason: str, now: datetime) -> None:
     conn = session.connection()
     conn.execute(_SET_EPOCH, {"sid": station.station_id, "epoch": epoch})
-    conn.execute(StationEpoch.__table__.insert(),
-                 {"station_id": station.station_id, "epoch": epoch, "reason": reason, "at": now})
+    conn.execute(
+        StationEpoch.__table__.insert(), {"station_id": station.station_id, "epoch": epoch, "reason": reason, "at": now}
+    )
     station.epoch, station.last_seq = epoch, 0
 
 
-def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: datetime, station_id: str | None = None,
-         station: LockedStation | None = None) -> PushOutcome:
+def push(
+    session: Session,
+    *,
+    epoch: int,
+    events: Sequence[WireEvent],
+    now: datetime,
+    station_id: str | None = None,
+    station: LockedStation | None = None,
+) -> PushOutcome:
     """Stores a push of `station` (already locked by lock_station) or of `station_id` (locked here)."""
     if station is None:
         locked = session.connection().execute(_LOCK_STATION, {"sid": station_id}).first()
@@ -523,8 +659,9 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
     if epoch > station.epoch:
         _new_epoch(session, station, epoch, "station", now)
 
-    outcome = PushOutcome(acked_through=max((e.seq for e in events), default=0),
-                          server_hlc=server_hlc(now, (e.hlc for e in events)))
+    outcome = PushOutcome(
+        acked_through=max((e.seq for e in events), default=0), server_hlc=server_hlc(now, (e.hlc for e in events))
+    )
     # What is stored already is asked with the ids, seqs and visit ids as sent, in one query; on PostgreSQL the
     # server looks them up while the events are checked here (the checks do not depend on it).
     dialect = session.get_bind().dialect.name
@@ -535,8 +672,9 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
 
     # A used seq on an event that would be stored: this station's disk went back in time. (Rare: usually no
     # seq is used, or only by the same ids sent again.)
-    if stored.used_seqs and any(row["seq"] in stored.used_seqs
-                                for verdict, _, row in _sort_out(checked, station, stored) if verdict is _FRESH):
+    if stored.used_seqs and any(
+        row["seq"] in stored.used_seqs for verdict, _, row in _sort_out(checked, station, stored) if verdict is _FRESH
+    ):
         _new_epoch(session, station, station.epoch + 1, "restore_detected", now)
         return PushOutcome(0, epoch_conflict=station.epoch)
 
@@ -546,7 +684,7 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
     rejects: list[tuple[WireEvent, Reject]] = []
     later_rejects: dict[str, list[tuple[WireEvent, Reject]]] = {"event_id_taken": [], "foreign_visit": []}
     visits = VisitFolder()
-    published: list[int] = []                # seqs of the fresh visit events
+    published: list[int] = []  # seqs of the fresh visit events
     top_seq = station.last_seq
     with bulk.Appender(session, Event.__table__, EVENT_COLUMNS) as append:
         for verdict, ev, found in _sort_out(checked, station, stored):
@@ -573,9 +711,20 @@ def push(session: Session, *, epoch: int, events: Sequence[WireEvent], now: date
     if rejects:
         ins = _dialect_insert(session)
         stmt = ins(RejectedEvent.__table__).on_conflict_do_nothing(index_elements=["station_id", "event_id"])
-        session.connection().execute(stmt, [
-            {"event_id": ev.event_id, "station_id": station_id, "code": r.code, "detail": r.detail[:500],
-             "raw_json": _raw_json(ev), "received_at": now} for ev, r in rejects])
+        session.connection().execute(
+            stmt,
+            [
+                {
+                    "event_id": ev.event_id,
+                    "station_id": station_id,
+                    "code": r.code,
+                    "detail": r.detail[:500],
+                    "raw_json": _raw_json(ev),
+                    "received_at": now,
+                }
+                for ev, r in rejects
+            ],
+        )
         outcome.rejected.extend({"event_id": ev.event_id, "code": r.code} for ev, r in rejects)
 
     # New visits first (a void or correction of the same push may name one), then the rest in one pipeline:
@@ -600,7 +749,7 @@ def _check_all(events: Sequence[WireEvent], station: LockedStation, now: datetim
     seen_seqs: set[int] = set()
     for ev in events:
         if ev.event_id in seen_ids:
-            continue                         # the same event twice in one batch: stored once
+            continue  # the same event twice in one batch: stored once
         seen_ids.add(ev.event_id)
         try:
             if ev.seq in seen_seqs:
@@ -637,6 +786,7 @@ def _sort_out(checked: Sequence[tuple[WireEvent, Any]], station: LockedStation, 
 
 # ---- derived state -------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class GateCount:
     station_id: str
@@ -648,9 +798,10 @@ def occupancy(session: Session, site_id: str) -> tuple[int, list[GateCount]]:
     """Open visits of the site (checked in, not out, not voided), in total and by the gate they came in at."""
     rows = session.execute(
         select(Visit.station_in, Visit.gate_in, func.count())
-        .where(Visit.site_id == site_id, Visit.time_in.is_not(None), Visit.time_out.is_(None),
-               Visit.voided.is_(False))
-        .group_by(Visit.station_in, Visit.gate_in).order_by(Visit.station_in, Visit.gate_in)).all()
+        .where(Visit.site_id == site_id, Visit.time_in.is_not(None), Visit.time_out.is_(None), Visit.voided.is_(False))
+        .group_by(Visit.station_in, Visit.gate_in)
+        .order_by(Visit.station_in, Visit.gate_in)
+    ).all()
     gates = [GateCount(station, gate, count) for station, gate, count in rows]
     return sum(g.inside for g in gates), gates
 
@@ -661,21 +812,40 @@ def rebuild_visits(session: Session) -> int:
     count = 0
     last = ""
     while True:
-        batch = session.execute(
-            select(Event).where(Event.kind.in_(VISIT_KINDS), Event.event_id > last)
-            .order_by(Event.event_id).limit(5000)).scalars().all()
+        batch = (
+            session.execute(
+                select(Event)
+                .where(Event.kind.in_(VISIT_KINDS), Event.event_id > last)
+                .order_by(Event.event_id)
+                .limit(5000)
+            )
+            .scalars()
+            .all()
+        )
         if not batch:
             return count
         rows = []
         for e in batch:
-            row = {"event_id": e.event_id, "station_id": e.station_id, "site_id": e.site_id, "kind": e.kind,
-                   "hlc": e.hlc, "corrected_at": e.corrected_at, "time_uncertain": e.time_uncertain,
-                   "visit_id": e.visit_id, "subject_key": e.subject_key, "gate": e.gate}
+            row = {
+                "event_id": e.event_id,
+                "station_id": e.station_id,
+                "site_id": e.site_id,
+                "kind": e.kind,
+                "hlc": e.hlc,
+                "corrected_at": e.corrected_at,
+                "time_uncertain": e.time_uncertain,
+                "visit_id": e.visit_id,
+                "subject_key": e.subject_key,
+                "gate": e.gate,
+            }
             if e.kind == "correction":
                 body = json.loads(e.body_json)
                 value = body.get("time_out")
-                row["_time_out"] = None if value is None else corrected_time(
-                    datetime.fromisoformat(value), e.clock_offset_ms, e.received_at)[0]
+                row["_time_out"] = (
+                    None
+                    if value is None
+                    else corrected_time(datetime.fromisoformat(value), e.clock_offset_ms, e.received_at)[0]
+                )
             rows.append(row)
         apply_visits(session, rows)
         count += len(batch)

@@ -5,6 +5,7 @@ port; `stop()` shuts it down and deletes the folder. PostgreSQL refuses to
 run as root, so under root the server runs as the unprivileged `nobody`
 account (the folder is handed to it). Not used by the server itself.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -60,8 +61,12 @@ class TempPostgres:
         return self.database_url(name)
 
     def stop(self) -> None:
-        subprocess.run([str(binaries() / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"],
-                       capture_output=True, timeout=60, **self.user_kw)
+        subprocess.run(
+            [str(binaries() / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            timeout=60,
+            **self.user_kw,
+        )
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -75,11 +80,14 @@ def start(*, fast: bool = True, timeout: float = 60.0) -> TempPostgres:
         try:
             nobody = pwd.getpwnam("nobody")
         except KeyError:
-            raise PostgresUnavailable("running as root and there is no 'nobody' account to run PostgreSQL as "
-                                      "(PostgreSQL refuses to run as root)") from None
+            raise PostgresUnavailable(
+                "running as root and there is no 'nobody' account to run PostgreSQL as "
+                "(PostgreSQL refuses to run as root)"
+            ) from None
     # Under root the folder must be reachable by `nobody`: /tmp is, a private $TMPDIR may not be.
-    folder = Path(tempfile.mkdtemp(prefix="guardstation-pg-", dir="/tmp" if as_root and os.path.isdir("/tmp")
-                                   else None))
+    folder = Path(
+        tempfile.mkdtemp(prefix="guardstation-pg-", dir="/tmp" if as_root and os.path.isdir("/tmp") else None)
+    )
     user_kw: dict = {}
     if as_root:
         os.chmod(folder, 0o755)
@@ -89,26 +97,52 @@ def start(*, fast: bool = True, timeout: float = 60.0) -> TempPostgres:
     data = folder / "data"
 
     def run(args: list[str], timeout_s: float) -> None:
-        result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=folder, timeout=timeout_s,
-                                **user_kw)
+        result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=folder, timeout=timeout_s, **user_kw)
         if result.returncode != 0:
             log = (folder / "log").read_text(errors="replace")[-2000:] if (folder / "log").exists() else ""
-            raise PostgresUnavailable(f"{Path(args[0]).name} failed ({result.returncode}): "
-                                      f"{result.stderr.strip()[-2000:]}\n{log}")
+            raise PostgresUnavailable(
+                f"{Path(args[0]).name} failed ({result.returncode}): {result.stderr.strip()[-2000:]}\n{log}"
+            )
 
     try:
-        run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-             "--no-sync", "--locale=C"], timeout)
+        run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C",
+            ],
+            timeout,
+        )
         options = ["-c", "max_connections=200"]
         if fast:
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         last_error: Exception | None = None
-        for _ in range(3):   # the free port may be taken between the probe and the start
+        for _ in range(3):  # the free port may be taken between the probe and the start
             port = free_port()
             try:
-                run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", str(int(timeout)), "-l",
-                     str(folder / "log"), "-o",
-                     " ".join([f"-h 127.0.0.1 -p {port} -k {folder}"] + options), "start"], timeout + 10)
+                run(
+                    [
+                        str(bin_dir / "pg_ctl"),
+                        "-D",
+                        str(data),
+                        "-w",
+                        "-t",
+                        str(int(timeout)),
+                        "-l",
+                        str(folder / "log"),
+                        "-o",
+                        " ".join([f"-h 127.0.0.1 -p {port} -k {folder}"] + options),
+                        "start",
+                    ],
+                    timeout + 10,
+                )
                 break
             except PostgresUnavailable as exc:
                 last_error = exc

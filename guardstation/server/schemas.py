@@ -1,6 +1,7 @@
 """Request and response bodies of protocol v1 (docs/architecture.md §6). Unknown fields are refused (extra=forbid),
 every string has a maximum length, and text that a database could not store (NUL characters, lone
 surrogates) is refused with a 422 instead of failing deeper down."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 MAX_EVENTS_PER_PUSH = 2000
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-MAX_OFFSET_MS = 4_000_000_000_000          # ~126 years: any clock, however wrong, still fits
+MAX_OFFSET_MS = 4_000_000_000_000  # ~126 years: any clock, however wrong, still fits
 # Bounds of a push, shared by PushRequest/EventIn and the fast decoder below.
 MAX_SEQ = 2**53
 MAX_EPOCH = 2**31 - 1
@@ -57,23 +58,30 @@ class EnrollResponse(Strict):
     token: str = Field(description="Bearer token for every later call; shown once, the server keeps only its hash")
     epoch: int
     server_time: datetime
-    deployment_key: str = Field(description="base64 HMAC key for subject keys, shared by every station of the "
-                                            "deployment; the station keeps it in its OS keyring")
+    deployment_key: str = Field(
+        description="base64 HMAC key for subject keys, shared by every station of the "
+        "deployment; the station keeps it in its OS keyring"
+    )
 
 
 class EventIn(Strict):
     # The push path hands these to ingest as they are (the attributes of ingest.WireEvent); event ids are
     # case-insensitive, lowercased here.
-    event_id: Annotated[str, StringConstraints(to_lower=True)] = Field(pattern=UUID_PATTERN,
-                                                                      description="UUIDv7; the idempotency key")
+    event_id: Annotated[str, StringConstraints(to_lower=True)] = Field(
+        pattern=UUID_PATTERN, description="UUIDv7; the idempotency key"
+    )
     seq: int = Field(ge=1, le=MAX_SEQ, description="the station's gapless sequence number")
-    kind: Text = Field(min_length=1, max_length=MAX_KIND_CHARS,
-                       description="check_in | check_out | void | correction | denied | notice")
+    kind: Text = Field(
+        min_length=1,
+        max_length=MAX_KIND_CHARS,
+        description="check_in | check_out | void | correction | denied | notice",
+    )
     schema_v: int = Field(ge=1, le=MAX_SCHEMA_V)
     hlc: Text = Field(min_length=1, max_length=MAX_HLC_CHARS, description="hybrid logical clock, WALLMS-COUNTER-NODE")
     occurred_at: Time = Field(description="the station's clock, with its UTC offset")
-    clock_offset_ms: int = Field(ge=-MAX_OFFSET_MS, le=MAX_OFFSET_MS,
-                                 description="station clock minus server clock, as the station estimates it")
+    clock_offset_ms: int = Field(
+        ge=-MAX_OFFSET_MS, le=MAX_OFFSET_MS, description="station clock minus server clock, as the station estimates it"
+    )
     body: dict[str, Any] = Field(description="visit_id (visit kinds), subject_key, gate, ...; at most 16 KiB")
 
 
@@ -93,11 +101,12 @@ class PushRequest(Strict):
 # property test compares the two).
 # Bodies with a NUL escape (refused in kind and hlc) or a time with more than six digits of fraction (msgspec
 # rounds, pydantic truncates) go to PushRequest unread: found in the raw bytes, faster than checking each event.
-_LONG_FRACTION = re.compile(rb"\.\d{7}")    # a literal first byte: re skips to each "." (a few per body)
+_LONG_FRACTION = re.compile(rb"\.\d{7}")  # a literal first byte: re skips to each "." (a few per body)
 
 
 class FastEvent(msgspec.Struct, forbid_unknown_fields=True):
     """EventIn, decoded by msgspec: the same attributes and bounds (ingest.WireEvent)."""
+
     event_id: Annotated[str, msgspec.Meta(pattern=UUID_PATTERN.replace("$", r"\Z"), max_length=36)]
     seq: Annotated[int, msgspec.Meta(ge=1, le=MAX_SEQ)]
     kind: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_KIND_CHARS)]
@@ -184,9 +193,12 @@ class OccupancyResponse(Strict):
 
 class FlagRequest(Strict):
     subject_key: str = Field(pattern=r"^[0-9a-f]{32}$")
-    since: Text = Field(min_length=10, max_length=40, examples=["2026-11-20"],
-                        description="positive since: a date (midnight, Western Indonesian Time) or an ISO time "
-                                    "with offset")
+    since: Text = Field(
+        min_length=10,
+        max_length=40,
+        examples=["2026-11-20"],
+        description="positive since: a date (midnight, Western Indonesian Time) or an ISO time with offset",
+    )
     positive: Literal[True] = True
 
 

@@ -6,6 +6,7 @@ and stored only as SHA-256 hashes: a copy of the database lets nobody act as
 a station. The one secret kept in clear is the deployment's subject-key HMAC
 key, which every station must share (see `deployment_key`).
 """
+
 from __future__ import annotations
 
 import base64
@@ -26,10 +27,20 @@ from guardstation.domain.ids import new_id
 from guardstation.domain.rules import RulePackError, parse_rule_pack
 from guardstation.server import changelog
 from guardstation.server.changelog import Change
-from guardstation.server.models import AdminToken, DeploymentSecret, EnrollmentCode, RulePackRow, Site, Station, StationEpoch, StatusEntry, TrustKey
+from guardstation.server.models import (
+    AdminToken,
+    DeploymentSecret,
+    EnrollmentCode,
+    RulePackRow,
+    Site,
+    Station,
+    StationEpoch,
+    StatusEntry,
+    TrustKey,
+)
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: read aloud over the phone
-CODE_GROUPS, CODE_GROUP_LEN = 4, 4                    # 16 symbols of 5 bits = 80 bits
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+CODE_GROUPS, CODE_GROUP_LEN = 4, 4  # 16 symbols of 5 bits = 80 bits
 DEFAULT_CODE_HOURS = 72
 TOKEN_PREFIX = "gst_"
 ADMIN_PREFIX = "gsa_"
@@ -50,9 +61,15 @@ def sha256_hex(text: str) -> str:
 
 # ---- sites ---------------------------------------------------------------------------------------------------
 
+
 def site_data(site: Site) -> dict[str, Any]:
-    return {"site_id": site.site_id, "name": site.name, "capacity": site.capacity,
-            "policy": json.loads(site.policy_json or "{}"), "updated_at": site.updated_at.isoformat()}
+    return {
+        "site_id": site.site_id,
+        "name": site.name,
+        "capacity": site.capacity,
+        "policy": json.loads(site.policy_json or "{}"),
+        "updated_at": site.updated_at.isoformat(),
+    }
 
 
 def add_site(session: Session, name: str, capacity: int | None, now: datetime, policy: dict | None = None) -> Site:
@@ -61,16 +78,29 @@ def add_site(session: Session, name: str, capacity: int | None, now: datetime, p
         raise ServiceError("bad_name", "a site needs a name of 1 to 200 characters")
     if capacity is not None and not (0 <= capacity <= 1_000_000):
         raise ServiceError("bad_capacity", "capacity must be between 0 and 1,000,000 (or none)")
-    site = Site(site_id=new_id(), name=name, capacity=capacity, policy_json=json.dumps(policy or {}),
-                created_at=now, updated_at=now)
+    site = Site(
+        site_id=new_id(),
+        name=name,
+        capacity=capacity,
+        policy_json=json.dumps(policy or {}),
+        created_at=now,
+        updated_at=now,
+    )
     session.add(site)
     session.flush()
     changelog.append(session, [Change("site_config", "upsert", site_data(site), site_id=site.site_id)], now)
     return site
 
 
-def update_site(session: Session, site_id: str, now: datetime, *, name: str | None = None,
-                capacity: int | None | str = "keep", policy: dict | None = None) -> Site:
+def update_site(
+    session: Session,
+    site_id: str,
+    now: datetime,
+    *,
+    name: str | None = None,
+    capacity: int | None | str = "keep",
+    policy: dict | None = None,
+) -> Site:
     site = get_site(session, site_id)
     if name is not None:
         site.name = name
@@ -99,15 +129,17 @@ def list_sites(session: Session) -> list[Site]:
 
 # ---- enrolment -----------------------------------------------------------------------------------------------
 
+
 def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code).upper()
 
 
-def make_enrollment_code(session: Session, site_id: str, now: datetime,
-                         valid: timedelta = timedelta(hours=DEFAULT_CODE_HOURS)) -> tuple[str, datetime]:
+def make_enrollment_code(
+    session: Session, site_id: str, now: datetime, valid: timedelta = timedelta(hours=DEFAULT_CODE_HOURS)
+) -> tuple[str, datetime]:
     get_site(session, site_id)
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * CODE_GROUP_LEN))
-    code = "-".join(raw[i:i + CODE_GROUP_LEN] for i in range(0, len(raw), CODE_GROUP_LEN))
+    code = "-".join(raw[i : i + CODE_GROUP_LEN] for i in range(0, len(raw), CODE_GROUP_LEN))
     expires = now + valid
     session.add(EnrollmentCode(code_hash=sha256_hex(raw), site_id=site_id, created_at=now, expires_at=expires))
     return code, expires
@@ -132,8 +164,11 @@ def deployment_key(session: Session, now: datetime) -> str:
     if row is None:
         value = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
         insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        session.execute(insert(DeploymentSecret).values(name=DEPLOYMENT_KEY, value=value, created_at=now)
-                        .on_conflict_do_nothing(index_elements=["name"]))
+        session.execute(
+            insert(DeploymentSecret)
+            .values(name=DEPLOYMENT_KEY, value=value, created_at=now)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
         row = session.get(DeploymentSecret, DEPLOYMENT_KEY, populate_existing=True)
     return row.value
 
@@ -149,14 +184,27 @@ def enroll(session: Session, code: str, station_name: str, app_version: str, now
         raise ServiceError("code_expired", "this enrolment code has expired; ask for a new one", 401)
     station_id = new_id()
     # Consumed with a guarded UPDATE: of two stations racing with one code, exactly one wins.
-    taken = session.execute(update(EnrollmentCode)
-                            .where(EnrollmentCode.code_hash == code_hash, EnrollmentCode.used_at.is_(None))
-                            .values(used_at=now, station_id=station_id)).rowcount
+    taken = session.execute(
+        update(EnrollmentCode)
+        .where(EnrollmentCode.code_hash == code_hash, EnrollmentCode.used_at.is_(None))
+        .values(used_at=now, station_id=station_id)
+    ).rowcount
     if taken != 1:
         raise ServiceError("code_used", "this enrolment code was already used; ask for a new one", 409)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(Station(station_id=station_id, site_id=row.site_id, name=station_name, app_version=app_version,
-                        token_hash=sha256_hex(token), epoch=1, last_seq=0, created_at=now, last_seen_at=now))
+    session.add(
+        Station(
+            station_id=station_id,
+            site_id=row.site_id,
+            name=station_name,
+            app_version=app_version,
+            token_hash=sha256_hex(token),
+            epoch=1,
+            last_seq=0,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
     session.flush()
     session.add(StationEpoch(station_id=station_id, epoch=1, reason="enrolled", at=now))
     return Enrolment(station_id, row.site_id, token, 1, deployment_key(session, now))
@@ -193,13 +241,21 @@ def list_stations(session: Session, site_id: str | None = None) -> list[Station]
 
 
 def station_data(s: Station) -> dict[str, Any]:
-    return {"station_id": s.station_id, "site_id": s.site_id, "name": s.name, "app_version": s.app_version,
-            "epoch": s.epoch, "last_seq": s.last_seq, "created_at": s.created_at.isoformat(),
-            "last_seen_at": s.last_seen_at.isoformat() if s.last_seen_at else None,
-            "revoked_at": s.revoked_at.isoformat() if s.revoked_at else None}
+    return {
+        "station_id": s.station_id,
+        "site_id": s.site_id,
+        "name": s.name,
+        "app_version": s.app_version,
+        "epoch": s.epoch,
+        "last_seq": s.last_seq,
+        "created_at": s.created_at.isoformat(),
+        "last_seen_at": s.last_seen_at.isoformat() if s.last_seen_at else None,
+        "revoked_at": s.revoked_at.isoformat() if s.revoked_at else None,
+    }
 
 
 # ---- admin tokens --------------------------------------------------------------------------------------------
+
 
 def make_admin_token(session: Session, name: str, now: datetime) -> str:
     token = ADMIN_PREFIX + secrets.token_urlsafe(32)
@@ -216,6 +272,7 @@ def admin_for_token(session: Session, token: str) -> AdminToken | None:
 
 # ---- rule packs ----------------------------------------------------------------------------------------------
 
+
 def publish_rule_pack(session: Session, body: Any, now: datetime) -> RulePackRow:
     try:
         pack = parse_rule_pack(body)
@@ -224,8 +281,9 @@ def publish_rule_pack(session: Session, body: Any, now: datetime) -> RulePackRow
     text = json.dumps(body, ensure_ascii=False, sort_keys=True)
     row = session.get(RulePackRow, pack.pack_id)
     if row is None:
-        row = RulePackRow(pack_id=pack.pack_id, name=pack.name, effective_from=pack.effective_from,
-                          body_json=text, published_at=now)
+        row = RulePackRow(
+            pack_id=pack.pack_id, name=pack.name, effective_from=pack.effective_from, body_json=text, published_at=now
+        )
         session.add(row)
     else:
         row.name, row.effective_from, row.body_json, row.published_at = pack.name, pack.effective_from, text, now
@@ -242,20 +300,33 @@ SUBJECT_KEY = re.compile(r"^[0-9a-f]{32}$")
 def check_subject_key(subject: str) -> str:
     subject = subject.strip().lower()
     if re.fullmatch(r"\d{16}", subject):
-        raise ServiceError("nik_given", "give the subject key (the keyed hash the stations use), not a NIK: "
-                                        "the server never stores NIKs")
+        raise ServiceError(
+            "nik_given",
+            "give the subject key (the keyed hash the stations use), not a NIK: the server never stores NIKs",
+        )
     if not SUBJECT_KEY.match(subject):
         raise ServiceError("bad_subject", "a subject key is 32 lower-case hex characters")
     return subject
 
 
 def status_data(row: StatusEntry) -> dict[str, Any]:
-    return {"subject_key": row.subject_key, "status": row.status, "valid_from": row.valid_from.isoformat(),
-            "valid_until": row.valid_until.isoformat() if row.valid_until else None}
+    return {
+        "subject_key": row.subject_key,
+        "status": row.status,
+        "valid_from": row.valid_from.isoformat(),
+        "valid_until": row.valid_until.isoformat() if row.valid_until else None,
+    }
 
 
-def put_status(session: Session, subject_key: str, status: str, valid_from: datetime, valid_until: datetime | None,
-               now: datetime, source: str = "") -> tuple[StatusEntry, Change]:
+def put_status(
+    session: Session,
+    subject_key: str,
+    status: str,
+    valid_from: datetime,
+    valid_until: datetime | None,
+    now: datetime,
+    source: str = "",
+) -> tuple[StatusEntry, Change]:
     """Upsert without shortening an existing status (domain.exposure.merge_validity); returns the change to log."""
     from guardstation.domain.exposure import merge_validity
 
@@ -263,8 +334,14 @@ def put_status(session: Session, subject_key: str, status: str, valid_from: date
         raise ServiceError("bad_status", f"status must be one of {', '.join(STATUS_KINDS)}")
     row = session.get(StatusEntry, (subject_key, status), with_for_update=True)
     if row is None:
-        row = StatusEntry(subject_key=subject_key, status=status, valid_from=valid_from, valid_until=valid_until,
-                          source=source[:100], updated_at=now)
+        row = StatusEntry(
+            subject_key=subject_key,
+            status=status,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            source=source[:100],
+            updated_at=now,
+        )
         session.add(row)
     else:
         row.valid_from, row.valid_until = merge_validity(row.valid_from, row.valid_until, valid_from, valid_until)
@@ -285,25 +362,43 @@ def clear_status(session: Session, subject_key: str, status: str, now: datetime)
 
 # ---- trust keys ----------------------------------------------------------------------------------------------
 
+
 def trust_data(row: TrustKey) -> dict[str, Any]:
     b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
-    return {"scheme": row.scheme, "kid": b64(row.kid), "public_der": b64(row.public_der), "label": row.label,
-            "issuer": row.issuer, "usage": row.usage,
-            "not_before": row.not_before.isoformat() if row.not_before else None,
-            "not_after": row.not_after.isoformat() if row.not_after else None}
+    return {
+        "scheme": row.scheme,
+        "kid": b64(row.kid),
+        "public_der": b64(row.public_der),
+        "label": row.label,
+        "issuer": row.issuer,
+        "usage": row.usage,
+        "not_before": row.not_before.isoformat() if row.not_before else None,
+        "not_after": row.not_after.isoformat() if row.not_after else None,
+    }
 
 
 def publish_trust_keys(session: Session, keys: list[TrustedKey], now: datetime) -> list[TrustKey]:
     rows, changes = [], []
     for key in keys:
-        existing = session.scalars(select(TrustKey).where(TrustKey.scheme == key.scheme, TrustKey.kid == key.kid,
-                                                          TrustKey.public_der == key.public_der)).first()
+        existing = session.scalars(
+            select(TrustKey).where(
+                TrustKey.scheme == key.scheme, TrustKey.kid == key.kid, TrustKey.public_der == key.public_der
+            )
+        ).first()
         if existing is not None:
             rows.append(existing)
             continue
-        row = TrustKey(scheme=key.scheme, kid=key.kid, public_der=key.public_der, label=key.label[:200],
-                       issuer=key.issuer[:300], usage=",".join(sorted(key.usage)), not_before=key.not_before,
-                       not_after=key.not_after, added_at=now)
+        row = TrustKey(
+            scheme=key.scheme,
+            kid=key.kid,
+            public_der=key.public_der,
+            label=key.label[:200],
+            issuer=key.issuer[:300],
+            usage=",".join(sorted(key.usage)),
+            not_before=key.not_before,
+            not_after=key.not_after,
+            added_at=now,
+        )
         session.add(row)
         session.flush()
         rows.append(row)

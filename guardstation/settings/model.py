@@ -13,6 +13,7 @@ What load does with a file that is not simply right:
   save changes only the settings this program changed, keeping the file's version and unknown keys;
 - a file that is not a JSON object is moved aside, and the last good copy (else the defaults) used.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,7 @@ from guardstation.settings.schema import (
 log = logging.getLogger(__name__)
 
 CONFIG = "config.json"
-LAST_GOOD = "config.last-good.json"   # a copy of the last settings saved, for a damaged config.json
+LAST_GOOD = "config.last-good.json"  # a copy of the last settings saved, for a damaged config.json
 
 # Words around the reset fields in the start-up notice, in the station's language (the notice is translated).
 
@@ -78,18 +79,18 @@ class Settings:
     # Forgotten check-outs and long stays (station/supervisor_actions.py); the site policy, when it
     # says, wins. auto_checkout_at: "HH:MM", "off", or "" for the site's closing time (17:00).
     auto_checkout_at: str = setting("", checkout_time)
-    overstay_hours: float = setting(0, number(0))          # 0: the default (8 hours)
+    overstay_hours: float = setting(0, number(0))  # 0: the default (8 hours)
     # Retention in days per data category (UU 27/2022; station/retention.py purges past it).
     # Visits stay at least MIN_VISIT_DAYS: exposure tracing looks that far back.
-    retention_visit_days: int = setting(30, whole_number(MIN_VISIT_DAYS, MAX_DAYS))   # visits that ended
-    retention_denied_days: int = setting(14, whole_number(MIN_DAYS, MAX_DAYS))        # refused scans
-    retention_export_days: int = setting(30, whole_number(MIN_DAYS, MAX_DAYS))        # files in exports/
+    retention_visit_days: int = setting(30, whole_number(MIN_VISIT_DAYS, MAX_DAYS))  # visits that ended
+    retention_denied_days: int = setting(14, whole_number(MIN_DAYS, MAX_DAYS))  # refused scans
+    retention_export_days: int = setting(30, whole_number(MIN_DAYS, MAX_DAYS))  # files in exports/
 
     # What was wrong with the settings file (shown at start-up); "" when it was fine. Not saved.
     load_problem = ""
-    load_fallback = ""      # then: "last_good" (config.last-good.json) or "defaults"
-    damaged_copy = ""       # where the file as it was is kept
-    reset_fields = ()       # the refused fields, when only some were (schema_version first, then in field order)
+    load_fallback = ""  # then: "last_good" (config.last-good.json) or "defaults"
+    damaged_copy = ""  # where the file as it was is kept
+    reset_fields = ()  # the refused fields, when only some were (schema_version first, then in field order)
     # A file from a newer version: (its object, the values as loaded), so save() keeps what it did not change.
     # (Class attributes without annotations: not dataclass fields, so never saved nor compared.)
     _newer = None
@@ -110,9 +111,11 @@ class Settings:
         problems = []
         if newer:
             settings._newer = (data, asdict(settings))
-            problems.append(f"{path}: settings version {reading.version} is newer than this GuardStation knows "
-                            f"({versions.SCHEMA_VERSION}); loaded as far as understood"
-                            + (f"; not understood: {', '.join(reading.unknown)}" if reading.unknown else ""))
+            problems.append(
+                f"{path}: settings version {reading.version} is newer than this GuardStation knows "
+                f"({versions.SCHEMA_VERSION}); loaded as far as understood"
+                + (f"; not understood: {', '.join(reading.unknown)}" if reading.unknown else "")
+            )
             log.warning("%s", problems[-1])
         rewrite = not newer and (reading.version < versions.SCHEMA_VERSION or bool(reading.invalid))
         if reading.invalid:
@@ -153,7 +156,7 @@ class Settings:
             if reading.version > versions.SCHEMA_VERSION:
                 settings._newer = (data, asdict(settings))
             if kept != path:
-                settings._write_back(home)   # else the next start finds no config.json and shows the wizard
+                settings._write_back(home)  # else the next start finds no config.json and shows the wizard
         settings.load_problem = f"{kept}: {exc}"
         settings.load_fallback, settings.damaged_copy = fallback, str(kept)
         return settings
@@ -193,10 +196,10 @@ class Settings:
 class _Reading:
     """A settings object checked field by field."""
 
-    version: int                # as the file says; 1 without schema_version (or with an unusable one)
-    values: dict[str, Any]      # field -> checked value, for the fields that passed
-    invalid: dict[str, str]     # field (or schema_version) -> why its value was refused
-    unknown: list[str]          # keys this program does not know
+    version: int  # as the file says; 1 without schema_version (or with an unusable one)
+    values: dict[str, Any]  # field -> checked value, for the fields that passed
+    invalid: dict[str, str]  # field (or schema_version) -> why its value was refused
+    unknown: list[str]  # keys this program does not know
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> _Reading:
@@ -204,7 +207,7 @@ class _Reading:
         version = versions.file_version(data)
         if version is None:
             invalid[versions.VERSION_KEY] = f"{data[versions.VERSION_KEY]!r} is not a version number"
-            version = 1   # the loosest reading; the checks still apply
+            version = 1  # the loosest reading; the checks still apply
         current = versions.upgrade(data, version)
         values: dict[str, Any] = {}
         for f in fields(Settings):

@@ -1,4 +1,5 @@
 """Where the station keeps its data: --home, --portable, $GUARDSTATION_HOME or the platform's data folder."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,8 @@ HOME_ENV = "GUARDSTATION_HOME"
 APP_NAME = "GuardStation"
 
 
-PORTABLE_FROZEN_DIR = "data"            # beside the executable of a packaged build
-PORTABLE_SOURCE_DIR = "portable-data"   # in a source checkout's root
+PORTABLE_FROZEN_DIR = "data"  # beside the executable of a packaged build
+PORTABLE_SOURCE_DIR = "portable-data"  # in a source checkout's root
 
 
 def portable_home() -> Path:

@@ -4,6 +4,7 @@ The enums are str-valued, so config.json keeps the same plain strings and code c
 `settings.gate_mode == "auto"` keeps working. A check takes the value as read from JSON and returns
 it typed, or raises Invalid saying why; model.py applies them field by field.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,9 +18,27 @@ from guardstation.domain.language import DEFAULT_LANGUAGE, Language
 from guardstation.domain.verdict_types import GateMode
 
 # Language and GateMode are defined in domain/ (below settings); re-exported for the settings' users.
-__all__ = ["DECODERS", "DEFAULT_LANGUAGE", "GATE_MODES", "MAX_DAYS", "MAX_RESCAN_COOLDOWN_S",
-           "MIN_DAYS", "MIN_VISIT_DAYS", "Check", "Decoder", "Enrolment", "GateMode", "Invalid", "Language",
-           "boolean", "checkout_time", "choice", "number", "text", "whole_number"]
+__all__ = [
+    "DECODERS",
+    "DEFAULT_LANGUAGE",
+    "GATE_MODES",
+    "MAX_DAYS",
+    "MAX_RESCAN_COOLDOWN_S",
+    "MIN_DAYS",
+    "MIN_VISIT_DAYS",
+    "Check",
+    "Decoder",
+    "Enrolment",
+    "GateMode",
+    "Invalid",
+    "Language",
+    "boolean",
+    "checkout_time",
+    "choice",
+    "number",
+    "text",
+    "whole_number",
+]
 
 
 class Decoder(StrEnum):
@@ -31,8 +50,8 @@ class Decoder(StrEnum):
 
 
 class Enrolment(StrEnum):
-    STANDALONE = "standalone"   # no central server
-    PENDING = "pending"         # a server URL is set; the enrolment code waits in the keyring for the sync client
+    STANDALONE = "standalone"  # no central server
+    PENDING = "pending"  # a server URL is set; the enrolment code waits in the keyring for the sync client
     ENROLLED = "enrolled"
 
 
@@ -43,7 +62,7 @@ GATE_MODES: tuple[str, ...] = tuple(m.value for m in GateMode)
 # Retention bounds in days. Visits stay at least as long as exposure tracing looks back.
 MIN_VISIT_DAYS = LOOKBACK.days
 MIN_DAYS, MAX_DAYS = 1, 3650
-MAX_RESCAN_COOLDOWN_S = 3600.0   # longer, and a visitor could not scan twice in a shift
+MAX_RESCAN_COOLDOWN_S = 3600.0  # longer, and a visitor could not scan twice in a shift
 
 
 class Invalid(ValueError):
@@ -78,6 +97,7 @@ def choice(enum: type[Enum]) -> Check:
         except ValueError:
             pass
         raise Invalid(f"{_shown(value)} is not one of {', '.join(str(m.value) for m in enum)}")
+
     return check
 
 
@@ -100,6 +120,7 @@ def number(low: float, high: float = math.inf) -> Check:
         real = _real(value)
         _in_range(real, low, high)
         return float(real)
+
     return check
 
 
@@ -110,16 +131,17 @@ def whole_number(low: int, high: int) -> Check:
             raise Invalid(f"{_shown(value)} is not a whole number")
         _in_range(real, low, high)
         return int(real)
+
     return check
 
 
 def checkout_time(value: Any) -> str:
-    """"HH:MM", "off", or "" for the site's closing time, as station/supervisor_actions.py reads it."""
+    """ "HH:MM", "off", or "" for the site's closing time, as station/supervisor_actions.py reads it."""
     stripped = text(value).strip()
     if stripped in ("", "off"):
         return value
     try:
         time.fromisoformat(stripped)
     except ValueError:
-        raise Invalid(f"{_shown(value)} is not a time (HH:MM), \"off\" or empty") from None
+        raise Invalid(f'{_shown(value)} is not a time (HH:MM), "off" or empty') from None
     return value

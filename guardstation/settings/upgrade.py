@@ -7,6 +7,7 @@ To change the format: raise SCHEMA_VERSION to N+1 and register in UPGRADES[N] a 
 version-N object to a version-N+1 object. Upgrades work on plain dicts and never use the current
 model or checks: they must keep describing the old format after the model has moved on.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,8 +34,13 @@ def upgrade_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
         out["camera"] = str(camera)
     if isinstance(out.get("decoder"), str):
         out["decoder"] = out["decoder"].strip().lower()
-    for key in ("rescan_cooldown_s", "overstay_hours", "retention_visit_days", "retention_denied_days",
-                "retention_export_days"):
+    for key in (
+        "rescan_cooldown_s",
+        "overstay_hours",
+        "retention_visit_days",
+        "retention_denied_days",
+        "retention_export_days",
+    ):
         value = out.get(key)
         if isinstance(value, str):
             try:

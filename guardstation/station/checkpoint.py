@@ -4,19 +4,20 @@ This is the station's use-case layer (below ui/ and app.py, above store/ and
 credentials/). `scan()` returns only after the visit is committed, so whatever
 the UI then shows is already on disk.
 """
+
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from guardstation.credentials.verify import parse_and_verify
 from guardstation.domain.credential import Credential, CredentialKind
+from guardstation.domain.freshness import Freshness, stale_streams
 from guardstation.domain.ids import new_id
 from guardstation.domain.nik import NikCheck, check_nik, mask_nik
-from guardstation.domain.freshness import Freshness, stale_streams
 from guardstation.domain.occupancy import Occupancy
 from guardstation.domain.rules import RulePack, pack_in_force
 from guardstation.domain.subject import identity_from_nik, subject_key
@@ -29,7 +30,7 @@ from guardstation.store.models import Visit
 
 
 def local_now() -> datetime:
-    return datetime.now(timezone.utc).astimezone()
+    return datetime.now(UTC).astimezone()
 
 
 class InvalidEntry(ValueError):
@@ -64,8 +65,15 @@ class ScanOutcome:
 
 
 class Checkpoint:
-    def __init__(self, db: Database, *, deployment_key: bytes, clock: Callable[[], datetime] = local_now,
-                 gate_mode: GateMode = GateMode.AUTO, guard: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        deployment_key: bytes,
+        clock: Callable[[], datetime] = local_now,
+        gate_mode: GateMode = GateMode.AUTO,
+        guard: str = "",
+    ) -> None:
         self.db = db
         self._key = deployment_key
         self._clock = clock
@@ -131,9 +139,14 @@ class Checkpoint:
         now = at or self._clock()
         credential = self._with_subject(parse_and_verify(text, self.trust, now))
         with self.db.read() as session:
-            decision = decide(credential, pack=self.rule_pack(now), now=now,
-                              status_entries=reference.status_for(session, credential.subject_key),
-                              stale=self._stale(session, now), on_stale=self.policy.on_stale)
+            decision = decide(
+                credential,
+                pack=self.rule_pack(now),
+                now=now,
+                status_entries=reference.status_for(session, credential.subject_key),
+                stale=self._stale(session, now),
+                on_stale=self.policy.on_stale,
+            )
         return credential, decision
 
     # -- writes -----------------------------------------------------------------------------
@@ -149,10 +162,22 @@ class Checkpoint:
         if not name:
             raise InvalidEntry("name", "Nama wajib diisi")
         identity = identity_from_nik(nik_check.nik)
-        credential = Credential(kind=CredentialKind.NIK, decoded=None, stages={"nik": True}, identity=identity,
-                                subject_key=self.subject_key_for(identity), display_name=name[:200], manual=True)
-        return self._record(credential, self._clock(), nik=nik_check.nik,
-                            purpose=entry.purpose.strip()[:200], host=entry.host.strip()[:200])
+        credential = Credential(
+            kind=CredentialKind.NIK,
+            decoded=None,
+            stages={"nik": True},
+            identity=identity,
+            subject_key=self.subject_key_for(identity),
+            display_name=name[:200],
+            manual=True,
+        )
+        return self._record(
+            credential,
+            self._clock(),
+            nik=nik_check.nik,
+            purpose=entry.purpose.strip()[:200],
+            host=entry.host.strip()[:200],
+        )
 
     def check_out(self, visit_id: str) -> ScanOutcome:
         """The guard's check-out button on the inside-now list."""
@@ -162,10 +187,19 @@ class Checkpoint:
             visit = session.get(Visit, visit_id)
             if visit is None or visit.status != visits.INSIDE:
                 raise InvalidEntry("visit", "Kunjungan ini sudah tidak di dalam")
-            credential = Credential(kind=CredentialKind(visit.credential_kind), decoded=None,
-                                    subject_key=visit.subject_key, display_name=visit.display_name)
-            decision = decide(credential, pack=self.rule_pack(now), now=now, gate_mode=GateMode.OUT,
-                              open_visit=visits.as_open_visit(visit))
+            credential = Credential(
+                kind=CredentialKind(visit.credential_kind),
+                decoded=None,
+                subject_key=visit.subject_key,
+                display_name=visit.display_name,
+            )
+            decision = decide(
+                credential,
+                pack=self.rule_pack(now),
+                now=now,
+                gate_mode=GateMode.OUT,
+                open_visit=visits.as_open_visit(visit),
+            )
             self._close_visit(session, visit, now, manual=True)
             occupancy = self.occupancy(session)
         return ScanOutcome(credential, decision, visit_id, occupancy, visit.display_name, now)
@@ -179,16 +213,24 @@ class Checkpoint:
             return replace(credential, subject_key=self.subject_key_for(credential.identity))
         return credential
 
-    def _record(self, credential: Credential, now: datetime, *, nik: str = "", purpose: str = "",
-                host: str = "") -> ScanOutcome:
+    def _record(
+        self, credential: Credential, now: datetime, *, nik: str = "", purpose: str = "", host: str = ""
+    ) -> ScanOutcome:
         self._check_storage()
         with self._lock, self.db.transaction() as session:
             station = load_station(session)
             open_visit = visits.find_open_visit(session, credential.subject_key) if credential.trusted else None
-            decision = decide(credential, pack=self.rule_pack(now), now=now, occupancy=self.occupancy(session),
-                              gate_mode=self.gate_mode, open_visit=visits.as_open_visit(open_visit),
-                              status_entries=reference.status_for(session, credential.subject_key),
-                              stale=self._stale(session, now), on_stale=self.policy.on_stale)
+            decision = decide(
+                credential,
+                pack=self.rule_pack(now),
+                now=now,
+                occupancy=self.occupancy(session),
+                gate_mode=self.gate_mode,
+                open_visit=visits.as_open_visit(open_visit),
+                status_entries=reference.status_for(session, credential.subject_key),
+                stale=self._stale(session, now),
+                on_stale=self.policy.on_stale,
+            )
             name = credential.display_name or ""
             if decision.action is Action.CHECK_OUT and open_visit is not None:
                 self._close_visit(session, open_visit, now, manual=False)
@@ -196,36 +238,67 @@ class Checkpoint:
                 name = open_visit.display_name
             else:
                 visit_id = new_id()
-                status = {Action.CHECK_IN: visits.INSIDE, Action.DENY: visits.DENIED}.get(decision.action,
-                                                                                          visits.NOTICE)
+                status = {Action.CHECK_IN: visits.INSIDE, Action.DENY: visits.DENIED}.get(
+                    decision.action, visits.NOTICE
+                )
                 visit = Visit(
-                    visit_id=visit_id, subject_key=credential.subject_key, display_name=name,
+                    visit_id=visit_id,
+                    subject_key=credential.subject_key,
+                    display_name=name,
                     nik_masked=mask_nik(nik) if nik else "",
                     person_kind=credential.person_kind.value if credential.person_kind else "",
-                    credential_kind=credential.kind.value, purpose=purpose, host=host,
-                    colour=decision.colour.value, reason_code=decision.reason.code,
+                    credential_kind=credential.kind.value,
+                    purpose=purpose,
+                    host=host,
+                    colour=decision.colour.value,
+                    reason_code=decision.reason.code,
                     reason_params_json=json.dumps(decision.reason.params, ensure_ascii=False, default=str),
-                    status=status, time_in=now, gate_in=station.gate_name, guard=self.guard,
-                    station_id=station.station_id, manual=credential.manual)
+                    status=status,
+                    time_in=now,
+                    gate_in=station.gate_name,
+                    guard=self.guard,
+                    station_id=station.station_id,
+                    manual=credential.manual,
+                )
                 session.add(visit)
                 kind = {visits.INSIDE: "check_in", visits.DENIED: "denied"}.get(status, "notice")
-                append_event(session, station, kind=kind, visit_id=visit_id, occurred_at=now, guard=self.guard,
-                             body={"subject_key": credential.subject_key, "display_name": name,
-                                   "nik_masked": visit.nik_masked, "person_kind": visit.person_kind,
-                                   "credential_kind": visit.credential_kind,
-                                   "credential_id": credential.credential_id, "colour": visit.colour,
-                                   "reason": decision.reason.code, "reason_params": decision.reason.params,
-                                   "purpose": purpose, "host": host, "gate": station.gate_name,
-                                   "manual": credential.manual})
+                append_event(
+                    session,
+                    station,
+                    kind=kind,
+                    visit_id=visit_id,
+                    occurred_at=now,
+                    guard=self.guard,
+                    body={
+                        "subject_key": credential.subject_key,
+                        "display_name": name,
+                        "nik_masked": visit.nik_masked,
+                        "person_kind": visit.person_kind,
+                        "credential_kind": visit.credential_kind,
+                        "credential_id": credential.credential_id,
+                        "colour": visit.colour,
+                        "reason": decision.reason.code,
+                        "reason_params": decision.reason.params,
+                        "purpose": purpose,
+                        "host": host,
+                        "gate": station.gate_name,
+                        "manual": credential.manual,
+                    },
+                )
             occupancy = self.occupancy(session)
         return ScanOutcome(credential, decision, visit_id, occupancy, name, now)
 
     def _close_visit(self, session, visit: Visit, now: datetime, *, manual: bool) -> None:
         station = load_station(session)
         visit.status = visits.LEFT
-        visit.time_out = max(now, visit.time_in)   # a clock set back never makes a stay negative
+        visit.time_out = max(now, visit.time_in)  # a clock set back never makes a stay negative
         visit.gate_out = station.gate_name
-        append_event(session, station, kind="check_out", visit_id=visit.visit_id, occurred_at=now,
-                     guard=self.guard, body={"subject_key": visit.subject_key, "gate": station.gate_name,
-                                             "by_hand": manual})
-
+        append_event(
+            session,
+            station,
+            kind="check_out",
+            visit_id=visit.visit_id,
+            occurred_at=now,
+            guard=self.guard,
+            body={"subject_key": visit.subject_key, "gate": station.gate_name, "by_hand": manual},
+        )

@@ -3,6 +3,7 @@
 Lets anyone see the whole flow with no webcam and no server: green, yellow,
 capacity full, check-out, red (not vaccinated, forged, expired) and black.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -11,12 +12,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from guardstation.station.checkpoint import ManualEntry
 from guardstation.credentials.trust import kid_for
 from guardstation.domain.credential import PersonKind
 from guardstation.domain.subject import identity_from_nik
-from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text, render_pass_png
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.station.context import StationContext, open_station
+from guardstation.station.pass_issuer import PassRequest, deployment_key, issuer_key, make_pass_text, render_pass_png
 from guardstation.store import reference
 
 DEMO_SITE = "Pendopo Kabupaten Probolinggo"
@@ -34,8 +35,16 @@ DEMO_INSIDE = [
 POSITIVE_NIK = "3513011212800007"
 
 
-def _card(home: Path, name: str, request: PassRequest | None, key, hmac_key: bytes, *, text: str | None = None,
-          caption: str = "") -> Path:
+def _card(
+    home: Path,
+    name: str,
+    request: PassRequest | None,
+    key,
+    hmac_key: bytes,
+    *,
+    text: str | None = None,
+    caption: str = "",
+) -> Path:
     if text is None:
         text = make_pass_text(request, key, hmac_key)
     return render_pass_png(text, [caption or name], home / "demo-cards" / f"{name}.png")
@@ -43,8 +52,9 @@ def _card(home: Path, name: str, request: PassRequest | None, key, hmac_key: byt
 
 def prepare_demo(home: Path) -> tuple[StationContext, Path]:
     """Open (or create) the demo station and write its camera folder; returns (station, camera folder)."""
-    station = open_station(home, site_name=DEMO_SITE, capacity=DEMO_CAPACITY, gate_name=DEMO_GATE,
-                           site_id="demo-probolinggo")
+    station = open_station(
+        home, site_name=DEMO_SITE, capacity=DEMO_CAPACITY, gate_name=DEMO_GATE, site_id="demo-probolinggo"
+    )
     now = datetime.now().astimezone()
     key = issuer_key(station.secrets, station.db, now)
     station.checkpoint.reload_reference()
@@ -55,8 +65,13 @@ def prepare_demo(home: Path) -> tuple[StationContext, Path]:
         for nik, name, purpose, host in DEMO_INSIDE:
             station.checkpoint.manual_entry(ManualEntry(nik, name, purpose, host))
     with station.db.transaction() as session:
-        reference.put_status(session, station.checkpoint.subject_key_for(identity_from_nik(POSITIVE_NIK)),
-                             "positive", now - timedelta(days=2), now + timedelta(days=12))
+        reference.put_status(
+            session,
+            station.checkpoint.subject_key_for(identity_from_nik(POSITIVE_NIK)),
+            "positive",
+            now - timedelta(days=2),
+            now + timedelta(days=12),
+        )
 
     start = now - timedelta(days=1)
     cards = home / "demo-cards"
@@ -65,24 +80,60 @@ def prepare_demo(home: Path) -> tuple[StationContext, Path]:
     def person(name, kind, doses, nik=None, valid_from=start, days=365):
         return PassRequest(name=name, kind=kind, doses=doses, valid_from=valid_from, valid_days=days, nik=nik)
 
-    budi = _card(home, "01-budi", person("Budi Santoso", PersonKind.EMPLOYEE, 2, "3513011708800008"), key,
-                 hmac_key, caption="Budi Santoso - ASN")
-    siti = _card(home, "02-siti", person("Siti Rahmawati", PersonKind.VISITOR, 1, "3513015108900009"), key,
-                 hmac_key, caption="Siti Rahmawati - tamu")
-    ahmad = _card(home, "03-ahmad", person("Ahmad Fauzi", PersonKind.VISITOR, 2, "3513012009910010"), key,
-                  hmac_key, caption="Ahmad Fauzi - tamu")
-    dewi = _card(home, "05-dewi", person("Dewi Lestari", PersonKind.VISITOR, 0, "3513016507930011"), key,
-                 hmac_key, caption="Dewi Lestari - tamu")
+    budi = _card(
+        home,
+        "01-budi",
+        person("Budi Santoso", PersonKind.EMPLOYEE, 2, "3513011708800008"),
+        key,
+        hmac_key,
+        caption="Budi Santoso - ASN",
+    )
+    siti = _card(
+        home,
+        "02-siti",
+        person("Siti Rahmawati", PersonKind.VISITOR, 1, "3513015108900009"),
+        key,
+        hmac_key,
+        caption="Siti Rahmawati - tamu",
+    )
+    ahmad = _card(
+        home,
+        "03-ahmad",
+        person("Ahmad Fauzi", PersonKind.VISITOR, 2, "3513012009910010"),
+        key,
+        hmac_key,
+        caption="Ahmad Fauzi - tamu",
+    )
+    dewi = _card(
+        home,
+        "05-dewi",
+        person("Dewi Lestari", PersonKind.VISITOR, 0, "3513016507930011"),
+        key,
+        hmac_key,
+        caption="Dewi Lestari - tamu",
+    )
     forger = ed25519.Ed25519PrivateKey.generate()
     # A forgery that names our issuer's key but was signed by another: "Tanda tangan tidak sah".
-    forged_text = make_pass_text(person("Tamu Palsu", PersonKind.VISITOR, 2), forger, hmac_key,
-                                 kid=kid_for(key.public_key()))
+    forged_text = make_pass_text(
+        person("Tamu Palsu", PersonKind.VISITOR, 2), forger, hmac_key, kid=kid_for(key.public_key())
+    )
     forged = _card(home, "06-palsu", None, None, hmac_key, text=forged_text, caption="Kartu palsu")
-    expired = _card(home, "07-kedaluwarsa", person("Eko Saputra", PersonKind.VISITOR, 2, "3513010812870012",
-                                                   valid_from=now - timedelta(days=40), days=30),
-                    key, hmac_key, caption="Eko Saputra - kedaluwarsa")
-    rudi = _card(home, "08-rudi", person("Rudi Hartono", PersonKind.VISITOR, 2, POSITIVE_NIK), key, hmac_key,
-                 caption="Rudi Hartono - positif")
+    expired = _card(
+        home,
+        "07-kedaluwarsa",
+        person("Eko Saputra", PersonKind.VISITOR, 2, "3513010812870012", valid_from=now - timedelta(days=40), days=30),
+        key,
+        hmac_key,
+        caption="Eko Saputra - kedaluwarsa",
+    )
+    rudi = _card(
+        home,
+        "08-rudi",
+        person("Rudi Hartono", PersonKind.VISITOR, 2, POSITIVE_NIK),
+        key,
+        hmac_key,
+        caption="Rudi Hartono - positif",
+    )
     # Camera order tells the story: in, in (full), full, out, red x3, black, then people leave.
     sequence = [budi, siti, ahmad, budi, dewi, forged, expired, rudi, ahmad, siti, ahmad]
     camera = home / "demo-camera"

@@ -8,6 +8,7 @@ a central server, the enrolment code in the keyring.
 Enrolment itself needs the sync client (not built yet): the URL and code are
 kept and the station is marked "pending"; it works standalone meanwhile.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,11 +20,11 @@ from urllib.parse import urlsplit
 
 from guardstation.settings.model import Settings
 from guardstation.station.context import STANDALONE_SITE_ID, StationContext
+from guardstation.station.pin import hash_pin
 from guardstation.store import reference
 from guardstation.store.audit import append_audit
 from guardstation.store.events import ensure_station, load_station
 from guardstation.store.secrets import ENROLMENT_CODE_SECRET
-from guardstation.station.pin import hash_pin
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,11 @@ class SetupChoices:
     mode: Mode = Mode.STANDALONE
     site_name: str = ""
     gate_name: str = ""
-    capacity: int | None = None        # standalone only; None = no limit
-    server_url: str = ""               # enrol only
-    enrolment_code: str = ""           # enrol only; goes to the keyring
+    capacity: int | None = None  # standalone only; None = no limit
+    server_url: str = ""  # enrol only
+    enrolment_code: str = ""  # enrol only; goes to the keyring
     camera: str = "0"
-    pin: str | None = None             # None keeps the current PIN (re-run)
+    pin: str | None = None  # None keeps the current PIN (re-run)
     kiosk: bool = False
 
 
@@ -90,8 +91,7 @@ def check_enrolment(url: str, code: str) -> SetupProblem | None:
         parts = urlsplit(normalise_url(url))
     except ValueError:
         return SetupProblem.URL
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.query \
-            or parts.fragment:
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.query or parts.fragment:
         return SetupProblem.URL
     if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
         return SetupProblem.URL_NOT_HTTPS
@@ -123,13 +123,20 @@ def current_choices(station: StationContext) -> SetupChoices:
     return SetupChoices(
         language=settings.language,
         mode=Mode.ENROL if settings.enrolment == "pending" else Mode.STANDALONE,
-        site_name=site.name if site else "", gate_name=gate, capacity=site.capacity if site else None,
-        server_url=settings.server_url, enrolment_code=code, camera=settings.camera, pin=None,
-        kiosk=settings.kiosk)
+        site_name=site.name if site else "",
+        gate_name=gate,
+        capacity=site.capacity if site else None,
+        server_url=settings.server_url,
+        enrolment_code=code,
+        camera=settings.camera,
+        pin=None,
+        kiosk=settings.kiosk,
+    )
 
 
-def apply_setup(station: StationContext, choices: SetupChoices, now: datetime | None = None,
-                actor: str = "installer") -> Settings:
+def apply_setup(
+    station: StationContext, choices: SetupChoices, now: datetime | None = None, actor: str = "installer"
+) -> Settings:
     """Writes the choices; returns the saved settings. Raises ValueError for invalid choices."""
     problem = check_choices(choices)
     if problem is not None:
@@ -145,11 +152,22 @@ def apply_setup(station: StationContext, choices: SetupChoices, now: datetime | 
         row.gate_name = gate_name
         capacity = choices.capacity if choices.mode is Mode.STANDALONE else None
         reference.put_site(session, site_id=row.site_id, name=site_name, capacity=capacity, now=now)
-        append_audit(session, at=now, actor=actor, action="setup_completed",
-                     detail={"mode": choices.mode.value, "site": site_name, "gate": gate_name,
-                             "capacity": capacity, "server_url": normalise_url(choices.server_url)
-                             if choices.mode is Mode.ENROL else "", "pin_changed": choices.pin is not None,
-                             "kiosk": choices.kiosk, "camera": str(choices.camera)})
+        append_audit(
+            session,
+            at=now,
+            actor=actor,
+            action="setup_completed",
+            detail={
+                "mode": choices.mode.value,
+                "site": site_name,
+                "gate": gate_name,
+                "capacity": capacity,
+                "server_url": normalise_url(choices.server_url) if choices.mode is Mode.ENROL else "",
+                "pin_changed": choices.pin is not None,
+                "kiosk": choices.kiosk,
+                "camera": str(choices.camera),
+            },
+        )
     if choices.mode is Mode.ENROL:
         station.secrets.put(ENROLMENT_CODE_SECRET, choices.enrolment_code.strip())
     settings.language = choices.language
@@ -161,6 +179,5 @@ def apply_setup(station: StationContext, choices: SetupChoices, now: datetime | 
     settings.configured = True
     settings.save(station.home)
     station.checkpoint.reload_reference()
-    log.info("setup applied: mode=%s site=%r gate=%r kiosk=%s", choices.mode.value, site_name, gate_name,
-             choices.kiosk)
+    log.info("setup applied: mode=%s site=%r gate=%r kiosk=%s", choices.mode.value, site_name, gate_name, choices.kiosk)
     return settings

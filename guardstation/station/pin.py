@@ -9,16 +9,17 @@ A 4-12 digit PIN has a small key space; Argon2id (64 MiB, 3 passes) makes each
 offline guess cost ~0.2 s, and the lock-out (5 failures -> 5 minutes) limits
 guesses at the desk.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -33,12 +34,13 @@ LOCKOUT_FILE = "supervisor_lockout.json"
 
 class PinProblem(str, Enum):
     """Why a new PIN is refused (the UI turns these into words)."""
+
     EMPTY = "empty"
     NOT_DIGITS = "not_digits"
     TOO_SHORT = "too_short"
     TOO_LONG = "too_long"
-    TOO_SIMPLE = "too_simple"     # 0000, 1234, 9876 ...
-    MISMATCH = "mismatch"         # the confirmation differs
+    TOO_SIMPLE = "too_simple"  # 0000, 1234, 9876 ...
+    MISMATCH = "mismatch"  # the confirmation differs
 
 
 def check_new_pin(pin: str, confirm: str | None = None) -> PinProblem | None:
@@ -94,21 +96,27 @@ class PinCheck:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class SupervisorPin:
     """Checks PIN attempts against a stored hash, with a persistent failure counter."""
 
-    def __init__(self, pin_hash: str, state_path: Path, *, clock: Callable[[], datetime] = _utc_now,
-                 hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        pin_hash: str,
+        state_path: Path,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self.pin_hash = pin_hash or ""
         self.state_path = Path(state_path)
         self._clock = clock
         self._hasher = hasher or default_hasher()
 
     @classmethod
-    def for_home(cls, home: Path, pin_hash: str, **kw) -> "SupervisorPin":
+    def for_home(cls, home: Path, pin_hash: str, **kw) -> SupervisorPin:
         return cls(pin_hash, Path(home) / LOCKOUT_FILE, **kw)
 
     @property
@@ -131,8 +139,10 @@ class SupervisorPin:
     def _save(self, failures: int, locked_until: datetime | None) -> None:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"failures": failures,
-                                   "locked_until": locked_until.isoformat() if locked_until else None}), "utf-8")
+        tmp.write_text(
+            json.dumps({"failures": failures, "locked_until": locked_until.isoformat() if locked_until else None}),
+            "utf-8",
+        )
         os.replace(tmp, self.state_path)
 
     def status(self) -> PinCheck:

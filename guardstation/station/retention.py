@@ -22,32 +22,34 @@ sent as purged, which is what the law asks of the server too.
 Each batch is one transaction with its own `purge` audit row (counts and cut-off dates only),
 so a purge interrupted half-way is still fully audited; running it again changes nothing more.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import os
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from guardstation.settings.schema import MAX_DAYS, MIN_DAYS, MIN_VISIT_DAYS
 from guardstation.store.audit import append_audit
 from guardstation.store.db import Database
 from guardstation.store.models import RemoteEvent, Visit, VisitEvent
 from guardstation.store.visits import DENIED, INSIDE
-from guardstation.settings.schema import MAX_DAYS, MIN_DAYS, MIN_VISIT_DAYS
 
 log = logging.getLogger(__name__)
 
 EXPORTS_DIR = "exports"
 BATCH = 2000
 # Keys of an event body that identify a person (at any depth: corrections nest them).
-PERSONAL_KEYS = frozenset({"display_name", "name", "nik", "nik_masked", "purpose", "host", "subject_key",
-                           "credential_id"})
+PERSONAL_KEYS = frozenset(
+    {"display_name", "name", "nik", "nik_masked", "purpose", "host", "subject_key", "credential_id"}
+)
 
 
 @dataclass(frozen=True)
@@ -57,16 +59,20 @@ class RetentionPolicy:
     export_days: int = 30
 
     @classmethod
-    def from_settings(cls, settings) -> "RetentionPolicy":
+    def from_settings(cls, settings) -> RetentionPolicy:
         """Out-of-range numbers in config.json are brought into range, never obeyed blindly."""
+
         def days(value, low: int) -> int:
             try:
                 return min(MAX_DAYS, max(low, int(value)))
             except (TypeError, ValueError):
                 return low
-        return cls(days(settings.retention_visit_days, MIN_VISIT_DAYS),
-                   days(settings.retention_denied_days, MIN_DAYS),
-                   days(settings.retention_export_days, MIN_DAYS))
+
+        return cls(
+            days(settings.retention_visit_days, MIN_VISIT_DAYS),
+            days(settings.retention_denied_days, MIN_DAYS),
+            days(settings.retention_export_days, MIN_DAYS),
+        )
 
     def problems(self) -> list[str]:
         """Field names whose value is out of range (for a settings dialog to refuse)."""
@@ -80,11 +86,11 @@ class RetentionPolicy:
 
 @dataclass
 class PurgeReport:
-    visits: int = 0            # ended visits whose personal data was removed
-    denied: int = 0            # refused scans whose personal data was removed
-    events: int = 0            # event bodies rewritten (this station)
-    remote_events: int = 0     # event bodies rewritten (other gates)
-    export_files: int = 0      # files removed from exports/
+    visits: int = 0  # ended visits whose personal data was removed
+    denied: int = 0  # refused scans whose personal data was removed
+    events: int = 0  # event bodies rewritten (this station)
+    remote_events: int = 0  # event bodies rewritten (other gates)
+    export_files: int = 0  # files removed from exports/
     audit_ids: list[int] = field(default_factory=list)
 
     @property
@@ -113,16 +119,26 @@ def _has_personal(body: Any) -> bool:
 
 
 def _cutoffs(policy: RetentionPolicy, now: datetime) -> dict[str, datetime]:
-    return {"visits": now - timedelta(days=policy.visit_days), "denied": now - timedelta(days=policy.denied_days),
-            "exports": now - timedelta(days=policy.export_days)}
+    return {
+        "visits": now - timedelta(days=policy.visit_days),
+        "denied": now - timedelta(days=policy.denied_days),
+        "exports": now - timedelta(days=policy.export_days),
+    }
 
 
 def _due_visits(session: Session, cut: dict[str, datetime], limit: int) -> list[tuple[str, str]]:
     ended = func.coalesce(Visit.time_out, Visit.time_in)
-    personal = or_(Visit.display_name != "", Visit.nik_masked != "", Visit.purpose != "", Visit.host != "",
-                   Visit.subject_key.is_not(None))
-    due = or_(and_(Visit.status == DENIED, Visit.time_in < cut["denied"]),
-              and_(Visit.status.not_in((DENIED, INSIDE)), Visit.time_in < cut["visits"], ended < cut["visits"]))
+    personal = or_(
+        Visit.display_name != "",
+        Visit.nik_masked != "",
+        Visit.purpose != "",
+        Visit.host != "",
+        Visit.subject_key.is_not(None),
+    )
+    due = or_(
+        and_(Visit.status == DENIED, Visit.time_in < cut["denied"]),
+        and_(Visit.status.not_in((DENIED, INSIDE)), Visit.time_in < cut["visits"], ended < cut["visits"]),
+    )
     stmt = select(Visit.visit_id, Visit.status).where(due, personal).order_by(Visit.time_in).limit(limit)
     return [(row.visit_id, row.status) for row in session.execute(stmt)]
 
@@ -137,8 +153,14 @@ def _rewrite_bodies(session: Session, model, key_column, ids: list[str]) -> int:
             log.error("retention: unreadable event body %s left as it is", key)
             continue
         if _has_personal(body):
-            changes.append({"k": key, "b": json.dumps({**scrub_body(body), "purged": True}, ensure_ascii=False,
-                                                      sort_keys=True, default=str)})
+            changes.append(
+                {
+                    "k": key,
+                    "b": json.dumps(
+                        {**scrub_body(body), "purged": True}, ensure_ascii=False, sort_keys=True, default=str
+                    ),
+                }
+            )
     if changes:
         table, column = model.__tablename__, key_column.key
         session.execute(text(f"UPDATE {table} SET body_json = :b WHERE {column} = :k"), changes)
@@ -147,16 +169,20 @@ def _rewrite_bodies(session: Session, model, key_column, ids: list[str]) -> int:
 
 def _update_guards(session: Session) -> list[tuple[str, str]]:
     """The triggers that refuse updates of visit_event, as (name, sql), to lift and restore."""
-    rows = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                "AND tbl_name = 'visit_event'")).all()
+    rows = session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visit_event'")
+    ).all()
     return [(name, sql) for name, sql in rows if sql and "UPDATE" in sql.upper().split(" ON ", 1)[0]]
 
 
 def _purge_batch(session: Session, batch: list[tuple[str, str]]) -> tuple[int, int, int, int]:
     ids = [visit_id for visit_id, _ in batch]
     # Updating `visit` first also opens the transaction: the trigger DDL below must not run in autocommit.
-    session.execute(update(Visit).where(Visit.visit_id.in_(ids))
-                    .values(display_name="", nik_masked="", purpose="", host="", subject_key=None))
+    session.execute(
+        update(Visit)
+        .where(Visit.visit_id.in_(ids))
+        .values(display_name="", nik_masked="", purpose="", host="", subject_key=None)
+    )
     if not session.connection().connection.dbapi_connection.in_transaction:
         raise RuntimeError("retention purge outside a transaction; refusing to lift the event guard")
     guards = _update_guards(session)
@@ -187,9 +213,11 @@ def purge_exports(folder: Path, before: datetime) -> int:
 
 
 def _audit_detail(counts: dict[str, int], policy: RetentionPolicy, cut: dict[str, datetime]) -> dict:
-    return {**counts, "days": {"visits": policy.visit_days, "denied": policy.denied_days,
-                               "exports": policy.export_days},
-            "before": {k: v.astimezone(timezone.utc).isoformat(timespec="seconds") for k, v in cut.items()}}
+    return {
+        **counts,
+        "days": {"visits": policy.visit_days, "denied": policy.denied_days, "exports": policy.export_days},
+        "before": {k: v.astimezone(UTC).isoformat(timespec="seconds") for k, v in cut.items()},
+    }
 
 
 def _compact(db: Database) -> None:
@@ -208,8 +236,15 @@ def _compact(db: Database) -> None:
         log.info("retention: the WAL is in use; purged pages leave it at its next reset")
 
 
-def purge(db: Database, policy: RetentionPolicy, *, now: datetime, exports_dir: Path | None = None,
-          actor: str = "retention", batch_size: int = BATCH) -> PurgeReport:
+def purge(
+    db: Database,
+    policy: RetentionPolicy,
+    *,
+    now: datetime,
+    exports_dir: Path | None = None,
+    actor: str = "retention",
+    batch_size: int = BATCH,
+) -> PurgeReport:
     """Removes personal data past its retention time; idempotent (a second run finds nothing)."""
     bad = policy.problems()
     if bad:
@@ -222,15 +257,19 @@ def purge(db: Database, policy: RetentionPolicy, *, now: datetime, exports_dir: 
     report.export_files = files
     while True:
         with db.transaction() as session:
-            session.execute(text("PRAGMA secure_delete = ON"))   # overwrite freed content, not just unlink it
+            session.execute(text("PRAGMA secure_delete = ON"))  # overwrite freed content, not just unlink it
             batch = _due_visits(session, cut, batch_size)
             if not batch and not files:
                 break
             visits, denied, events, remote = _purge_batch(session, batch) if batch else (0, 0, 0, 0)
-            counts = {"visits": visits, "denied": denied, "events": events, "remote_events": remote,
-                      "export_files": files}
-            row = append_audit(session, at=now, actor=actor, action="purge",
-                               detail=_audit_detail(counts, policy, cut))
+            counts = {
+                "visits": visits,
+                "denied": denied,
+                "events": events,
+                "remote_events": remote,
+                "export_files": files,
+            }
+            row = append_audit(session, at=now, actor=actor, action="purge", detail=_audit_detail(counts, policy, cut))
         report.visits += visits
         report.denied += denied
         report.events += events

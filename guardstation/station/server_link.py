@@ -1,20 +1,21 @@
 """Sync for a station home: enrolment (command line, settings dialog, pending code from the first-run
 wizard) and the worker wired to the station's checkpoint. Shared by the GUI, the CLI and the tests."""
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from guardstation import __version__
-from guardstation.station.pass_issuer import deployment_key
 from guardstation.station.context import StationContext
+from guardstation.station.pass_issuer import deployment_key
 from guardstation.store.events import load_station
-from guardstation.sync import engine as sync_engine
 from guardstation.store.secrets import ENROLMENT_CODE_SECRET, TOKEN_SECRET
+from guardstation.sync import engine as sync_engine
 from guardstation.sync.engine import SyncEngine, SyncReport
-from guardstation.sync.transport import HttpTransport, Refused, Transport
 from guardstation.sync.loop import SyncStatus, SyncWorker
+from guardstation.sync.transport import HttpTransport, Refused, Transport
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,14 @@ def is_enrolled(station: StationContext) -> bool:
     return state is not None and bool(station.secrets.get(TOKEN_SECRET))
 
 
-def enrol_station(station: StationContext, server_url: str, code: str, *, transport: Transport | None = None,
-                  now: datetime | None = None) -> str:
+def enrol_station(
+    station: StationContext,
+    server_url: str,
+    code: str,
+    *,
+    transport: Transport | None = None,
+    now: datetime | None = None,
+) -> str:
     """Enrols this station; returns the site id. Raises transport.SyncError subclasses with a reason."""
     url = server_url.strip().rstrip("/")
     if not url.startswith(("https://", "http://")):
@@ -36,10 +43,18 @@ def enrol_station(station: StationContext, server_url: str, code: str, *, transp
     with station.db.read() as session:
         gate = load_station(session).gate_name
     try:
-        enrolled = sync_engine.enrol(station.db, station.secrets, transport, server_url=url, code=code,
-                                     station_name=gate, app_version=__version__, now=now or station.checkpoint.now())
+        enrolled = sync_engine.enrol(
+            station.db,
+            station.secrets,
+            transport,
+            server_url=url,
+            code=code,
+            station_name=gate,
+            app_version=__version__,
+            now=now or station.checkpoint.now(),
+        )
     finally:
-        if own_transport:       # else its connection stays open for the life of the process
+        if own_transport:  # else its connection stays open for the life of the process
             transport.close()
     station.checkpoint.rekey(deployment_key(station.secrets))
     station.checkpoint.reload_reference()
@@ -51,6 +66,7 @@ def enrol_station(station: StationContext, server_url: str, code: str, *, transp
 
 def _enrol_pending(station: StationContext, transport: Transport) -> Callable[[], None]:
     """The first-run wizard may leave a code waiting for the network: try it before each round until it works."""
+
     def attempt() -> None:
         if station.settings.enrolment != "pending":
             return
@@ -62,13 +78,19 @@ def _enrol_pending(station: StationContext, transport: Transport) -> Callable[[]
         except Refused as exc:
             log.error("pending enrolment refused by the server: %s", exc)
             raise
+
     return attempt
 
 
-def build_worker(station: StationContext, *, transport: Transport | None = None,
-                 on_status: Callable[[SyncStatus], None] = lambda status: None,
-                 on_report: Callable[[SyncReport], None] = lambda report: None,
-                 interval_s: float | None = None, min_gap_s: float | None = None) -> SyncWorker | None:
+def build_worker(
+    station: StationContext,
+    *,
+    transport: Transport | None = None,
+    on_status: Callable[[SyncStatus], None] = lambda status: None,
+    on_report: Callable[[SyncReport], None] = lambda report: None,
+    interval_s: float | None = None,
+    min_gap_s: float | None = None,
+) -> SyncWorker | None:
     """A worker for an enrolled (or enrolment-pending) station; None for a standalone one."""
     pending = station.settings.enrolment == "pending" and bool(station.settings.server_url)
     if not pending and not is_enrolled(station):
@@ -77,8 +99,9 @@ def build_worker(station: StationContext, *, transport: Transport | None = None,
         state = sync_engine.sync_state(session)
     url = state.server_url if state is not None else station.settings.server_url
     transport = transport or HttpTransport(url)
-    engine = SyncEngine(station.db, transport, token=lambda: station.secrets.get(TOKEN_SECRET),
-                        clock=station.checkpoint.now)
+    engine = SyncEngine(
+        station.db, transport, token=lambda: station.secrets.get(TOKEN_SECRET), clock=station.checkpoint.now
+    )
 
     def reported(report: SyncReport) -> None:
         if report.reference_changed:
@@ -86,5 +109,11 @@ def build_worker(station: StationContext, *, transport: Transport | None = None,
         on_report(report)
 
     kwargs = {k: v for k, v in (("interval_s", interval_s), ("min_gap_s", min_gap_s)) if v is not None}
-    return SyncWorker(engine, clock=station.checkpoint.now, on_status=on_status, on_report=reported,
-                      before_round=_enrol_pending(station, transport), **kwargs)
+    return SyncWorker(
+        engine,
+        clock=station.checkpoint.now,
+        on_status=on_status,
+        on_report=reported,
+        before_round=_enrol_pending(station, transport),
+        **kwargs,
+    )

@@ -9,6 +9,7 @@ corrected the same way: the correction is simply this station's event.
 Between two corrections of one visit the later HLC wins (`apply_correction`,
 which sync can reuse for corrections pulled from other gates).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,10 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from guardstation.station.checkpoint import Checkpoint
-from guardstation.settings.model import Settings
 from guardstation.domain.ids import new_id
 from guardstation.reports.stats import OpeningHours
+from guardstation.settings.model import Settings
+from guardstation.station.checkpoint import Checkpoint
 from guardstation.store import reference, visits
 from guardstation.store.audit import append_audit
 from guardstation.store.events import append_event, load_station
@@ -49,11 +50,12 @@ class SupervisionError(ValueError):
 @dataclass(frozen=True)
 class VisitPolicy:
     """When forgotten check-outs are closed, and how long a stay may last before a notice."""
+
     closing: time | None = OpeningHours().closes
     overstay: timedelta | None = timedelta(hours=DEFAULT_OVERSTAY_HOURS)
 
     @classmethod
-    def resolve(cls, policy: dict[str, Any], settings: Settings | None = None) -> "VisitPolicy":
+    def resolve(cls, policy: dict[str, Any], settings: Settings | None = None) -> VisitPolicy:
         """Site policy (central office) first, then this station's settings, then the defaults.
 
         Site policy: `{"auto_checkout": "16:00" | false, "overstay_hours": 6 | 0,
@@ -107,7 +109,7 @@ def apply_correction(visit: Visit, body: dict[str, Any], hlc: str) -> bool:
         value = body["time_out"]
         visit.time_out = datetime.fromisoformat(value) if value else None
         visit.status = visits.LEFT if visit.time_out else visits.INSIDE
-        visit.auto_closed = False        # a supervisor's time is no longer a guess
+        visit.auto_closed = False  # a supervisor's time is no longer a guess
     visit.correction_hlc = hlc
     return True
 
@@ -158,36 +160,90 @@ class Supervision:
             station = load_station(session)
             guard = self.checkpoint.guard
             params = {"reason": reason, "supervisor": supervisor, "denied_reason": denied.reason_code}
-            visit = Visit(visit_id=new_id(), subject_key=denied.subject_key, display_name=denied.display_name,
-                          nik_masked=denied.nik_masked, person_kind=denied.person_kind,
-                          credential_kind=denied.credential_kind, purpose=denied.purpose, host=denied.host,
-                          colour=denied.colour, reason_code="supervisor_override",
-                          reason_params_json=json.dumps(params, ensure_ascii=False), status=visits.INSIDE,
-                          time_in=now, gate_in=station.gate_name, guard=guard, station_id=station.station_id,
-                          manual=denied.manual, override_of=denied_visit_id)
+            visit = Visit(
+                visit_id=new_id(),
+                subject_key=denied.subject_key,
+                display_name=denied.display_name,
+                nik_masked=denied.nik_masked,
+                person_kind=denied.person_kind,
+                credential_kind=denied.credential_kind,
+                purpose=denied.purpose,
+                host=denied.host,
+                colour=denied.colour,
+                reason_code="supervisor_override",
+                reason_params_json=json.dumps(params, ensure_ascii=False),
+                status=visits.INSIDE,
+                time_in=now,
+                gate_in=station.gate_name,
+                guard=guard,
+                station_id=station.station_id,
+                manual=denied.manual,
+                override_of=denied_visit_id,
+            )
             session.add(visit)
             override = {"reason": reason, "supervisor": supervisor, "denied_visit_id": denied_visit_id}
-            event = append_event(session, station, kind="check_in", visit_id=visit.visit_id, occurred_at=now,
-                                 guard=guard, body={
-                                     "visit_id": visit.visit_id, "subject_key": visit.subject_key,
-                                     "display_name": visit.display_name, "nik_masked": visit.nik_masked,
-                                     "person_kind": visit.person_kind, "credential_kind": visit.credential_kind,
-                                     "colour": visit.colour, "reason": visit.reason_code, "reason_params": params,
-                                     "purpose": visit.purpose, "host": visit.host, "gate": station.gate_name,
-                                     "manual": visit.manual, "guard": guard, "override": override})
-            append_audit(session, at=now, actor=supervisor, action="override",
-                         detail={"reason": reason, "visit_id": visit.visit_id, "denied_visit_id": denied_visit_id,
-                                 "event_id": event.event_id, "guard": guard, "colour": denied.colour,
-                                 "denied_reason": denied.reason_code})
+            event = append_event(
+                session,
+                station,
+                kind="check_in",
+                visit_id=visit.visit_id,
+                occurred_at=now,
+                guard=guard,
+                body={
+                    "visit_id": visit.visit_id,
+                    "subject_key": visit.subject_key,
+                    "display_name": visit.display_name,
+                    "nik_masked": visit.nik_masked,
+                    "person_kind": visit.person_kind,
+                    "credential_kind": visit.credential_kind,
+                    "colour": visit.colour,
+                    "reason": visit.reason_code,
+                    "reason_params": params,
+                    "purpose": visit.purpose,
+                    "host": visit.host,
+                    "gate": station.gate_name,
+                    "manual": visit.manual,
+                    "guard": guard,
+                    "override": override,
+                },
+            )
+            append_audit(
+                session,
+                at=now,
+                actor=supervisor,
+                action="override",
+                detail={
+                    "reason": reason,
+                    "visit_id": visit.visit_id,
+                    "denied_visit_id": denied_visit_id,
+                    "event_id": event.event_id,
+                    "guard": guard,
+                    "colour": denied.colour,
+                    "denied_reason": denied.reason_code,
+                },
+            )
         return visit
 
-    def correct(self, visit_id: str, *, display_name: str, purpose: str, host: str, time_out: datetime | None,
-                supervisor: str, reason: str = "") -> Visit:
+    def correct(
+        self,
+        visit_id: str,
+        *,
+        display_name: str,
+        purpose: str,
+        host: str,
+        time_out: datetime | None,
+        supervisor: str,
+        reason: str = "",
+    ) -> Visit:
         """Records the corrected state of a visit (all four fields, as the supervisor left them)."""
         supervisor = self._who(supervisor)
         reason = reason.strip()[:REASON_MAX]
-        wanted = {"display_name": _clean(display_name), "purpose": _clean(purpose), "host": _clean(host),
-                  "time_out": time_out}
+        wanted = {
+            "display_name": _clean(display_name),
+            "purpose": _clean(purpose),
+            "host": _clean(host),
+            "time_out": time_out,
+        }
         now = self.now()
         with self.db.transaction() as session:
             visit = session.get(Visit, visit_id)
@@ -201,16 +257,41 @@ class Supervision:
             if "time_out" in changed:
                 self._check_time_out(session, visit, time_out, now)
             station = load_station(session)
-            body = {"visit_id": visit.visit_id, "time_out": _iso_or_none(wanted["time_out"]),
-                    "display_name": wanted["display_name"], "purpose": wanted["purpose"], "host": wanted["host"],
-                    "fields": changed, "supervisor": supervisor, "reason": reason,
-                    "subject_key": visit.subject_key, "gate": station.gate_name}
-            event = append_event(session, station, kind="correction", visit_id=visit.visit_id, occurred_at=now,
-                                 guard=self.checkpoint.guard, body=body)
+            body = {
+                "visit_id": visit.visit_id,
+                "time_out": _iso_or_none(wanted["time_out"]),
+                "display_name": wanted["display_name"],
+                "purpose": wanted["purpose"],
+                "host": wanted["host"],
+                "fields": changed,
+                "supervisor": supervisor,
+                "reason": reason,
+                "subject_key": visit.subject_key,
+                "gate": station.gate_name,
+            }
+            event = append_event(
+                session,
+                station,
+                kind="correction",
+                visit_id=visit.visit_id,
+                occurred_at=now,
+                guard=self.checkpoint.guard,
+                body=body,
+            )
             apply_correction(visit, body, event.hlc)
-            append_audit(session, at=now, actor=supervisor, action="correction",
-                         detail={"visit_id": visit.visit_id, "event_id": event.event_id, "fields": changed,
-                                 "reason": reason, "guard": self.checkpoint.guard})
+            append_audit(
+                session,
+                at=now,
+                actor=supervisor,
+                action="correction",
+                detail={
+                    "visit_id": visit.visit_id,
+                    "event_id": event.event_id,
+                    "fields": changed,
+                    "reason": reason,
+                    "guard": self.checkpoint.guard,
+                },
+            )
         return visit
 
     @staticmethod
@@ -243,17 +324,40 @@ class Supervision:
                 at = closing_moment(visit.time_in, policy.closing, now)
                 if at > now:
                     continue
-                visit.status, visit.time_out, visit.gate_out, visit.auto_closed = visits.LEFT, at, station.gate_name, True
-                append_event(session, station, kind="check_out", visit_id=visit.visit_id, occurred_at=at,
-                             guard=self.checkpoint.guard,
-                             body={"visit_id": visit.visit_id, "subject_key": visit.subject_key,
-                                   "gate": station.gate_name, "by_hand": False, "auto": True,
-                                   "closing_time": policy.closing.strftime("%H:%M")})
+                visit.status, visit.time_out, visit.gate_out, visit.auto_closed = (
+                    visits.LEFT,
+                    at,
+                    station.gate_name,
+                    True,
+                )
+                append_event(
+                    session,
+                    station,
+                    kind="check_out",
+                    visit_id=visit.visit_id,
+                    occurred_at=at,
+                    guard=self.checkpoint.guard,
+                    body={
+                        "visit_id": visit.visit_id,
+                        "subject_key": visit.subject_key,
+                        "gate": station.gate_name,
+                        "by_hand": False,
+                        "auto": True,
+                        "closing_time": policy.closing.strftime("%H:%M"),
+                    },
+                )
                 closed.append(visit)
             if closed:
-                append_audit(session, at=now, actor="system", action="auto_check_out",
-                             detail={"visit_ids": [v.visit_id for v in closed],
-                                     "closing_time": policy.closing.strftime("%H:%M")})
+                append_audit(
+                    session,
+                    at=now,
+                    actor="system",
+                    action="auto_check_out",
+                    detail={
+                        "visit_ids": [v.visit_id for v in closed],
+                        "closing_time": policy.closing.strftime("%H:%M"),
+                    },
+                )
         if closed:
             log.info("auto check-out: %d visit(s) closed at the closing time", len(closed))
         return closed

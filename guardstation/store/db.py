@@ -3,17 +3,18 @@
 Durability settings are checked, not assumed: a verdict is shown only after its
 visit is committed, which means nothing unless synchronous=FULL really holds.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -111,7 +112,7 @@ def _backup(path: Path) -> Path:
     Written under a temporary name and renamed when complete, so a crash or power cut mid-copy never
     leaves a half backup that would later be offered as "the last good one".
     """
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.{stamp}.backup.sqlite")
     partial = target.with_name(target.name + ".partial")
     for stale in path.parent.glob(f"{path.stem}.*.backup.sqlite.partial"):
@@ -160,7 +161,7 @@ def restore_backup(path: Path, backup: Path) -> Path:
 
     Returns the damaged copy's path. Visits recorded after the backup was made are not in it.
     """
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     damaged = path.with_name(f"{path.stem}.damaged-{stamp}.sqlite")
     for suffix in ("", "-wal", "-shm", "-journal"):
         source = Path(f"{path}{suffix}")
@@ -179,8 +180,10 @@ def _needs_upgrade(engine: Engine) -> tuple[bool, bool]:
         current = MigrationContext.configure(conn).get_current_revision()
     known = {rev.revision for rev in scripts.walk_revisions()}
     if current is not None and current not in known:
-        raise DatabaseError(f"this database was written by a newer GuardStation (schema {current}); "
-                            "install that version again, or restore a backup made by this one")
+        raise DatabaseError(
+            f"this database was written by a newer GuardStation (schema {current}); "
+            "install that version again, or restore a backup made by this one"
+        )
     return current is not None, current != scripts.get_current_head()
 
 
@@ -202,8 +205,10 @@ def open_database(path: Path) -> Database:
                 command.upgrade(_alembic_config(conn), "head")
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         engine.dispose()
-        raise DatabaseError(f"database {path} cannot be opened ({getattr(exc, 'orig', exc)}); "
-                            "restore the last backup (*.backup.sqlite beside it)") from exc
+        raise DatabaseError(
+            f"database {path} cannot be opened ({getattr(exc, 'orig', exc)}); "
+            "restore the last backup (*.backup.sqlite beside it)"
+        ) from exc
     except BaseException:
         engine.dispose()
         raise

@@ -2,6 +2,7 @@
 
 Sync replaces these; standalone and demo stations seed them locally.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,33 +65,55 @@ def status_for(session: Session, subject_key: str | None) -> tuple[StatusEntry, 
     return tuple(StatusEntry(r.status, r.valid_from, r.valid_until) for r in rows)
 
 
-def put_status(session: Session, subject_key: str, status: str, valid_from: datetime,
-               valid_until: datetime | None) -> None:
+def put_status(
+    session: Session, subject_key: str, status: str, valid_from: datetime, valid_until: datetime | None
+) -> None:
     row = session.get(StatusEntryRow, (subject_key, status))
     if row is None:
-        session.add(StatusEntryRow(subject_key=subject_key, status=status, valid_from=valid_from,
-                                   valid_until=valid_until))
+        session.add(
+            StatusEntryRow(subject_key=subject_key, status=status, valid_from=valid_from, valid_until=valid_until)
+        )
     else:
         row.valid_from, row.valid_until = valid_from, valid_until
 
 
-def add_trusted_key(session: Session, *, scheme: str, public_key, label: str, now: datetime,
-                    not_before: datetime | None = None, not_after: datetime | None = None,
-                    source: str = "local") -> TrustKeyRow:
+def add_trusted_key(
+    session: Session,
+    *,
+    scheme: str,
+    public_key,
+    label: str,
+    now: datetime,
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+    source: str = "local",
+) -> TrustKeyRow:
     key = TrustedKey(kid_for(public_key), scheme, public_key, label, not_before, not_after)
     return put_trusted_key(session, key, now=now, source=source)
 
 
 def put_trusted_key(session: Session, key: TrustedKey, *, now: datetime, source: str = "local") -> TrustKeyRow:
     """Adds a key unless the same (scheme, kid, public key) is already trusted; returns its row."""
-    existing = session.scalars(select(TrustKeyRow).where(TrustKeyRow.scheme == key.scheme,
-                                                         TrustKeyRow.kid == key.kid,
-                                                         TrustKeyRow.public_der == key.public_der)).first()
+    existing = session.scalars(
+        select(TrustKeyRow).where(
+            TrustKeyRow.scheme == key.scheme, TrustKeyRow.kid == key.kid, TrustKeyRow.public_der == key.public_der
+        )
+    ).first()
     if existing is not None:
         return existing
-    row = TrustKeyRow(scheme=key.scheme, kid=key.kid, public_der=key.public_der, label=key.label,
-                      not_before=key.not_before, not_after=key.not_after, usage=",".join(sorted(key.usage)),
-                      source=source, added_at=now, issuer=key.issuer, cert_der=key.certificate_der)
+    row = TrustKeyRow(
+        scheme=key.scheme,
+        kid=key.kid,
+        public_der=key.public_der,
+        label=key.label,
+        not_before=key.not_before,
+        not_after=key.not_after,
+        usage=",".join(sorted(key.usage)),
+        source=source,
+        added_at=now,
+        issuer=key.issuer,
+        cert_der=key.certificate_der,
+    )
     session.add(row)
     session.flush()
     return row
@@ -141,6 +164,17 @@ def load_trust_store(session: Session) -> TrustStore:
         except ValueError as exc:
             log.error("trusted key %s unusable: %s", row.id, exc)
             continue
-        store.add(TrustedKey(row.kid, row.scheme, public_key, row.label, row.not_before, row.not_after,
-                             frozenset(filter(None, row.usage.split(","))), row.issuer, row.cert_der))
+        store.add(
+            TrustedKey(
+                row.kid,
+                row.scheme,
+                public_key,
+                row.label,
+                row.not_before,
+                row.not_after,
+                frozenset(filter(None, row.usage.split(","))),
+                row.issuer,
+                row.cert_der,
+            )
+        )
     return store

@@ -4,6 +4,7 @@ Where the OS offers no keyring service (a bare Linux box), a file-backed
 keyring in the data folder with owner-only permissions takes over, and the
 app says so on screen (`SecretStore.fallback`).
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,10 +23,10 @@ from keyring.compat import properties
 SERVICE = "guardstation"
 
 # The names of every secret a station keeps, in one place.
-ISSUER_SECRET = "pass-issuer-ed25519"      # the Ed25519 key this station signs its own passes with
+ISSUER_SECRET = "pass-issuer-ed25519"  # the Ed25519 key this station signs its own passes with
 DEPLOYMENT_SECRET = "deployment-hmac-key"  # the key of subject keys, the same on every station of a deployment
-TOKEN_SECRET = "station-token"             # the bearer token the server gave this station at enrolment
-ENROLMENT_CODE_SECRET = "enrolment-code"   # a one-time code waiting for the server to be reachable
+TOKEN_SECRET = "station-token"  # the bearer token the server gave this station at enrolment
+ENROLMENT_CODE_SECRET = "enrolment-code"  # a one-time code waiting for the server to be reachable
 
 
 class SecretStoreError(RuntimeError):
@@ -34,6 +35,7 @@ class SecretStoreError(RuntimeError):
 
 class FileKeyring(keyring.backend.KeyringBackend):
     """JSON file readable by the owner only. Used only when no OS keyring exists."""
+
     priority = 0.5  # below any real backend
 
     def __init__(self, path: Path) -> None:
@@ -123,7 +125,7 @@ class SecretStore:
         self.namespace = namespace
 
     @classmethod
-    def for_home(cls, home: Path) -> "SecretStore":
+    def for_home(cls, home: Path) -> SecretStore:
         if os.environ.get("GUARDSTATION_KEYRING", "") != "file":
             backend = keyring.get_keyring()
             if _os_backend_usable(backend):

@@ -1,4 +1,5 @@
 """Queries and updates of the materialised `visit` table."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +17,12 @@ INSIDE, LEFT, DENIED, NOTICE = "inside", "left", "denied", "notice"
 def find_open_visit(session: Session, subject_key: str | None) -> Visit | None:
     if not subject_key:
         return None
-    return session.scalars(select(Visit).where(Visit.subject_key == subject_key, Visit.status == INSIDE)
-                           .order_by(Visit.time_in.desc()).limit(1)).first()
+    return session.scalars(
+        select(Visit)
+        .where(Visit.subject_key == subject_key, Visit.status == INSIDE)
+        .order_by(Visit.time_in.desc())
+        .limit(1)
+    ).first()
 
 
 def as_open_visit(visit: Visit | None) -> OpenVisit | None:
@@ -31,8 +36,12 @@ def count_inside(session: Session) -> int:
 def count_inside_split(session: Session, station_id: str) -> tuple[int, int]:
     """(inside through this gate, inside through the site's other gates as last synced)."""
     total = count_inside(session)
-    here = session.scalar(select(func.count()).select_from(Visit)
-                          .where(Visit.status == INSIDE, Visit.station_id == station_id)) or 0
+    here = (
+        session.scalar(
+            select(func.count()).select_from(Visit).where(Visit.status == INSIDE, Visit.station_id == station_id)
+        )
+        or 0
+    )
     return here, total - here
 
 
@@ -43,6 +52,7 @@ def inside_now(session: Session) -> list[Visit]:
 @dataclass(frozen=True)
 class PageKey:
     """Keyset pagination position: pages stay fast however deep the log is."""
+
     time_in: datetime
     visit_id: str
 
@@ -58,8 +68,7 @@ def _is_common(session: Session, phrase: str) -> bool:
     return session.scalar(probe) >= COMMON_NAME_MATCHES
 
 
-def log_page(session: Session, *, limit: int = 200, after: PageKey | None = None,
-             name_query: str = "") -> list[Visit]:
+def log_page(session: Session, *, limit: int = 200, after: PageKey | None = None, name_query: str = "") -> list[Visit]:
     """Newest first. A name query of 3+ characters uses the trigram index (substring match)."""
     stmt = select(Visit)
     # Control characters (a NUL ends an FTS string early) are never part of a name.
@@ -73,8 +82,9 @@ def log_page(session: Session, *, limit: int = 200, after: PageKey | None = None
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Visit.display_name.ilike(f"%{escaped}%", escape="\\"))
     if after is not None:
-        stmt = stmt.where((Visit.time_in < after.time_in)
-                          | ((Visit.time_in == after.time_in) & (Visit.visit_id < after.visit_id)))
+        stmt = stmt.where(
+            (Visit.time_in < after.time_in) | ((Visit.time_in == after.time_in) & (Visit.visit_id < after.visit_id))
+        )
     stmt = stmt.order_by(Visit.time_in.desc(), Visit.visit_id.desc()).limit(limit)
     return list(session.scalars(stmt))
 

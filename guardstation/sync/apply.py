@@ -5,6 +5,7 @@ an unknown stream from a newer server) is skipped and logged, and the data it
 would have replaced stays: one bad row must neither stop the cursor forever
 nor replace good reference data with junk.
 """
+
 from __future__ import annotations
 
 import base64
@@ -38,8 +39,8 @@ class BadChange(ValueError):
 @dataclass
 class Applied:
     counts: dict[str, int] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)      # "stream seq: why", for the log
-    reference_changed: bool = False                       # site, rules, status or trust: reload the checkpoint
+    skipped: list[str] = field(default_factory=list)  # "stream seq: why", for the log
+    reference_changed: bool = False  # site, rules, status or trust: reload the checkpoint
     alerts: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -67,24 +68,34 @@ def _b64(data: dict, key: str) -> bytes:
         raise BadChange(f"{key} is not base64") from None
 
 
-def _visit_event(session: Session, data: dict, own_station_id: str, now: datetime, touched: set[str],
-                 known: set[str]) -> None:
+def _visit_event(
+    session: Session, data: dict, own_station_id: str, now: datetime, touched: set[str], known: set[str]
+) -> None:
     origin = _str(data, "station_id", 36)
     if origin == own_station_id:
-        return                                # our own event, echoed: we have it already
+        return  # our own event, echoed: we have it already
     body = data.get("body")
     if not isinstance(body, dict):
         raise BadChange("body is not an object")
     kind = _str(data, "kind", 20)
     if kind not in VISIT_KINDS:
-        return                                # denied scans and notices stay at their gate
+        return  # denied scans and notices stay at their gate
     event_id = _str(data, "event_id", 36)
     visit_id = _str(body, "visit_id", 64)
     if event_id in known:
         return
-    session.add(RemoteEvent(event_id=event_id, station_id=origin, visit_id=visit_id, kind=kind,
-                            hlc=_str(data, "hlc", 64), occurred_at=_time(data, "corrected_at"),
-                            body_json=json.dumps(body, ensure_ascii=False, sort_keys=True), received_at=now))
+    session.add(
+        RemoteEvent(
+            event_id=event_id,
+            station_id=origin,
+            visit_id=visit_id,
+            kind=kind,
+            hlc=_str(data, "hlc", 64),
+            occurred_at=_time(data, "corrected_at"),
+            body_json=json.dumps(body, ensure_ascii=False, sort_keys=True),
+            received_at=now,
+        )
+    )
     known.add(event_id)
     touched.add(visit_id)
 
@@ -106,11 +117,11 @@ def _site_config(session: Session, data: dict, own_site_id: str, now: datetime) 
 def _status(session: Session, op: str, data: dict) -> None:
     subject, status = _str(data, "subject_key", 64), _str(data, "status", 20)
     if op == "delete":
-        session.execute(delete(StatusEntryRow).where(StatusEntryRow.subject_key == subject,
-                                                     StatusEntryRow.status == status))
+        session.execute(
+            delete(StatusEntryRow).where(StatusEntryRow.subject_key == subject, StatusEntryRow.status == status)
+        )
         return
-    reference.put_status(session, subject, status, _time(data, "valid_from"),
-                         _time(data, "valid_until", optional=True))
+    reference.put_status(session, subject, status, _time(data, "valid_from"), _time(data, "valid_until", optional=True))
 
 
 def _trust_key(session: Session, data: dict, now: datetime) -> None:
@@ -120,9 +131,16 @@ def _trust_key(session: Session, data: dict, now: datetime) -> None:
     except ValueError:
         raise BadChange("public key does not parse") from None
     usage = data.get("usage") if isinstance(data.get("usage"), str) else ""
-    key = TrustedKey(_b64(data, "kid"), _str(data, "scheme", 16), public_key, str(data.get("label") or "")[:200],
-                     _time(data, "not_before", optional=True), _time(data, "not_after", optional=True),
-                     frozenset(filter(None, usage.split(","))), str(data.get("issuer") or "")[:300])
+    key = TrustedKey(
+        _b64(data, "kid"),
+        _str(data, "scheme", 16),
+        public_key,
+        str(data.get("label") or "")[:200],
+        _time(data, "not_before", optional=True),
+        _time(data, "not_after", optional=True),
+        frozenset(filter(None, usage.split(","))),
+        str(data.get("issuer") or "")[:300],
+    )
     reference.put_trusted_key(session, key, now=now, source="server")
 
 
@@ -131,19 +149,28 @@ def _alert(session: Session, data: dict, now: datetime) -> dict[str, Any] | None
     if session.get(AlertRow, alert_id) is not None:
         return None
     created = _time(data, "created_at", optional=True) or now
-    session.add(AlertRow(alert_id=alert_id, created_at=created,
-                         body_json=json.dumps(data, ensure_ascii=False, sort_keys=True)))
+    session.add(
+        AlertRow(alert_id=alert_id, created_at=created, body_json=json.dumps(data, ensure_ascii=False, sort_keys=True))
+    )
     return data
 
 
-def apply_page(session: Session, changes: list[Change], *, own_station_id: str, own_site_id: str,
-               now: datetime) -> Applied:
+def apply_page(
+    session: Session, changes: list[Change], *, own_station_id: str, own_site_id: str, now: datetime
+) -> Applied:
     result = Applied()
     touched: set[str] = set()
     # Other gates' events already here, found in one query (not one lookup per change).
     ids = [c.data.get("event_id") for c in changes if c.stream == "visit_event"]
-    known = set(session.scalars(select(RemoteEvent.event_id).where(
-        RemoteEvent.event_id.in_([i for i in ids if isinstance(i, str)])))) if ids else set()
+    known = (
+        set(
+            session.scalars(
+                select(RemoteEvent.event_id).where(RemoteEvent.event_id.in_([i for i in ids if isinstance(i, str)]))
+            )
+        )
+        if ids
+        else set()
+    )
     for change in changes:
         try:
             if change.stream == "visit_event":
@@ -151,7 +178,7 @@ def apply_page(session: Session, changes: list[Change], *, own_station_id: str, 
                 # per change was a third of the time a week's catch-up spent applying other gates' visits).
                 _visit_event(session, change.data, own_station_id, now, touched, known)
             else:
-                with session.begin_nested():         # a bad change leaves nothing half-applied
+                with session.begin_nested():  # a bad change leaves nothing half-applied
                     if change.stream == "site_config":
                         _site_config(session, change.data, own_site_id, now)
                     elif change.stream == "rule_pack":
@@ -179,5 +206,6 @@ def apply_page(session: Session, changes: list[Change], *, own_station_id: str, 
 
 
 def open_alerts(session: Session) -> list[AlertRow]:
-    return list(session.scalars(select(AlertRow).where(AlertRow.acknowledged_at.is_(None))
-                                .order_by(AlertRow.created_at)))
+    return list(
+        session.scalars(select(AlertRow).where(AlertRow.acknowledged_at.is_(None)).order_by(AlertRow.created_at))
+    )

@@ -9,13 +9,15 @@ Rules that make it safe to kill at any moment (docs/architecture.md §6):
   server's epoch and resends every unacked event with the same ids: nothing is dropped.
 No Qt here: the GUI runs this through sync/loop.py, tests and the CLI call it directly.
 """
+
 from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -35,13 +37,13 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500
 PULL_PAGE = 500
-MAX_PAGES_PER_SYNC = 200          # a long catch-up continues on the next round instead of holding the thread
+MAX_PAGES_PER_SYNC = 200  # a long catch-up continues on the next round instead of holding the thread
 PULL_STREAMS = ("visit_event", "site_config", "rule_pack", "status_entry", "trust_key", "alert")
-OFFSET_MAX_RTT = timedelta(seconds=5)   # a slower round trip says too little about the server's clock
+OFFSET_MAX_RTT = timedelta(seconds=5)  # a slower round trip says too little about the server's clock
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class NotEnrolled(RuntimeError):
@@ -72,12 +74,27 @@ def _error(status: int, body: dict) -> tuple[str, str]:
     return str(body.get("error", "http_error"))[:40], str(body.get("message", ""))[:200]
 
 
-def enrol(db: Database, secrets: SecretStore, transport: Transport, *, server_url: str, code: str,
-          station_name: str, app_version: str, now: datetime) -> wire.Enrolled:
+def enrol(
+    db: Database,
+    secrets: SecretStore,
+    transport: Transport,
+    *,
+    server_url: str,
+    code: str,
+    station_name: str,
+    app_version: str,
+    now: datetime,
+) -> wire.Enrolled:
     """Trades a one-time code for this station's identity; token and deployment key go to the keyring."""
-    reply = transport.request("POST", "/v1/enroll", json_body={"enrollment_code": code.strip(),
-                                                               "station_name": station_name[:100] or "Gerbang",
-                                                               "app_version": app_version[:40]})
+    reply = transport.request(
+        "POST",
+        "/v1/enroll",
+        json_body={
+            "enrollment_code": code.strip(),
+            "station_name": station_name[:100] or "Gerbang",
+            "app_version": app_version[:40],
+        },
+    )
     if reply.status != 200:
         code_, message = _error(reply.status, reply.body)
         if reply.status >= 500:
@@ -105,18 +122,32 @@ def enrol(db: Database, secrets: SecretStore, transport: Transport, *, server_ur
             session.delete(site)
             session.flush()
             reference.put_site(session, site_id=enrolled.site_id, name=name, capacity=capacity, now=now)
-        state = sync_state(session) or SyncState(id=1, server_url=server_url, cursor=0, clock_offset_ms=0,
-                                                 last_error="")
+        state = sync_state(session) or SyncState(
+            id=1, server_url=server_url, cursor=0, clock_offset_ms=0, last_error=""
+        )
         state.server_url, state.cursor, state.enrolled_at, state.last_error = server_url, 0, now, ""
         session.add(state)
-        append_audit(session, at=now, actor="system", action="enrolled",
-                     detail={"server": server_url, "station_id": enrolled.station_id, "site_id": enrolled.site_id})
+        append_audit(
+            session,
+            at=now,
+            actor="system",
+            action="enrolled",
+            detail={"server": server_url, "station_id": enrolled.station_id, "site_id": enrolled.site_id},
+        )
     return enrolled
 
 
 class SyncEngine:
-    def __init__(self, db: Database, transport: Transport, token: str | Callable[[], str | None], *,
-                 clock: Callable[[], datetime] = utc_now, batch: int = PUSH_BATCH, page: int = PULL_PAGE) -> None:
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport,
+        token: str | Callable[[], str | None],
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        batch: int = PUSH_BATCH,
+        page: int = PULL_PAGE,
+    ) -> None:
         self.db = db
         self.transport = transport
         self._token = token
@@ -141,26 +172,35 @@ class SyncEngine:
     def _pending(self) -> tuple[str, int, list[dict[str, Any]]]:
         with self.db.read() as session:
             station = load_station(session)
-            rows = session.execute(select(VisitEvent).join(Outbox, Outbox.event_id == VisitEvent.event_id)
-                                   .where(Outbox.acked_at.is_(None)).order_by(Outbox.seq).limit(self.batch))
+            rows = session.execute(
+                select(VisitEvent)
+                .join(Outbox, Outbox.event_id == VisitEvent.event_id)
+                .where(Outbox.acked_at.is_(None))
+                .order_by(Outbox.seq)
+                .limit(self.batch)
+            )
             return station.station_id, station.epoch, [wire.event_to_wire(e) for (e,) in rows]
 
     def _push_batch(self, report: SyncReport) -> bool:
         """True if a batch went through and more may wait."""
-        for _attempt in range(3):            # an epoch conflict is answered by resending at once
+        for _attempt in range(3):  # an epoch conflict is answered by resending at once
             station_id, epoch, events = self._pending()
             if not events:
                 return False
             started = self._clock()
-            reply = self.transport.request("POST", "/v1/sync/push", token=self.token(),
-                                           json_body={"station_id": station_id, "epoch": epoch, "events": events})
+            reply = self.transport.request(
+                "POST",
+                "/v1/sync/push",
+                token=self.token(),
+                json_body={"station_id": station_id, "epoch": epoch, "events": events},
+            )
             report.wire_bytes += reply.wire_bytes
             if reply.status == 409 and reply.body.get("error") == "epoch_conflict":
                 self._adopt_epoch(reply.body, epoch)
                 report.epoch_changes += 1
                 continue
             if reply.status == 413 and self.batch > 10:
-                self.batch //= 2              # the server's body limit: smaller batches, same events
+                self.batch //= 2  # the server's body limit: smaller batches, same events
                 continue
             self._raise_for(reply.status, reply.body)
             answer = wire.push_reply(reply.body)
@@ -180,8 +220,13 @@ class SyncEngine:
             new_epoch = epoch if epoch > sent_epoch else sent_epoch + 1
             log.warning("sync: epoch conflict, epoch %s -> %s; resending unacked events", station.epoch, new_epoch)
             station.epoch = new_epoch
-            append_audit(session, at=now, actor="system", action="sync_epoch_changed",
-                         detail={"from": sent_epoch, "to": new_epoch})
+            append_audit(
+                session,
+                at=now,
+                actor="system",
+                action="sync_epoch_changed",
+                detail={"from": sent_epoch, "to": new_epoch},
+            )
 
     def _record_push(self, events: list[dict[str, Any]], answer: wire.PushReply, started: datetime) -> None:
         now = self._clock()
@@ -192,11 +237,18 @@ class SyncEngine:
             # Two statements, not one ORM update per row (that cost ~15% of a push); refused events first.
             unacked = Outbox.acked_at.is_(None)
             for event_id in set(answer.rejected) & set(acked_ids):
-                session.execute(update(Outbox).where(Outbox.event_id == event_id, unacked)
-                                .values(acked_at=now, reject_code=answer.rejected[event_id])
-                                .execution_options(synchronize_session=False))
-            session.execute(update(Outbox).where(Outbox.event_id.in_(acked_ids), unacked).values(acked_at=now)
-                            .execution_options(synchronize_session=False))
+                session.execute(
+                    update(Outbox)
+                    .where(Outbox.event_id == event_id, unacked)
+                    .values(acked_at=now, reject_code=answer.rejected[event_id])
+                    .execution_options(synchronize_session=False)
+                )
+            session.execute(
+                update(Outbox)
+                .where(Outbox.event_id.in_(acked_ids), unacked)
+                .values(acked_at=now)
+                .execution_options(synchronize_session=False)
+            )
             self._observe_server(session, answer.server_time, answer.server_hlc, started, now)
             state = sync_state(session)
             if state is not None:
@@ -212,13 +264,15 @@ class SyncEngine:
                 state = sync_state(session)
                 cursor = state.cursor if state else 0
             started = self._clock()
-            reply = self.transport.request("GET", "/v1/sync/pull", token=self.token(),
-                                           params={"cursor": cursor, "limit": self.page})
+            reply = self.transport.request(
+                "GET", "/v1/sync/pull", token=self.token(), params={"cursor": cursor, "limit": self.page}
+            )
             self._raise_for(reply.status, reply.body)
             page = wire.pull_reply(reply.body)
             if page.next_cursor < cursor:
-                raise ServerTrouble(f"the server's cursor went back ({cursor} -> {page.next_cursor}); "
-                                    "was it restored from a backup?")
+                raise ServerTrouble(
+                    f"the server's cursor went back ({cursor} -> {page.next_cursor}); was it restored from a backup?"
+                )
             applied = self._apply(page, cursor, started)
             report.pulled += sum(applied.counts.values())
             report.skipped += applied.skipped
@@ -233,10 +287,11 @@ class SyncEngine:
         with self.db.transaction() as session:
             state = sync_state(session)
             if state is None or state.cursor != cursor:
-                raise ServerTrouble("another sync moved the cursor meanwhile")   # two engines on one database
+                raise ServerTrouble("another sync moved the cursor meanwhile")  # two engines on one database
             station = load_station(session)
-            applied = apply_page(session, page.changes, own_station_id=station.station_id,
-                                 own_site_id=station.site_id, now=now)
+            applied = apply_page(
+                session, page.changes, own_station_id=station.station_id, own_site_id=station.site_id, now=now
+            )
             state.cursor = page.next_cursor
             self._observe_server(session, page.server_time, page.server_hlc, started, now)
             state.last_pull_at, state.last_error = now, ""
@@ -253,8 +308,9 @@ class SyncEngine:
         self.pull(report)
         return report
 
-    def _observe_server(self, session: Session, server_time: datetime, server_hlc: str, started: datetime,
-                        now: datetime) -> None:
+    def _observe_server(
+        self, session: Session, server_time: datetime, server_hlc: str, started: datetime, now: datetime
+    ) -> None:
         state = sync_state(session)
         if state is not None and now - started <= OFFSET_MAX_RTT:
             midpoint = started + (now - started) / 2

@@ -5,6 +5,7 @@ Every failure becomes one of a few errors that the sync engine knows how to trea
 everything), `Refused` needs a person (revoked token, wrong site). A bad reply from the server never
 escapes as a raw exception.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 import httpx
 
-MAX_REPLY_BYTES = 32 * 1024 * 1024     # a pull page of 5,000 changes is a few MB; anything far bigger is wrong
+MAX_REPLY_BYTES = 32 * 1024 * 1024  # a pull page of 5,000 changes is a few MB; anything far bigger is wrong
 DEFAULT_TIMEOUT_S = 20.0
 
 
@@ -42,12 +43,19 @@ class Refused(SyncError):
 class Reply:
     status: int
     body: dict[str, Any]
-    wire_bytes: int = 0                 # request body as sent, for the bytes-per-event figure
+    wire_bytes: int = 0  # request body as sent, for the bytes-per-event figure
 
 
 class Transport(Protocol):
-    def request(self, method: str, path: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
-                token: str | None = None) -> Reply: ...
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: dict[str, Any] | None = None,
+        token: str | None = None,
+    ) -> Reply: ...
 
     def close(self) -> None: ...
 
@@ -70,15 +78,29 @@ def parse_reply(status: int, content: bytes) -> dict[str, Any]:
 class HttpTransport:
     """httpx over HTTPS (or HTTP on a trusted LAN); request bodies gzip-compressed; replies size-limited."""
 
-    def __init__(self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT_S, max_reply_bytes: int = MAX_REPLY_BYTES,
-                 client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
+        client: httpx.Client | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.max_reply_bytes = max_reply_bytes
-        self._client = client or httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-                                              headers={"User-Agent": "GuardStation"})
+        self._client = client or httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), headers={"User-Agent": "GuardStation"}
+        )
 
-    def request(self, method: str, path: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
-                token: str | None = None) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: dict[str, Any] | None = None,
+        token: str | None = None,
+    ) -> Reply:
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -87,8 +109,9 @@ class HttpTransport:
             content = encode_body(json_body)
             headers.update({"Content-Type": "application/json", "Content-Encoding": "gzip"})
         try:
-            with self._client.stream(method, self.base_url + path, content=content, params=params,
-                                     headers=headers) as response:
+            with self._client.stream(
+                method, self.base_url + path, content=content, params=params, headers=headers
+            ) as response:
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > self.max_reply_bytes:
                     raise ServerTrouble(f"HTTP {response.status_code}: reply of {declared} bytes is too large")
@@ -96,13 +119,14 @@ class HttpTransport:
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > self.max_reply_bytes:
-                        raise ServerTrouble(f"HTTP {response.status_code}: reply larger than "
-                                            f"{self.max_reply_bytes} bytes")
+                        raise ServerTrouble(
+                            f"HTTP {response.status_code}: reply larger than {self.max_reply_bytes} bytes"
+                        )
                     chunks.append(chunk)
                 status = response.status_code
         except httpx.TimeoutException:
             raise Offline("the server did not answer in time") from None
-        except (httpx.DecodingError, httpx.TooManyRedirects) as exc:    # an answer, but not one we can read
+        except (httpx.DecodingError, httpx.TooManyRedirects) as exc:  # an answer, but not one we can read
             raise ServerTrouble(f"unreadable reply ({exc.__class__.__name__}: {exc})") from None
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise Offline(f"cannot reach the server ({exc.__class__.__name__}: {exc})") from None

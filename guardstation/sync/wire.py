@@ -3,6 +3,7 @@
 The server's replies are read defensively: a field of the wrong type is a
 `ServerTrouble`, never a KeyError deep inside the engine.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,16 @@ def event_to_wire(event: VisitEvent) -> dict[str, Any]:
             del body[key]
     if event.guard:
         body.setdefault("guard", event.guard)
-    return {"event_id": event.event_id, "seq": event.seq, "kind": event.kind, "schema_v": schema_v,
-            "hlc": event.hlc, "occurred_at": event.occurred_at.isoformat(),
-            "clock_offset_ms": event.clock_offset_ms, "body": body}
+    return {
+        "event_id": event.event_id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "schema_v": schema_v,
+        "hlc": event.hlc,
+        "occurred_at": event.occurred_at.isoformat(),
+        "clock_offset_ms": event.clock_offset_ms,
+        "body": body,
+    }
 
 
 def _get(body: dict, key: str, kind: type | tuple[type, ...]) -> Any:
@@ -59,7 +67,7 @@ class Enrolled:
 @dataclass(frozen=True)
 class PushReply:
     acked_through: int
-    rejected: dict[str, str]             # event_id -> code
+    rejected: dict[str, str]  # event_id -> code
     server_time: datetime
     server_hlc: str
 
@@ -82,8 +90,14 @@ class PullReply:
 
 
 def enrolled(body: dict) -> Enrolled:
-    return Enrolled(_get(body, "station_id", str), _get(body, "site_id", str), _get(body, "token", str),
-                    _get(body, "epoch", int), _get(body, "deployment_key", str), _time(body, "server_time"))
+    return Enrolled(
+        _get(body, "station_id", str),
+        _get(body, "site_id", str),
+        _get(body, "token", str),
+        _get(body, "epoch", int),
+        _get(body, "deployment_key", str),
+        _time(body, "server_time"),
+    )
 
 
 def push_reply(body: dict) -> PushReply:
@@ -92,8 +106,9 @@ def push_reply(body: dict) -> PushReply:
         if not isinstance(item, dict):
             raise ServerTrouble("the server's 'rejected' list holds something that is not an object")
         rejected[_get(item, "event_id", str)] = str(item.get("code", ""))[:40]
-    return PushReply(_get(body, "acked_through", int), rejected, _time(body, "server_time"),
-                     _get(body, "server_hlc", str))
+    return PushReply(
+        _get(body, "acked_through", int), rejected, _time(body, "server_time"), _get(body, "server_hlc", str)
+    )
 
 
 def pull_reply(body: dict) -> PullReply:
@@ -101,7 +116,13 @@ def pull_reply(body: dict) -> PullReply:
     for item in _get(body, "changes", list):
         if not isinstance(item, dict):
             raise ServerTrouble("a pulled change is not an object")
-        changes.append(Change(_get(item, "seq", int), _get(item, "stream", str), _get(item, "op", str),
-                              _get(item, "data", dict)))
-    return PullReply(changes, _get(body, "next_cursor", int), _get(body, "has_more", bool),
-                     _time(body, "server_time"), _get(body, "server_hlc", str))
+        changes.append(
+            Change(_get(item, "seq", int), _get(item, "stream", str), _get(item, "op", str), _get(item, "data", dict))
+        )
+    return PullReply(
+        changes,
+        _get(body, "next_cursor", int),
+        _get(body, "has_more", bool),
+        _time(body, "server_time"),
+        _get(body, "server_hlc", str),
+    )

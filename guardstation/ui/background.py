@@ -25,6 +25,7 @@ hand it to: tests, a lone dialog).
 No task object is ever destroyed outside its own thread: the Task stays on the GUI thread, and the
 part that visits the worker thread moves back before it reports.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,25 +51,34 @@ _STORAGE_ERRORS = (OperationalError, sqlite3.OperationalError, OSError, StorageU
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str                             # DONE | REFUSED | STORAGE | BUG
-    value: object = None                  # DONE: what the op returned
-    error: BaseException | None = None    # REFUSED, STORAGE, BUG: what it raised
-    problem: str = ""                     # STORAGE: "disk_full" | "read_only" | "locked" | "io_error"
-    details: str = ""                     # BUG: the traceback
+    kind: str  # DONE | REFUSED | STORAGE | BUG
+    value: object = None  # DONE: what the op returned
+    error: BaseException | None = None  # REFUSED, STORAGE, BUG: what it raised
+    problem: str = ""  # STORAGE: "disk_full" | "read_only" | "locked" | "io_error"
+    details: str = ""  # BUG: the traceback
 
-    def route(self, *, done: Callable[[object], None] | None = None,
-              refused: Callable[[BaseException], None] | None = None,
-              storage: Callable[[str], None] | None = None,
-              bug: Callable[[str], None] | None = None) -> None:
+    def route(
+        self,
+        *,
+        done: Callable[[object], None] | None = None,
+        refused: Callable[[BaseException], None] | None = None,
+        storage: Callable[[str], None] | None = None,
+        bug: Callable[[str], None] | None = None,
+    ) -> None:
         """Calls the handler of this outcome's kind; a kind without one was logged and ends there."""
-        handler, arg = {DONE: (done, self.value), REFUSED: (refused, self.error),
-                        STORAGE: (storage, self.problem), BUG: (bug, self.details)}[self.kind]
+        handler, arg = {
+            DONE: (done, self.value),
+            REFUSED: (refused, self.error),
+            STORAGE: (storage, self.problem),
+            BUG: (bug, self.details),
+        }[self.kind]
         if handler is not None:
             handler(arg)
 
 
-def run_op(op: Callable[..., object], *args, refused: tuple[type[BaseException], ...] = (),
-           name: str = "task") -> Outcome:
+def run_op(
+    op: Callable[..., object], *args, refused: tuple[type[BaseException], ...] = (), name: str = "task"
+) -> Outcome:
     """Calls `op(*args)` on this thread and classifies how it ended; storage problems and bugs are logged."""
     try:
         return Outcome(DONE, value=op(*args))
@@ -86,35 +96,38 @@ def run_op(op: Callable[..., object], *args, refused: tuple[type[BaseException],
 
 class _Job(QObject):
     """The part of a task that visits the worker thread."""
+
     _go = Signal()
     progressed = Signal(int, int)
-    ended = Signal(object)   # Outcome
+    ended = Signal(object)  # Outcome
 
-    def __init__(self, op: Callable[..., object], refused: tuple, name: str, with_progress: bool,
-                 thread: QThread) -> None:
+    def __init__(
+        self, op: Callable[..., object], refused: tuple, name: str, with_progress: bool, thread: QThread
+    ) -> None:
         super().__init__()
         self._op, self._refused, self._name, self._with_progress = op, refused, name, with_progress
         self._home = self.thread()
         self.moveToThread(thread)
-        self._go.connect(self._run)   # queued: runs in `thread`, after everything submitted before it
+        self._go.connect(self._run)  # queued: runs in `thread`, after everything submitted before it
 
     @Slot()
     def _run(self) -> None:
         args = (self.progressed.emit,) if self._with_progress else ()
         outcome = run_op(self._op, *args, refused=self._refused, name=self._name)
-        self.moveToThread(self._home)   # the GUI thread drops it: a QObject must die in its own thread
+        self.moveToThread(self._home)  # the GUI thread drops it: a QObject must die in its own thread
         self.ended.emit(outcome)
 
 
 class Task(QObject):
     """One op on its way; lives on the thread that submitted it, where `on_done` is called."""
 
-    def __init__(self, on_done: Callable[[Outcome], None] | None,
-                 on_progress: Callable[[int, int], None] | None) -> None:
+    def __init__(
+        self, on_done: Callable[[Outcome], None] | None, on_progress: Callable[[int, int], None] | None
+    ) -> None:
         super().__init__()
         self.on_done = on_done
         self.on_progress = on_progress
-        self.outcome: Outcome | None = None   # set once it has ended
+        self.outcome: Outcome | None = None  # set once it has ended
         self._job: _Job | None = None
 
     def _start(self, job: _Job) -> None:
@@ -145,9 +158,15 @@ class Task(QObject):
 _pending: set[Task] = set()
 
 
-def run_in_background(op: Callable[..., object], on_done: Callable[[Outcome], None] | None, *,
-                      thread: QThread | None, refused: tuple[type[BaseException], ...] = (),
-                      on_progress: Callable[[int, int], None] | None = None, name: str = "task") -> Task:
+def run_in_background(
+    op: Callable[..., object],
+    on_done: Callable[[Outcome], None] | None,
+    *,
+    thread: QThread | None,
+    refused: tuple[type[BaseException], ...] = (),
+    on_progress: Callable[[int, int], None] | None = None,
+    name: str = "task",
+) -> Task:
     """Runs `op` on `thread` (None: here, now); `on_done(outcome)` is called on this thread. See the module."""
     task = Task(on_done, on_progress)
     if thread is None:

@@ -1,4 +1,5 @@
 """The live feed, scaled to fit, with the codes found in the current frame outlined."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -35,8 +36,11 @@ class CameraView(QWidget):
             font = painter.font()
             font.setPointSize(18)
             painter.setFont(font)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self.message or self.tr("Starting camera…"))
+            painter.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.message or self.tr("Starting camera…"),
+            )
             return
         scale = min(self.width() / self.image.width(), self.height() / self.image.height())
         w, h = self.image.width() * scale, self.image.height() * scale

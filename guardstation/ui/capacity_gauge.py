@@ -1,11 +1,12 @@
 """People inside versus the site's limit; amber from 80 %, red at 100 %."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from guardstation.domain.occupancy import GaugeLevel, Occupancy
-from guardstation.ui.theme import GAUGE_COLOURS
 from guardstation.ui.qt_helpers import label
+from guardstation.ui.theme import GAUGE_COLOURS
 
 
 class CapacityGauge(QWidget):
@@ -46,9 +47,12 @@ class CapacityGauge(QWidget):
         if occupancy.elsewhere_age_s is not None:
             # Offline, the other gates' count is the last one synced: say how old it is.
             minutes = int(occupancy.elsewhere_age_s // 60)
-            self.elsewhere.setText(self.tr("This gate %1 · other gates %2 (as of %3 min ago)")
-                                   .replace("%1", str(occupancy.inside_here))
-                                   .replace("%2", str(occupancy.inside_elsewhere)).replace("%3", str(minutes)))
+            self.elsewhere.setText(
+                self.tr("This gate %1 · other gates %2 (as of %3 min ago)")
+                .replace("%1", str(occupancy.inside_here))
+                .replace("%2", str(occupancy.inside_elsewhere))
+                .replace("%3", str(minutes))
+            )
         self.elsewhere.setVisible(occupancy.elsewhere_age_s is not None)
         self.count.setStyleSheet(f"#gaugeCount {{ font-size: 40px; font-weight: 700; color: {colour}; }}")
         self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")

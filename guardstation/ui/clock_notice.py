@@ -1,4 +1,5 @@
 """A red bar when the computer's clock jumps while the station runs (clock_guard.py decides)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
@@ -36,11 +37,15 @@ class ClockNotice(QLabel):
     def text_for(self, jump: ClockJump) -> str:
         shown = jump.at.astimezone().strftime("%d-%m-%Y %H:%M")
         if jump.backwards:
-            text = self.tr("The computer's clock went back by %1 (it shows %2). Visit times continue from the last "
-                           "known time and expired passes stay expired; set the date and time.")
+            text = self.tr(
+                "The computer's clock went back by %1 (it shows %2). Visit times continue from the last "
+                "known time and expired passes stay expired; set the date and time."
+            )
         else:
-            text = self.tr("The computer's clock jumped forward by %1 (it shows %2). Check the date and time: "
-                           "valid passes may be judged expired.")
+            text = self.tr(
+                "The computer's clock jumped forward by %1 (it shows %2). Check the date and time: "
+                "valid passes may be judged expired."
+            )
         return "⚠ " + text.replace("%1", self.span(jump.seconds)).replace("%2", shown)
 
     def refresh(self) -> str:

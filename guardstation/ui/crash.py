@@ -6,6 +6,7 @@ Nothing is swallowed: the traceback goes to the log and to stderr through the pr
 and the app keeps running; every scan is already committed when its verdict shows, so the
 current shift's data is on disk whatever happens next.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,7 +30,7 @@ def _flush_logs() -> None:
 
 
 class CrashReporter(QObject):
-    report = Signal(str)   # traceback text; emitted from any thread, handled on the GUI thread
+    report = Signal(str)  # traceback text; emitted from any thread, handled on the GUI thread
 
     def __init__(self, log_dir: Path | None, parent_window: QWidget | None = None) -> None:
         super().__init__()
@@ -63,24 +64,25 @@ class CrashReporter(QObject):
         _flush_logs()
         previous = self._previous[0] if self._previous else None
         if previous not in (None, self.excepthook):
-            previous(exc_type, exc, tb)   # stderr (or whatever was there before) sees it too
+            previous(exc_type, exc, tb)  # stderr (or whatever was there before) sees it too
         self.report.emit(text)
 
     def thread_excepthook(self, args) -> None:
         if args.exc_type is SystemExit:
             return
         name = args.thread.name if args.thread is not None else "?"
-        text = f"thread {name}:\n" + "".join(traceback.format_exception(args.exc_type, args.exc_value,
-                                                                          args.exc_traceback))
+        text = f"thread {name}:\n" + "".join(
+            traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        )
         log.critical("unexpected error in a worker thread\n%s", text)
         _flush_logs()
-        self.report.emit(text)   # queued to the GUI thread: no worker touches a widget
+        self.report.emit(text)  # queued to the GUI thread: no worker touches a widget
 
     def qt_message(self, mode, context, message) -> None:
         where = f" ({context.file}:{context.line})" if context is not None and context.file else ""
         if mode == QtMsgType.QtFatalMsg:
             log.critical("Qt fatal error%s: %s", where, message)
-            _flush_logs()   # Qt aborts after this returns
+            _flush_logs()  # Qt aborts after this returns
         elif mode == QtMsgType.QtCriticalMsg:
             log.error("Qt%s: %s", where, message)
         elif mode == QtMsgType.QtWarningMsg:
@@ -92,16 +94,23 @@ class CrashReporter(QObject):
     def show_dialog(self, details: str) -> None:
         self.count += 1
         where = str(self.log_dir) if self.log_dir else "?"
-        text = self.tr("Something unexpected went wrong. GuardStation keeps running, and every scan shown "
-                       "so far is saved.\n\nPlease tell the technician. Log folder: %1").replace("%1", where)
+        text = self.tr(
+            "Something unexpected went wrong. GuardStation keeps running, and every scan shown "
+            "so far is saved.\n\nPlease tell the technician. Log folder: %1"
+        ).replace("%1", where)
         if self.box is not None and self.box.isVisible():
             # One dialog at a time: a repeating error must not bury the guard's screen in windows.
             self.box.setText(text + "\n" + self.tr("(%n errors)", "", self.count))
             self.box.setDetailedText(details)
             return
         self.count = 1
-        self.box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Unexpected error"), text,
-                               QMessageBox.StandardButton.NoButton, self.parent_window)
+        self.box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            self.tr("Unexpected error"),
+            text,
+            QMessageBox.StandardButton.NoButton,
+            self.parent_window,
+        )
         self.box.addButton(self.tr("Close"), QMessageBox.ButtonRole.AcceptRole)
         self.box.setDetailedText(details)
-        self.box.open()   # never blocks: the gate keeps working behind it
+        self.box.open()  # never blocks: the gate keeps working behind it

@@ -5,6 +5,7 @@ export never holds up the gate; its audit record (file, SHA-256) is written afte
 single database thread. The file appears under its name only when complete: a cancel, a bad path
 or a full disk leaves nothing behind and says so in words.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,17 +13,45 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QThread, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QDate, Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from guardstation.reports import (ExportCancelled, ExportError, ExportRequest, ExportResult, audit_export, parse_period,
-                       resolve_subject, run_export)
+from guardstation.reports import (
+    ExportCancelled,
+    ExportError,
+    ExportRequest,
+    ExportResult,
+    audit_export,
+    parse_period,
+    resolve_subject,
+    run_export,
+)
 from guardstation.reports.shift import LOG_COLUMNS
-from guardstation.station.retention import EXPORTS_DIR
 from guardstation.station.context import StationContext
-from guardstation.ui.background import (DONE, EXPORT_THREAD, REFUSED, Outcome, Task, run_in_background, start_thread,
-                                       stop_thread)
+from guardstation.station.retention import EXPORTS_DIR
+from guardstation.ui.background import (
+    DONE,
+    EXPORT_THREAD,
+    REFUSED,
+    Outcome,
+    Task,
+    run_in_background,
+    start_thread,
+    stop_thread,
+)
 from guardstation.ui.qt_helpers import label, line_edit
 
 log = logging.getLogger(__name__)
@@ -45,10 +74,11 @@ def default_file_name(kind: str, fmt: str, start: date | None, end: date | None,
 
 
 class ExportDialog(QDialog):
-    finished_export = Signal(object)   # ExportResult, after its audit record is written
+    finished_export = Signal(object)  # ExportResult, after its audit record is written
 
-    def __init__(self, station: StationContext, lang: str, db_thread: QThread | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, station: StationContext, lang: str, db_thread: QThread | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.station = station
         self.lang = lang
@@ -58,24 +88,29 @@ class ExportDialog(QDialog):
         self._call: Task | None = None
         self._audit_call: Task | None = None
         self._request: ExportRequest | None = None
-        self._default_target = ""   # what _update last filled in; anything else was chosen by hand
+        self._default_target = ""  # what _update last filled in; anything else was chosen by hand
         self.result: ExportResult | None = None
         self.setWindowTitle(self.tr("Export"))
         self.setMinimumWidth(620)
 
         self.kind = QComboBox()
-        for kind, text in (("shift", self.tr("Visit log (shift or period)")),
-                           ("monitoring", self.tr("Monitoring report (for inspectors)")),
-                           ("evacuation", self.tr("Evacuation list (inside now)")),
-                           ("exposure", self.tr("Exposure window of one visitor"))):
+        for kind, text in (
+            ("shift", self.tr("Visit log (shift or period)")),
+            ("monitoring", self.tr("Monitoring report (for inspectors)")),
+            ("evacuation", self.tr("Evacuation list (inside now)")),
+            ("exposure", self.tr("Exposure window of one visitor")),
+        ):
             self.kind.addItem(text, kind)
         self.subject = line_edit(self.tr("NIK (16 digits) or subject key"), max_length=64)
         today = _qdate(station.checkpoint.now().date())
         self.date_from = _date_edit(today)
         self.date_to = _date_edit(today)
         self.fmt = QComboBox()
-        for fmt, text in (("xlsx", self.tr("Excel workbook (XLSX)")), ("pdf", self.tr("PDF report")),
-                          ("csv", self.tr("CSV (comma-separated text)"))):
+        for fmt, text in (
+            ("xlsx", self.tr("Excel workbook (XLSX)")),
+            ("pdf", self.tr("PDF report")),
+            ("csv", self.tr("CSV (comma-separated text)")),
+        ):
             self.fmt.addItem(text, fmt)
         self.target = line_edit(self.tr("File to write"), max_length=1000)
         self.browse = QPushButton(self.tr("Choose…"))
@@ -87,9 +122,10 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.status = label(wrap=True)
         self.status.setObjectName("exportStatus")
-        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3 + 4)   # path + SHA-256 + one more
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3 + 4)  # path + SHA-256 + one more
+        self.status.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button = self.buttons.addButton(self.tr("Cancel export"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -99,8 +135,12 @@ class ExportDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel_export)
         self.buttons.rejected.connect(self.reject)
         self._build_layout()
-        for signal in (self.kind.currentIndexChanged, self.fmt.currentIndexChanged, self.date_from.dateChanged,
-                       self.date_to.dateChanged):
+        for signal in (
+            self.kind.currentIndexChanged,
+            self.fmt.currentIndexChanged,
+            self.date_from.dateChanged,
+            self.date_to.dateChanged,
+        ):
             signal.connect(self._update)
         self._update()
 
@@ -144,7 +184,7 @@ class ExportDialog(QDialog):
         if self.target.text() in ("", self._default_target):
             self._default_target = str(exports_folder(self.station) / self._default_name())
             self.target.setText(self._default_target)
-        else:   # keep the chosen name, follow the chosen format
+        else:  # keep the chosen name, follow the chosen format
             path = Path(self.target.text().strip())
             if path.name and path.suffix.lower().lstrip(".") in FORMATS and path.suffix.lower() != f".{fmt}":
                 self.target.setText(str(path.with_suffix(f".{fmt}")))
@@ -153,13 +193,19 @@ class ExportDialog(QDialog):
         kind = self.kind.currentData()
         dated = kind != "evacuation"
         stamp = self.station.checkpoint.now().strftime("%Y%m%d-%H%M")
-        return default_file_name(kind, self.fmt.currentData(), self.date_from.date().toPython() if dated else None,
-                                 self.date_to.date().toPython() if dated else None, stamp)
+        return default_file_name(
+            kind,
+            self.fmt.currentData(),
+            self.date_from.date().toPython() if dated else None,
+            self.date_to.date().toPython() if dated else None,
+            stamp,
+        )
 
     def choose_target(self) -> None:
         fmt = self.fmt.currentData()
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the export as"), self.target.text(),
-                                                f"{fmt.upper()} (*.{fmt})")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the export as"), self.target.text(), f"{fmt.upper()} (*.{fmt})"
+        )
         if chosen:
             if Path(chosen).suffix.lower() != f".{fmt}":
                 chosen += f".{fmt}"
@@ -188,16 +234,29 @@ class ExportDialog(QDialog):
         subject_key, subject_label = None, ""
         if kind == "exposure":
             try:
-                subject_key, subject_label = resolve_subject(self.subject.text(),
-                                                             self.station.checkpoint.subject_key_for)
+                subject_key, subject_label = resolve_subject(
+                    self.subject.text(), self.station.checkpoint.subject_key_for
+                )
             except ValueError:
-                self._say(self.tr("Enter the visitor's NIK (16 digits) or subject key (32 hexadecimal "
-                                  "characters)."), error=True)
+                self._say(
+                    self.tr("Enter the visitor's NIK (16 digits) or subject key (32 hexadecimal characters)."),
+                    error=True,
+                )
                 return None
         columns = None if self.nik.isChecked() or kind != "shift" else NO_NIK_COLUMNS
-        return ExportRequest(kind, fmt, Path(target).expanduser(), period, lang=self.lang, tz=now.tzinfo,
-                             subject_key=subject_key, subject_label=subject_label, columns=columns,
-                             actor="supervisor", audit=False)
+        return ExportRequest(
+            kind,
+            fmt,
+            Path(target).expanduser(),
+            period,
+            lang=self.lang,
+            tz=now.tzinfo,
+            subject_key=subject_key,
+            subject_label=subject_label,
+            columns=columns,
+            actor="supervisor",
+            audit=False,
+        )
 
     def start_export(self) -> None:
         if self.running:
@@ -210,12 +269,16 @@ class ExportDialog(QDialog):
         now = self.station.checkpoint.now()
         db = self.station.db
         self.result = None
-        self.progress.setRange(0, 0)   # busy until the first count arrives
+        self.progress.setRange(0, 0)  # busy until the first count arrives
         self._say(self.tr("Exporting…"))
         self._call = run_in_background(
             lambda progress: run_export(db, request, now=now, progress=progress, cancel=cancel),
             lambda outcome: self._export_done(outcome, now),
-            thread=self._thread(), refused=(ExportError,), on_progress=self._progress, name="export")
+            thread=self._thread(),
+            refused=(ExportError,),
+            on_progress=self._progress,
+            name="export",
+        )
         self._update()
 
     def _thread(self) -> QThread:
@@ -244,9 +307,12 @@ class ExportDialog(QDialog):
         request = self._request
         db = self.station.db
         # The audit row is a write: on the database thread, in turn with the scans.
-        self._audit_call = run_in_background(lambda: audit_export(db, result, request, now),
-                                             lambda outcome: self._audit_done(result, outcome),
-                                             thread=self.db_thread or self._thread(), name="export audit")
+        self._audit_call = run_in_background(
+            lambda: audit_export(db, result, request, now),
+            lambda outcome: self._audit_done(result, outcome),
+            thread=self.db_thread or self._thread(),
+            name="export audit",
+        )
 
     def _audit_done(self, result: ExportResult, outcome: Outcome) -> None:
         if outcome.kind == DONE:
@@ -267,10 +333,9 @@ class ExportDialog(QDialog):
     def _audit_failed(self, result: ExportResult, exc: BaseException) -> None:
         self._audit_call = None
         self.result = result
-        log.error("export %s written but not audited: %s", result.path, exc)   # the cause is logged above
+        log.error("export %s written but not audited: %s", result.path, exc)  # the cause is logged above
         text = self.tr("Saved: %1\nSHA-256: %2\nThe audit log could not record it: %3")
-        self._say(text.replace("%1", str(result.path)).replace("%2", result.sha256).replace("%3", str(exc)),
-                  error=True)
+        self._say(text.replace("%1", str(result.path)).replace("%2", result.sha256).replace("%3", str(exc)), error=True)
         self._update()
 
     def _failed(self, outcome: Outcome) -> None:
@@ -279,11 +344,10 @@ class ExportDialog(QDialog):
         exc = outcome.error
         if isinstance(exc, ExportCancelled):
             self._say(self.tr("Export cancelled. No file was written."))
-        elif outcome.kind == REFUSED:   # an ExportError: says itself what to do
+        elif outcome.kind == REFUSED:  # an ExportError: says itself what to do
             self._say(exc.message(self.lang), error=True)
-        else:   # storage trouble or a bug: logged (with its traceback) where it was classified, shown here
-            self._say(self.tr("The export failed unexpectedly (see the log): %1").replace("%1", str(exc)),
-                      error=True)
+        else:  # storage trouble or a bug: logged (with its traceback) where it was classified, shown here
+            self._say(self.tr("The export failed unexpectedly (see the log): %1").replace("%1", str(exc)), error=True)
         self._update()
 
     def done(self, code: int) -> None:

@@ -1,4 +1,5 @@
 """How old the verification data is (trust keys, rule pack, status list), in the top bar."""
+
 from __future__ import annotations
 
 import logging
@@ -7,8 +8,8 @@ from datetime import datetime
 from PySide6.QtWidgets import QLabel
 from sqlalchemy.exc import SQLAlchemyError
 
-from guardstation.station.checkpoint import Checkpoint
 from guardstation.domain.freshness import stale_streams
+from guardstation.station.checkpoint import Checkpoint
 from guardstation.ui.qt_helpers import timer
 
 REFRESH_MS = 60_000
@@ -29,8 +30,11 @@ class FreshnessLabel(QLabel):
     def __init__(self, checkpoint: Checkpoint, parent=None) -> None:
         super().__init__(parent)
         self.checkpoint = checkpoint
-        self.names = {"trust_key": self.tr("keys"), "rule_pack": self.tr("rules"),
-                      "status_entry": self.tr("status list")}
+        self.names = {
+            "trust_key": self.tr("keys"),
+            "rule_pack": self.tr("rules"),
+            "status_entry": self.tr("status list"),
+        }
         self.stale: tuple[str, ...] = ()
         self._timer = timer(self, REFRESH_MS, self.refresh)
         self.refresh()
@@ -59,8 +63,11 @@ class FreshnessLabel(QLabel):
             parts.append(f"<b style='color:#c62828'>{text} ⚠</b>" if item.stream in self.stale else text)
         self.setText(self.tr("Data age:") + " " + " · ".join(parts))
         if self.stale:
-            policy = (self.tr("stale data: entries are DENIED") if self.checkpoint.policy.on_stale == "deny"
-                      else self.tr("stale data: admitting with a warning"))
+            policy = (
+                self.tr("stale data: entries are DENIED")
+                if self.checkpoint.policy.on_stale == "deny"
+                else self.tr("stale data: admitting with a warning")
+            )
             self.setToolTip(policy)
         else:
             self.setToolTip(self.tr("Age of the trusted keys, rule pack and status list"))

@@ -4,11 +4,13 @@ Python's cyclic GC runs in whichever thread happens to allocate; if it frees
 a Qt object from the camera or database thread, Qt crashes. So automatic GC
 is switched off and a timer collects on the GUI thread instead.
 """
+
 from __future__ import annotations
 
 import gc
 
 from PySide6.QtCore import QObject
+
 from guardstation.ui.qt_helpers import timer
 
 INTERVAL_MS = 1000

@@ -3,6 +3,7 @@
 The .ts files are the source of truth; .qm files are compiled from them at
 build time (packaging) or, in a source checkout, on first use into the cache.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,19 @@ def ts_path(lang: str) -> Path:
 
 def compile_ts(ts: Path, qm: Path) -> None:
     qm.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-c", "from PySide6.scripts.pyside_tool import lrelease; lrelease()",
-                    "-silent", str(ts), "-qm", str(qm)], check=True, timeout=60)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from PySide6.scripts.pyside_tool import lrelease; lrelease()",
+            "-silent",
+            str(ts),
+            "-qm",
+            str(qm),
+        ],
+        check=True,
+        timeout=60,
+    )
 
 
 def qm_path(lang: str) -> Path | None:

@@ -5,6 +5,7 @@ An event filter on the window, so the window itself knows nothing about it. A cl
 (Alt+F4, the window manager, app quit) is refused and the PIN dialog opened instead; on the right
 PIN the window closes. The window manager taking it out of full screen puts it straight back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,8 @@ log = logging.getLogger(__name__)
 
 
 class KioskGuard(QObject):
-    released = Signal()       # the PIN was given: the window is a normal window again
-    pin_requested = Signal(object)   # the PinDialog just opened (tests and screenshots use it)
+    released = Signal()  # the PIN was given: the window is a normal window again
+    pin_requested = Signal(object)  # the PinDialog just opened (tests and screenshots use it)
 
     def __init__(self, window: QWidget, pin: SupervisorPin) -> None:
         super().__init__(window)

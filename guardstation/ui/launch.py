@@ -1,4 +1,5 @@
 """Starting the GUI: station, translator, worker threads, camera, window."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,31 +11,31 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from guardstation.settings.paths import resolve_home
-from guardstation.scanner.sources import IMAGE_SUFFIXES
+from guardstation.health.clock_guard import ClockGuard
+from guardstation.health.disk_guard import DiskGuard
+from guardstation.health.hardware_check import REFUSE, run_hardware_check
 from guardstation.scanner import CameraUnavailable, Debouncer, DecoderUnavailable, make_decoder, open_source
-from guardstation.ui.sound import SoundPlayer
+from guardstation.scanner.sources import IMAGE_SUFFIXES
+from guardstation.settings.paths import resolve_home
 from guardstation.station.context import StationContext, open_station
+from guardstation.station.pin import SupervisorPin
 from guardstation.store.db import DatabaseError
 from guardstation.store.secrets import SecretStoreError
-from guardstation.health.clock_guard import ClockGuard
-from guardstation.health.hardware_check import REFUSE, run_hardware_check
-from guardstation.health.disk_guard import DiskGuard
-from guardstation.station.pin import SupervisorPin
 from guardstation.ui.background import DB_THREAD, start_thread, stop_thread
+from guardstation.ui.clock_notice import ClockNotice
 from guardstation.ui.crash import CrashReporter
 from guardstation.ui.gc_guard import GuiThreadGarbageCollector
 from guardstation.ui.hardware_notices import NoticeBar
 from guardstation.ui.i18n import install_translator, switch_language
-from guardstation.ui.clock_notice import ClockNotice
 from guardstation.ui.kiosk import KioskGuard
 from guardstation.ui.main_window import MainWindow
+from guardstation.ui.qt_helpers import application
 from guardstation.ui.recovery import daily_backup, offer_backup
-from guardstation.ui.supervisor_desk import SupervisorDesk
 from guardstation.ui.reports_menu import ReportsMenu
 from guardstation.ui.retention_dialog import RetentionScheduler
+from guardstation.ui.sound import SoundPlayer
+from guardstation.ui.supervisor_desk import SupervisorDesk
 from guardstation.ui.sync_status import AlertNotifier, SyncBridge, SyncStatusBar
-from guardstation.ui.qt_helpers import application
 from guardstation.ui.workers import CameraBridge, StationWorker
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,18 @@ DEMO_SECONDS_PER_CARD = 3.0
 class GuardStationApp:
     """Owns the threads and their order of shutdown; the window only shows things."""
 
-    def __init__(self, station: StationContext, *, lang: str, camera_spec: str | None, decoder_name: str,
-                 rescan_after_s: float, sound: SoundPlayer, log_dir: Path | None = None,
-                 source_options: dict | None = None) -> None:
+    def __init__(
+        self,
+        station: StationContext,
+        *,
+        lang: str,
+        camera_spec: str | None,
+        decoder_name: str,
+        rescan_after_s: float,
+        sound: SoundPlayer,
+        log_dir: Path | None = None,
+        source_options: dict | None = None,
+    ) -> None:
         self.station = station
         self.gc = GuiThreadGarbageCollector()
         self.window = MainWindow(station, sound, lang, log_dir)
@@ -63,9 +73,9 @@ class GuardStationApp:
         # Nearly full disk: scans refused before anything is written, accepted again once space returns.
         station.checkpoint.storage_guard = DiskGuard(station.home).check
         self.clock_notice: ClockNotice | None = None
-        self.desk = SupervisorDesk(self.window, station, self.worker_thread)   # shift book, overrides, corrections
+        self.desk = SupervisorDesk(self.window, station, self.worker_thread)  # shift book, overrides, corrections
         self.reports = ReportsMenu(self.window, station, self.worker_thread, lang)
-        self.retention: RetentionScheduler | None = None   # started by run_gui (not in embedded/test use)
+        self.retention: RetentionScheduler | None = None  # started by run_gui (not in embedded/test use)
         self.camera: CameraBridge | None = None
         self.notices: NoticeBar | None = None
         self.kiosk: KioskGuard | None = None
@@ -90,8 +100,9 @@ class GuardStationApp:
     def attach_camera(self, source, decoder, rescan_after_s: float, reopen_interval_s: float = 2.0) -> None:
         """Run `source` as the camera: frames to the feed, codes to the checkpoint, its state to the
         screen and (changes only) to the audit log; a lost camera is reopened every `reopen_interval_s`."""
-        self.camera = CameraBridge(source, decoder, Debouncer(cooldown_s=rescan_after_s),
-                                   reopen_interval_s=reopen_interval_s)
+        self.camera = CameraBridge(
+            source, decoder, Debouncer(cooldown_s=rescan_after_s), reopen_interval_s=reopen_interval_s
+        )
         self.camera.frame.connect(self.window.camera_view.show_frame)
         self.camera.scanned.connect(self.window.scan_requested)
         self.camera.status.connect(self.window.show_camera_status)
@@ -109,13 +120,19 @@ class GuardStationApp:
     def hardware_check(self, camera_spec: str | None) -> list:
         """Camera, free disk space and clock at start-up, shown above the feed."""
         clock = self.station.checkpoint.clock
-        wall = clock.wall if isinstance(clock, ClockGuard) else clock   # the system clock as it is
+        wall = clock.wall if isinstance(clock, ClockGuard) else clock  # the system clock as it is
         settings = self.station.settings
-        findings = run_hardware_check(camera=camera_spec, home=self.station.home, db=self.station.db, now=wall(),
-                                      settings_fallback=settings.load_fallback, damaged_settings=settings.damaged_copy,
-                                      reset_settings=settings.reset_fields)
+        findings = run_hardware_check(
+            camera=camera_spec,
+            home=self.station.home,
+            db=self.station.db,
+            now=wall(),
+            settings_fallback=settings.load_fallback,
+            damaged_settings=settings.damaged_copy,
+            reset_settings=settings.reset_fields,
+        )
         self.notices = NoticeBar()
-        self.window.add_top_widget(self.notices)   # parent first: a parentless widget shown is a window
+        self.window.add_top_widget(self.notices)  # parent first: a parentless widget shown is a window
         if isinstance(clock, ClockGuard):
             self.clock_notice = ClockNotice(clock)
             self.window.add_top_widget(self.clock_notice)
@@ -141,12 +158,12 @@ class GuardStationApp:
             self.sync.status.connect(self.sync_bar.show_status)
             self.sync.report.connect(self.alerts.on_report)
             self.sync.report.connect(self._after_sync)
-            self.worker.outcome.connect(self.sync.poke)      # a new visit: push it soon
+            self.worker.outcome.connect(self.sync.poke)  # a new visit: push it soon
         return self.sync.start()
 
     def _after_sync(self, report) -> None:
         if report.reference_changed:
-            self.window.refresh_identity()      # the site's name and limit may have come down (refreshes all)
+            self.window.refresh_identity()  # the site's name and limit may have come down (refreshes all)
         else:
             self.window.refresh_all()
 
@@ -177,6 +194,7 @@ def picture_source_options(spec: str, rescan_after_s: float, *, demo: bool = Fal
 
 class _FirstShown(QObject):
     """Prints a marker when the window first paints, then ends the app (startup timing)."""
+
     MARKER = "GUARDSTATION_WINDOW_SHOWN"
 
     def __init__(self, window, started: float, exit_after: bool) -> None:
@@ -201,7 +219,7 @@ def run_setup_wizard(station: StationContext, quit_after: float | None = None) -
     from guardstation.ui.setup_wizard import SetupWizard
 
     wizard = SetupWizard(station)
-    if quit_after:   # automation (--quit-after) never waits for an installer forever
+    if quit_after:  # automation (--quit-after) never waits for an installer forever
         QTimer.singleShot(int(quit_after * 1000), wizard.reject)
     wizard.show()
     accepted = wizard.exec() == QDialog.DialogCode.Accepted.value
@@ -246,11 +264,13 @@ def _set_window_icon(app: QApplication) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
-def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: Path, crash: CrashReporter,
-             started: float) -> int:
+def _run_gui(
+    args: argparse.Namespace, app: QApplication, home: Path, log_dir: Path, crash: CrashReporter, started: float
+) -> int:
     try:
         if args.demo:
             from guardstation.station.demo import prepare_demo
+
             station, demo_camera = prepare_demo(home)
         else:
             station, demo_camera = open_station(home), None
@@ -277,16 +297,24 @@ def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: P
     options = picture_source_options(camera, rescan, demo=demo_camera is not None and args.camera is None)
     if args.gate_mode:
         from guardstation.domain.verdict_types import GateMode
+
         station.checkpoint.gate_mode = GateMode(args.gate_mode)
-    gui = GuardStationApp(station, lang=lang, camera_spec=camera, decoder_name=args.decoder or settings.decoder,
-                          rescan_after_s=rescan, sound=SoundPlayer(enabled=settings.sound), log_dir=log_dir,
-                          source_options=options)
+    gui = GuardStationApp(
+        station,
+        lang=lang,
+        camera_spec=camera,
+        decoder_name=args.decoder or settings.decoder,
+        rescan_after_s=rescan,
+        sound=SoundPlayer(enabled=settings.sound),
+        log_dir=log_dir,
+        source_options=options,
+    )
     crash.parent_window = gui.window
     gui.hardware_check(camera)
     kiosk = KioskGuard(gui.window, SupervisorPin.for_home(home, settings.supervisor_pin_hash))
     gui.kiosk = kiosk
     gui.menu = _settings_menu(gui, kiosk, log_dir, rescan, args)
-    gui.menu.menu.addAction(gui.reports.retention_action)   # a setting too; same action, same PIN
+    gui.menu.menu.addAction(gui.reports.retention_action)  # a setting too; same action, same PIN
     gui.start_retention()
     if not args.demo:
         gui.start_sync()
@@ -296,12 +324,13 @@ def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: P
     else:
         gui.window.show()
     if args.screenshot:
-        QTimer.singleShot(int((args.quit_after or 3) * 1000) - 200,
-                          lambda: gui.window.grab().save(args.screenshot))
+        QTimer.singleShot(int((args.quit_after or 3) * 1000) - 200, lambda: gui.window.grab().save(args.screenshot))
     if args.quit_after:
+
         def quit_now() -> None:
-            kiosk.release()   # an automated stop is not a guard closing the kiosk
+            kiosk.release()  # an automated stop is not a guard closing the kiosk
             app.quit()
+
         QTimer.singleShot(int(args.quit_after * 1000), quit_now)
     try:
         return app.exec()
@@ -310,8 +339,7 @@ def _run_gui(args: argparse.Namespace, app: QApplication, home: Path, log_dir: P
         gui.shutdown()
 
 
-def _settings_menu(gui: GuardStationApp, kiosk: KioskGuard, log_dir: Path, rescan: float,
-                   args: argparse.Namespace):
+def _settings_menu(gui: GuardStationApp, kiosk: KioskGuard, log_dir: Path, rescan: float, args: argparse.Namespace):
     from guardstation.ui.station_menu import StationMenu
 
     def applied(settings) -> None:
@@ -322,6 +350,6 @@ def _settings_menu(gui: GuardStationApp, kiosk: KioskGuard, log_dir: Path, resca
         if settings.kiosk and not kiosk.active:
             kiosk.engage()
         if not args.demo:
-            gui.start_sync()        # an enrolment entered in the setup starts syncing at once
+            gui.start_sync()  # an enrolment entered in the setup starts syncing at once
 
     return StationMenu(gui.window, gui.station, kiosk, log_dir=log_dir, on_setup_applied=applied)

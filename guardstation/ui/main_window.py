@@ -1,27 +1,39 @@
 """The guard's screen: live feed, verdict banner, capacity gauge, inside-now list, manual entry, log."""
+
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QMainWindow, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from guardstation.station.checkpoint import InvalidEntry, ScanOutcome
 from guardstation.domain.credential import PersonKind
 from guardstation.domain.verdict_types import GateMode
-from guardstation.ui.sound import SoundPlayer
+from guardstation.station.checkpoint import InvalidEntry, ScanOutcome
 from guardstation.station.context import StationContext
 from guardstation.ui.camera_view import CameraView
 from guardstation.ui.capacity_gauge import CapacityGauge
 from guardstation.ui.freshness_label import FreshnessLabel
 from guardstation.ui.manual_entry import ManualEntryPanel
+from guardstation.ui.qt_helpers import line_edit
+from guardstation.ui.sound import SoundPlayer
 from guardstation.ui.table_models import InsideNowModel, ScanLogModel
 from guardstation.ui.theme import sound_cue
 from guardstation.ui.verdict_banner import VerdictBanner
-from guardstation.ui.qt_helpers import line_edit
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +42,7 @@ class MainWindow(QMainWindow):
     scan_requested = Signal(str)
     manual_requested = Signal(object)
     check_out_requested = Signal(str)
-    verdict_shown = Signal(object)   # ScanOutcome, after the banner shows it
+    verdict_shown = Signal(object)  # ScanOutcome, after the banner shows it
 
     def __init__(self, station: StationContext, sound: SoundPlayer, lang: str, log_dir: Path | None = None) -> None:
         super().__init__()
@@ -40,8 +52,11 @@ class MainWindow(QMainWindow):
         self.lang = lang
         self.log_dir = log_dir
         self.last_outcome: ScanOutcome | None = None
-        self.setWindowTitle(self.tr("GuardStation — %1 · %2").replace("%1", self.checkpoint.site_name)
-                            .replace("%2", self.checkpoint.gate_name))
+        self.setWindowTitle(
+            self.tr("GuardStation — %1 · %2")
+            .replace("%1", self.checkpoint.site_name)
+            .replace("%2", self.checkpoint.gate_name)
+        )
         self.resize(1366, 900)
 
         self.camera_view = CameraView()
@@ -61,8 +76,11 @@ class MainWindow(QMainWindow):
         self.search.setMinimumWidth(320)
         self.search.textChanged.connect(self.log_model.set_query)
         self.gate_mode = QComboBox()
-        for mode, label in ((GateMode.AUTO, self.tr("Auto (in/out)")), (GateMode.IN, self.tr("In only")),
-                            (GateMode.OUT, self.tr("Out only"))):
+        for mode, label in (
+            (GateMode.AUTO, self.tr("Auto (in/out)")),
+            (GateMode.IN, self.tr("In only")),
+            (GateMode.OUT, self.tr("Out only")),
+        ):
             self.gate_mode.addItem(label, mode.value)  # plain str: Qt would flatten the enum anyway
         self.gate_mode.setCurrentIndex(self.gate_mode.findData(self.checkpoint.gate_mode.value))
         self.gate_mode.currentIndexChanged.connect(self._gate_mode_changed)
@@ -158,8 +176,11 @@ class MainWindow(QMainWindow):
 
     def refresh_identity(self) -> None:
         """After the setup was run again: the site and gate names may have changed."""
-        self.setWindowTitle(self.tr("GuardStation — %1 · %2").replace("%1", self.checkpoint.site_name)
-                            .replace("%2", self.checkpoint.gate_name))
+        self.setWindowTitle(
+            self.tr("GuardStation — %1 · %2")
+            .replace("%1", self.checkpoint.site_name)
+            .replace("%2", self.checkpoint.gate_name)
+        )
         self.site_label.setText(f"<b>{self.checkpoint.site_name}</b> · {self.checkpoint.gate_name}")
         self.refresh_all()
 
@@ -188,8 +209,12 @@ class MainWindow(QMainWindow):
         self.gauge.update_occupancy(outcome.occupancy)
         self.inside_model.refresh()
         self.log_model.refresh()
-        log.info("verdict shown: visit=%s colour=%s action=%s", outcome.visit_id, decision.colour.value,
-                 decision.action.value)
+        log.info(
+            "verdict shown: visit=%s colour=%s action=%s",
+            outcome.visit_id,
+            decision.colour.value,
+            decision.action.value,
+        )
         if outcome.credential.manual and decision.admitted:
             self.manual_panel.clear()
         self.verdict_shown.emit(outcome)
@@ -217,8 +242,9 @@ class MainWindow(QMainWindow):
     def show_crash(self, details: str) -> None:
         where = str(self.log_dir) if self.log_dir else ""
         text = self.tr("Something went wrong. The data recorded so far is safe.\nLog folder: %1")
-        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Unexpected error"), text.replace("%1", where),
-                          parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, self.tr("Unexpected error"), text.replace("%1", where), parent=self
+        )
         box.setDetailedText(details)
         box.open()
 

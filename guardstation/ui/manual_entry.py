@@ -3,6 +3,7 @@
 The NIK is checked as it is typed and the message says which part is wrong
 (length, digits, region, date), so the guard can ask the right question.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,8 +11,8 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QPushButton
 
-from guardstation.station.checkpoint import ManualEntry
 from guardstation.domain.nik import NIK_LENGTH, check_nik, clean_nik
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.ui.qt_helpers import label, line_edit
 
 

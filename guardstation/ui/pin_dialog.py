@@ -4,9 +4,10 @@ Open it with open() (never blocks the event loop) and listen to `unlocked`;
 wrong PINs keep it open with the number of tries left, five in a row lock it
 for five minutes (station/pin.py keeps count across restarts).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication, QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
@@ -18,13 +19,17 @@ from guardstation.ui.qt_helpers import label, timer
 
 def pin_problem_text(problem: PinProblem) -> str:
     """Why a new PIN (supervisor's or a guard's) is refused, in words."""
-    translate = QCoreApplication.translate   # the setup wizard's context, where these were first worded
+    translate = QCoreApplication.translate  # the setup wizard's context, where these were first worded
     return {
         PinProblem.EMPTY: translate("SetupWizard", "Enter a PIN."),
         PinProblem.NOT_DIGITS: translate("SetupWizard", "The PIN may contain digits only."),
         PinProblem.TOO_SHORT: translate("SetupWizard", "The PIN needs at least %1 digits.").replace("%1", str(PIN_MIN)),
-        PinProblem.TOO_LONG: translate("SetupWizard", "The PIN can have at most %1 digits.").replace("%1", str(PIN_MAX)),
-        PinProblem.TOO_SIMPLE: translate("SetupWizard", "This PIN is too easy to guess (all the same digit, or a run)."),
+        PinProblem.TOO_LONG: translate("SetupWizard", "The PIN can have at most %1 digits.").replace(
+            "%1", str(PIN_MAX)
+        ),
+        PinProblem.TOO_SIMPLE: translate(
+            "SetupWizard", "This PIN is too easy to guess (all the same digit, or a run)."
+        ),
         PinProblem.MISMATCH: translate("SetupWizard", "The two PINs are not the same."),
     }[problem]
 
@@ -33,7 +38,7 @@ def pin_line_edit(placeholder: str = "") -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setMaxLength(PIN_MAX)
-    edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,%d}" % PIN_MAX), edit))
+    edit.setValidator(QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{PIN_MAX}}}"), edit))
     edit.setPlaceholderText(placeholder)
     edit.setMinimumWidth(220)
     edit.setStyleSheet("font-size: 20px; letter-spacing: 4px;")
@@ -69,7 +74,7 @@ class PinDialog(QDialog):
         self._show_state()
 
     def _now(self) -> datetime:
-        return self.pin._clock() if hasattr(self.pin, "_clock") else datetime.now(timezone.utc)
+        return self.pin._clock() if hasattr(self.pin, "_clock") else datetime.now(UTC)
 
     def _show_state(self, check: PinCheck | None = None) -> None:
         check = check or self.pin.status()
@@ -82,13 +87,17 @@ class PinDialog(QDialog):
                 self._countdown.stop()
                 self._show_state()
                 return
-            self.status.setText(self.tr("Too many wrong PINs. Locked for %1 more.")
-                                .replace("%1", f"{seconds // 60}:{seconds % 60:02d}"))
+            self.status.setText(
+                self.tr("Too many wrong PINs. Locked for %1 more.").replace("%1", f"{seconds // 60}:{seconds % 60:02d}")
+            )
             if not self._countdown.isActive():
                 self._countdown.start()
         elif check.result is PinResult.WRONG:
-            self.status.setText(self.tr("Wrong PIN. %n more attempt(s) before a %1-minute lock.", "",
-                                        check.tries_left).replace("%1", str(int(LOCKOUT.total_seconds() // 60))))
+            self.status.setText(
+                self.tr("Wrong PIN. %n more attempt(s) before a %1-minute lock.", "", check.tries_left).replace(
+                    "%1", str(int(LOCKOUT.total_seconds() // 60))
+                )
+            )
         elif check.result is PinResult.NOT_SET:
             self.status.setText(self.tr("No supervisor PIN has been set: run the setup first."))
             self.ok_button.setEnabled(False)

@@ -4,9 +4,10 @@ Passing Qt properties as constructor keywords (QLabel(wordWrap=True)) mis-counts
 references to None/True in PySide6 6.12.0 and crashes later in garbage
 collection; setters are safe in every version.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit

@@ -1,4 +1,5 @@
 """A damaged database at start-up: say so, offer the newest backup that passes its integrity check."""
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,12 @@ def _tr(text: str) -> str:
 
 
 def ask(question: str, details: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Critical, "GuardStation", question,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "GuardStation",
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
     box.setDetailedText(details)
     box.setDefaultButton(QMessageBox.StandardButton.Yes)
     return box.exec() == QMessageBox.StandardButton.Yes
@@ -34,9 +39,11 @@ def offer_backup(home: Path, problem: str, *, ask=ask) -> StationContext | None:
         return None
     newest = backups[0]
     made = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%d-%m-%Y %H:%M")
-    question = _tr("The station's database is damaged and cannot be used. The last good backup is from %1.\n\n"
-                   "Restore it? Visits recorded after %1 are not in it; the damaged database is kept beside it, "
-                   "renamed.").replace("%1", made)
+    question = _tr(
+        "The station's database is damaged and cannot be used. The last good backup is from %1.\n\n"
+        "Restore it? Visits recorded after %1 are not in it; the damaged database is kept beside it, "
+        "renamed."
+    ).replace("%1", made)
     if not ask(question, problem):
         return None
     damaged = restore_backup(path, newest)
@@ -52,10 +59,10 @@ def daily_backup(station: StationContext) -> None:
     """One backup a day at start-up: what offer_backup can go back to."""
     try:
         made = backup_if_older_than(station.db.path)
-    except (OSError, RuntimeError) as exc:      # disk full, locked...: the hardware check says the rest
+    except (OSError, RuntimeError) as exc:  # disk full, locked...: the hardware check says the rest
         log.error("daily backup not made: %s", exc)
         return
-    except Exception as exc:     # sqlite3.Error: a backup is a convenience, never a reason not to start
+    except Exception as exc:  # sqlite3.Error: a backup is a convenience, never a reason not to start
         log.exception("daily backup failed: %s", exc)
         return
     if made is not None:

@@ -4,12 +4,13 @@ The evacuation list needs no PIN: in an emergency any guard prints it. It is wri
 into the data folder's exports/ (offline, from this station's database) and opened with the
 system's viewer; the window says where it is in case nothing opens.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QThread, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -27,9 +28,16 @@ def open_with_system(path: Path) -> bool:
 
 
 class ReportsMenu(QObject):
-    def __init__(self, window: QMainWindow, station: StationContext, db_thread: QThread | None, lang: str, *,
-                 scheduler: RetentionScheduler | None = None,
-                 opener: Callable[[Path], bool] = open_with_system) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        station: StationContext,
+        db_thread: QThread | None,
+        lang: str,
+        *,
+        scheduler: RetentionScheduler | None = None,
+        opener: Callable[[Path], bool] = open_with_system,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.station = station
@@ -48,18 +56,24 @@ class ReportsMenu(QObject):
         self.evacuation_action.triggered.connect(self.print_evacuation)
         self.menu.addSeparator()
         self.export_action = self.menu.addAction(self.tr("Export…"))
-        self.export_action.triggered.connect(lambda: self.with_supervisor_pin(
-            self.tr("Enter the supervisor PIN to export visit data."), self.open_export))
+        self.export_action.triggered.connect(
+            lambda: self.with_supervisor_pin(
+                self.tr("Enter the supervisor PIN to export visit data."), self.open_export
+            )
+        )
         self.retention_action = self.menu.addAction(self.tr("Data retention…"))
-        self.retention_action.triggered.connect(lambda: self.with_supervisor_pin(
-            self.tr("Enter the supervisor PIN to change how long data is kept."), self.open_retention))
+        self.retention_action.triggered.connect(
+            lambda: self.with_supervisor_pin(
+                self.tr("Enter the supervisor PIN to change how long data is kept."), self.open_retention
+            )
+        )
         button = getattr(window, "evacuation_button", None)
         if button is not None:
             button.clicked.connect(self.print_evacuation)
 
     def with_supervisor_pin(self, purpose: str, then: Callable[[], None]) -> None:
         pin = SupervisorPin.for_home(self.station.home, self.station.settings.supervisor_pin_hash)
-        if not pin.is_set:   # a station never set up (demo): nothing to protect yet
+        if not pin.is_set:  # a station never set up (demo): nothing to protect yet
             then()
             return
         self.pin_dialog = PinDialog(pin, purpose, self.window)
@@ -77,18 +91,24 @@ class ReportsMenu(QObject):
     # -- the evacuation list -------------------------------------------------------------------------------------
     def print_evacuation(self) -> None:
         if self._evacuation is not None:
-            return   # one is being written; a second click must not make a second file
+            return  # one is being written; a second click must not make a second file
         now = self.station.checkpoint.now()
-        path = exports_folder(self.station) / default_file_name("evacuation", "pdf", None, None,
-                                                                now.strftime("%Y%m%d-%H%M%S"))
+        path = exports_folder(self.station) / default_file_name(
+            "evacuation", "pdf", None, None, now.strftime("%Y%m%d-%H%M%S")
+        )
         request = ExportRequest("evacuation", "pdf", path, lang=self.lang, tz=now.tzinfo, actor="guard")
         db = self.station.db
         # A short job (people inside now): on the database thread, so its audit record has the one writer.
         thread = self.db_thread
         if thread is None:
             self._own_thread = thread = self._own_thread or start_thread("guardstation-evacuation")
-        self._evacuation = run_in_background(lambda: run_export(db, request, now=now), self._evacuation_done,
-                                             thread=thread, refused=(ExportError,), name="evacuation list")
+        self._evacuation = run_in_background(
+            lambda: run_export(db, request, now=now),
+            self._evacuation_done,
+            thread=thread,
+            refused=(ExportError,),
+            name="evacuation list",
+        )
 
     def _evacuation_done(self, outcome: Outcome) -> None:
         self._evacuation = None
@@ -99,15 +119,18 @@ class ReportsMenu(QObject):
 
     def _evacuation_written(self, result: ExportResult) -> None:
         opened = self.opener(result.path)
-        text = (self.tr("Evacuation list saved and opened for printing:\n%1") if opened else
-                self.tr("Evacuation list saved; open it from this folder to print it:\n%1"))
+        text = (
+            self.tr("Evacuation list saved and opened for printing:\n%1")
+            if opened
+            else self.tr("Evacuation list saved; open it from this folder to print it:\n%1")
+        )
         self._tell(QMessageBox.Icon.Information, text.replace("%1", str(result.path)))
 
     def _evacuation_failed(self, outcome: Outcome) -> None:
         exc = outcome.error
-        if outcome.kind == REFUSED:   # an ExportError: says itself what to do
+        if outcome.kind == REFUSED:  # an ExportError: says itself what to do
             message = exc.message(self.lang)
-        else:   # storage trouble or a bug: logged where it was classified
+        else:  # storage trouble or a bug: logged where it was classified
             message = self.tr("The evacuation list could not be written (see the log): %1").replace("%1", str(exc))
         self._tell(QMessageBox.Icon.Warning, message)
 
@@ -118,6 +141,6 @@ class ReportsMenu(QObject):
 
     def shutdown(self) -> None:
         if self.export_dialog is not None:
-            self.export_dialog.done(0)   # cancels a running export and stops its thread
+            self.export_dialog.done(0)  # cancels a running export and stops its thread
         stop_thread(self._own_thread)
         self._own_thread = None

@@ -3,6 +3,7 @@
 The purge itself (guardstation/station/retention.py) runs on the app's single database thread; this
 module only decides when, shows the settings and reports the outcome.
 """
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,16 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
-from guardstation.station.retention import EXPORTS_DIR, MAX_DAYS, MIN_DAYS, MIN_VISIT_DAYS, PurgeReport, RetentionPolicy, purge
 from guardstation.station.context import StationContext
+from guardstation.station.retention import (
+    EXPORTS_DIR,
+    MAX_DAYS,
+    MIN_DAYS,
+    MIN_VISIT_DAYS,
+    PurgeReport,
+    RetentionPolicy,
+    purge,
+)
 from guardstation.store.audit import append_audit
 from guardstation.ui.background import DONE, Outcome, Task, run_in_background, start_thread, stop_thread
 from guardstation.ui.qt_helpers import label, timer
@@ -20,16 +29,24 @@ from guardstation.ui.qt_helpers import label, timer
 log = logging.getLogger(__name__)
 
 DAY_MS = 24 * 60 * 60 * 1000
-FIRST_RUN_DELAY_MS = 10_000   # after the window is up: start-up stays quick
+FIRST_RUN_DELAY_MS = 10_000  # after the window is up: start-up stays quick
 
 
 class RetentionScheduler(QObject):
     """Runs the purge `first_delay_ms` after start and every `interval_ms` after that, one at a time."""
-    purged = Signal(object)   # PurgeReport
-    failed = Signal(str)      # an unexpected error's traceback (storage problems are only logged)
 
-    def __init__(self, station: StationContext, db_thread: QThread | None, parent: QObject | None = None, *,
-                 interval_ms: int = DAY_MS, first_delay_ms: int = FIRST_RUN_DELAY_MS) -> None:
+    purged = Signal(object)  # PurgeReport
+    failed = Signal(str)  # an unexpected error's traceback (storage problems are only logged)
+
+    def __init__(
+        self,
+        station: StationContext,
+        db_thread: QThread | None,
+        parent: QObject | None = None,
+        *,
+        interval_ms: int = DAY_MS,
+        first_delay_ms: int = FIRST_RUN_DELAY_MS,
+    ) -> None:
         super().__init__(parent)
         self.station = station
         self.db_thread = db_thread
@@ -63,8 +80,12 @@ class RetentionScheduler(QObject):
         thread = self.db_thread
         if thread is None:
             self._own_thread = thread = self._own_thread or start_thread("guardstation-retention")
-        self._call = run_in_background(lambda: purge(db, policy, now=now, exports_dir=exports), self._finished,
-                                       thread=thread, name="retention purge")
+        self._call = run_in_background(
+            lambda: purge(db, policy, now=now, exports_dir=exports),
+            self._finished,
+            thread=thread,
+            name="retention purge",
+        )
         return True
 
     def _finished(self, outcome: Outcome) -> None:
@@ -79,10 +100,12 @@ class RetentionScheduler(QObject):
 
 class RetentionDialog(QDialog):
     """Days per data category; saving is audited; 'Purge now' runs the job at once."""
-    saved = Signal(object)   # RetentionPolicy
 
-    def __init__(self, station: StationContext, scheduler: RetentionScheduler | None = None,
-                 parent: QWidget | None = None) -> None:
+    saved = Signal(object)  # RetentionPolicy
+
+    def __init__(
+        self, station: StationContext, scheduler: RetentionScheduler | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.station = station
         self.scheduler = scheduler
@@ -92,15 +115,25 @@ class RetentionDialog(QDialog):
         self.visit_days = self._days(policy.visit_days, MIN_VISIT_DAYS)
         self.denied_days = self._days(policy.denied_days, MIN_DAYS)
         self.export_days = self._days(policy.export_days, MIN_DAYS)
-        intro = label(self.tr("Personal data is kept only as long as needed (UU 27/2022). After these many days "
-                              "names, masked NIK, purpose and host are removed; the counts per day, verdict and "
-                              "reason stay. Every purge is recorded in the audit log."), wrap=True)
+        intro = label(
+            self.tr(
+                "Personal data is kept only as long as needed (UU 27/2022). After these many days "
+                "names, masked NIK, purpose and host are removed; the counts per day, verdict and "
+                "reason stay. Every purge is recorded in the audit log."
+            ),
+            wrap=True,
+        )
         form = QFormLayout()
         form.addRow(self.tr("Visits (names, NIK, purpose, host)"), self.visit_days)
         form.addRow(self.tr("Refused scans"), self.denied_days)
         form.addRow(self.tr("Files in the exports folder"), self.export_days)
-        note = label(self.tr("Visits are kept at least %1 days: exposure tracing looks that far back. People "
-                             "still inside are never purged.").replace("%1", str(MIN_VISIT_DAYS)), wrap=True)
+        note = label(
+            self.tr(
+                "Visits are kept at least %1 days: exposure tracing looks that far back. People "
+                "still inside are never purged."
+            ).replace("%1", str(MIN_VISIT_DAYS)),
+            wrap=True,
+        )
         note.setStyleSheet("color: #555;")
         self.status = label(wrap=True)
         self.status.setObjectName("retentionStatus")
@@ -128,8 +161,11 @@ class RetentionDialog(QDialog):
     def save(self) -> None:
         policy = self.policy()
         settings = self.station.settings
-        changed = (settings.retention_visit_days, settings.retention_denied_days,
-                   settings.retention_export_days) != (policy.visit_days, policy.denied_days, policy.export_days)
+        changed = (settings.retention_visit_days, settings.retention_denied_days, settings.retention_export_days) != (
+            policy.visit_days,
+            policy.denied_days,
+            policy.export_days,
+        )
         settings.retention_visit_days = policy.visit_days
         settings.retention_denied_days = policy.denied_days
         settings.retention_export_days = policy.export_days
@@ -149,8 +185,9 @@ class RetentionDialog(QDialog):
 
         def record() -> int:
             with db.transaction() as session:
-                return append_audit(session, at=now, actor="supervisor", action="retention_settings",
-                                    detail={"days": detail}).id
+                return append_audit(
+                    session, at=now, actor="supervisor", action="retention_settings", detail={"days": detail}
+                ).id
 
         # On the database thread; a lone dialog has none and writes its one small row here, at once.
         thread = self.scheduler.db_thread if self.scheduler is not None else None
@@ -173,8 +210,11 @@ class RetentionDialog(QDialog):
     def _show_report(self, report: PurgeReport) -> None:
         self.purge_button.setEnabled(True)
         text = self.tr("Purge done: %1 visits and %2 refused scans anonymised, %3 export files removed.")
-        self.status.setText(text.replace("%1", str(report.visits)).replace("%2", str(report.denied))
-                            .replace("%3", str(report.export_files)))
+        self.status.setText(
+            text.replace("%1", str(report.visits))
+            .replace("%2", str(report.denied))
+            .replace("%3", str(report.export_files))
+        )
 
     def _show_failure(self, _details: str) -> None:
         self.purge_button.setEnabled(True)

@@ -5,24 +5,47 @@ Shown on the first start (Settings.configured is False) and again from the Setti
 the supervisor PIN. Validation and writing live in guardstation/first_run.py (no Qt); this is
 only the conversation. Choosing a language switches the wizard to it at once.
 """
+
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
-                               QHBoxLayout, QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
-                               QWizard, QWizardPage)
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
 
 from guardstation.domain.language import DEFAULT_LANGUAGE, Language
-from guardstation.settings.schema import Decoder
-from guardstation.station.first_run import (CAPACITY_MAX, Mode, SetupChoices, SetupProblem, apply_setup, check_enrolment,
-                         check_site, current_choices)
 from guardstation.scanner import CameraUnavailable, Debouncer, DecoderUnavailable, make_decoder, open_source
+from guardstation.settings.schema import Decoder
 from guardstation.station.context import StationContext
+from guardstation.station.first_run import (
+    CAPACITY_MAX,
+    Mode,
+    SetupChoices,
+    SetupProblem,
+    apply_setup,
+    check_enrolment,
+    check_site,
+    current_choices,
+)
 from guardstation.station.pin import PIN_MAX, PIN_MIN, PinProblem, check_new_pin
 from guardstation.ui.camera_view import CameraView
 from guardstation.ui.i18n import switch_language
@@ -87,8 +110,12 @@ class LanguagePage(_Page):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Language"))
         self.setSubTitle(self.tr("The language of the guard's screen. You can change it later in this setup."))
-        self.intro.setText(self.tr("Welcome to GuardStation. This setup takes about five minutes: the office "
-                                   "and gate, the camera, and the supervisor PIN."))
+        self.intro.setText(
+            self.tr(
+                "Welcome to GuardStation. This setup takes about five minutes: the office "
+                "and gate, the camera, and the supervisor PIN."
+            )
+        )
 
 
 class ConnectionPage(_Page):
@@ -155,15 +182,20 @@ class ConnectionPage(_Page):
         self.setTitle(self.tr("Connection"))
         self.setSubTitle(self.tr("Does this station report to the central office, or work on its own?"))
         self.standalone.setText(self.tr("Standalone: this station works on its own"))
-        self.standalone_note.setText(self.tr("Rules and capacity are set here; the visitor log stays on this "
-                                             "computer."))
+        self.standalone_note.setText(
+            self.tr("Rules and capacity are set here; the visitor log stays on this computer.")
+        )
         self.enrol.setText(self.tr("Enrol with the central server (Diskominfo)"))
         self.url_label.setText(self.tr("Server address"))
         self.code_label.setText(self.tr("Enrolment code"))
         self.code.setPlaceholderText(self.tr("one-time code from the central office"))
-        self.pending_note.setText(self.tr("The station enrols as soon as the server answers (the code is kept in "
-                                          "the keyring until then); meanwhile it works on its own and keeps every "
-                                          "visit for the server. The top bar shows when it is online."))
+        self.pending_note.setText(
+            self.tr(
+                "The station enrols as soon as the server answers (the code is kept in "
+                "the keyring until then); meanwhile it works on its own and keeps every "
+                "visit for the server. The top bar shows when it is online."
+            )
+        )
 
 
 class SitePage(_Page):
@@ -230,13 +262,18 @@ class SitePage(_Page):
         self.no_limit.setText(self.tr("no limit"))
         self.site.setPlaceholderText(self.tr("e.g. Kantor Bupati Probolinggo"))
         self.gate.setPlaceholderText(self.tr("e.g. Pintu Depan"))
-        self.server_capacity_note.setText(self.tr("The capacity will come from the central server once the "
-                                                  "station is enrolled; until then there is no limit."))
+        self.server_capacity_note.setText(
+            self.tr(
+                "The capacity will come from the central server once the "
+                "station is enrolled; until then there is no limit."
+            )
+        )
 
 
 class CameraPage(_Page):
     """Live preview of the chosen source and a test scan that verifies whatever code is shown."""
-    test_scanned = Signal(str)   # the text of a code read during the test (for tests and logs)
+
+    test_scanned = Signal(str)  # the text of a code read during the test (for tests and logs)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -370,14 +407,22 @@ class CameraPage(_Page):
         credential, decision = wizard.station.checkpoint.evaluate(text)
         who = credential.display_name or ""
         word = verdict_word(decision.colour)
-        self.result.setText(self.tr("Test scan: code read (%1) → %2 %3 — nothing was recorded.")
-                            .replace("%1", credential.kind.value).replace("%2", word).replace("%3", who)
-                            .replace("  ", " "))
+        self.result.setText(
+            self.tr("Test scan: code read (%1) → %2 %3 — nothing was recorded.")
+            .replace("%1", credential.kind.value)
+            .replace("%2", word)
+            .replace("%3", who)
+            .replace("  ", " ")
+        )
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Camera"))
-        self.setSubTitle(self.tr("Choose the camera that looks at the visitors' codes. A code held up to it is "
-                                 "read and checked here as a test; nothing is recorded."))
+        self.setSubTitle(
+            self.tr(
+                "Choose the camera that looks at the visitors' codes. A code held up to it is "
+                "read and checked here as a test; nothing is recorded."
+            )
+        )
         self.source_label.setText(self.tr("Camera"))
         self.path_label.setText(self.tr("Folder or file"))
         self.browse.setText(self.tr("Browse…"))
@@ -441,10 +486,12 @@ class PinPage(_Page):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Supervisor PIN"))
-        self.setSubTitle(self.tr("The supervisor PIN protects the settings, and closing the station in "
-                                 "kiosk mode."))
-        self.hint.setText(self.tr("%1 to %2 digits. Not 0000 or 1234. Five wrong PINs lock it for five minutes.")
-                          .replace("%1", str(PIN_MIN)).replace("%2", str(PIN_MAX)))
+        self.setSubTitle(self.tr("The supervisor PIN protects the settings, and closing the station in kiosk mode."))
+        self.hint.setText(
+            self.tr("%1 to %2 digits. Not 0000 or 1234. Five wrong PINs lock it for five minutes.")
+            .replace("%1", str(PIN_MIN))
+            .replace("%2", str(PIN_MAX))
+        )
         self.pin_label.setText(self.tr("New PIN"))
         self.confirm_label.setText(self.tr("PIN again"))
         self.keep_note.setText(self.tr("Leave both empty to keep the current PIN."))
@@ -470,8 +517,11 @@ class SummaryPage(_Page):
         c = self.choices if self.wizard() else None
         if c is None:
             return
-        rows = [(self.tr("Language"), _language_name(c.language)),
-                (self.tr("Office"), c.site_name.strip()), (self.tr("Gate"), c.gate_name.strip())]
+        rows = [
+            (self.tr("Language"), _language_name(c.language)),
+            (self.tr("Office"), c.site_name.strip()),
+            (self.tr("Gate"), c.gate_name.strip()),
+        ]
         if c.mode is Mode.STANDALONE:
             rows.append((self.tr("Connection"), self.tr("standalone")))
             rows.append((self.tr("Capacity"), str(c.capacity) if c.capacity else self.tr("no limit")))
@@ -479,17 +529,23 @@ class SummaryPage(_Page):
             rows.append((self.tr("Connection"), self.tr("enrolment pending with %1").replace("%1", c.server_url)))
         camera = str(c.camera)
         rows.append((self.tr("Camera"), self.tr("Webcam %1").replace("%1", camera) if camera.isdigit() else camera))
-        rows.append((self.tr("Supervisor PIN"), self.tr("keep the current PIN") if c.pin is None
-                     else self.tr("new PIN set")))
+        rows.append(
+            (self.tr("Supervisor PIN"), self.tr("keep the current PIN") if c.pin is None else self.tr("new PIN set"))
+        )
         rows.append((self.tr("Kiosk mode"), self.tr("on") if c.kiosk else self.tr("off")))
-        cells = "".join(f"<tr><td style='padding-right:16px'><b>{k}</b></td><td>{_escape(v)}</td></tr>"
-                        for k, v in rows)
+        cells = "".join(
+            f"<tr><td style='padding-right:16px'><b>{k}</b></td><td>{_escape(v)}</td></tr>" for k, v in rows
+        )
         self.summary.setText(f"<table>{cells}</table>")
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Ready"))
-        self.setSubTitle(self.tr("Check the choices, then press Finish. The setup can be run again from the "
-                                 "Settings menu with the supervisor PIN."))
+        self.setSubTitle(
+            self.tr(
+                "Check the choices, then press Finish. The setup can be run again from the "
+                "Settings menu with the supervisor PIN."
+            )
+        )
         self._fill()
 
 
@@ -506,18 +562,27 @@ def _escape(text: str) -> str:
 
 class SetupWizard(QWizard):
     language_chosen = Signal(str)
-    setup_applied = Signal(object)   # Settings, after they are saved
+    setup_applied = Signal(object)  # Settings, after they are saved
 
-    def __init__(self, station: StationContext, *, rerun: bool = False,
-                 switch_language_to: Callable[[str], None] | None = None, parent=None) -> None:
+    def __init__(
+        self,
+        station: StationContext,
+        *,
+        rerun: bool = False,
+        switch_language_to: Callable[[str], None] | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.station = station
         self.rerun = rerun
         settings = station.settings
         self.decoder_name = settings.decoder
         self.has_pin = bool(settings.supervisor_pin_hash)
-        self.choices = current_choices(station) if settings.configured else SetupChoices(
-            language=settings.language, camera=settings.camera)
+        self.choices = (
+            current_choices(station)
+            if settings.configured
+            else SetupChoices(language=settings.language, camera=settings.camera)
+        )
         self._initial_language = self.choices.language
         self._switch_language = switch_language_to or (lambda lang: switch_language(QApplication.instance(), lang))
         self.language_chosen.connect(self._switch_language)
@@ -529,8 +594,14 @@ class SetupWizard(QWizard):
         self.camera_page = CameraPage()
         self.pin_page = PinPage()
         self.summary_page = SummaryPage()
-        for page in (self.language_page, self.connection_page, self.site_page, self.camera_page, self.pin_page,
-                     self.summary_page):
+        for page in (
+            self.language_page,
+            self.connection_page,
+            self.site_page,
+            self.camera_page,
+            self.pin_page,
+            self.summary_page,
+        ):
             self.addPage(page)
         self.resize(760, 640)
         self.retranslate()
@@ -542,10 +613,12 @@ class SetupWizard(QWizard):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("GuardStation setup") if not self.rerun else self.tr("GuardStation setup (again)"))
-        for button, text in ((QWizard.WizardButton.BackButton, self.tr("< Back")),
-                             (QWizard.WizardButton.NextButton, self.tr("Next >")),
-                             (QWizard.WizardButton.FinishButton, self.tr("Finish")),
-                             (QWizard.WizardButton.CancelButton, self.tr("Cancel"))):
+        for button, text in (
+            (QWizard.WizardButton.BackButton, self.tr("< Back")),
+            (QWizard.WizardButton.NextButton, self.tr("Next >")),
+            (QWizard.WizardButton.FinishButton, self.tr("Finish")),
+            (QWizard.WizardButton.CancelButton, self.tr("Cancel")),
+        ):
             self.setButtonText(button, text)
 
     def problem_text(self, problem: SetupProblem) -> str:
@@ -555,8 +628,9 @@ class SetupWizard(QWizard):
             SetupProblem.NAME_TOO_LONG: self.tr("Names can be at most 100 characters."),
             SetupProblem.CAPACITY: self.tr("Capacity must be between 1 and 100000, or no limit."),
             SetupProblem.URL: self.tr("The server address must look like https://sync.example.go.id"),
-            SetupProblem.URL_NOT_HTTPS: self.tr("The server address must start with https:// (the data is "
-                                                "personal and must be encrypted)."),
+            SetupProblem.URL_NOT_HTTPS: self.tr(
+                "The server address must start with https:// (the data is personal and must be encrypted)."
+            ),
             SetupProblem.CODE: self.tr("The enrolment code has 6 to 64 letters, digits or hyphens."),
             SetupProblem.CAMERA: self.tr("Choose a camera, or a folder or video file."),
         }[problem]
@@ -569,8 +643,12 @@ class SetupWizard(QWizard):
             settings = apply_setup(self.station, self.choices, actor="supervisor" if self.rerun else "installer")
         except Exception as exc:  # the installer must see it; the log keeps the traceback
             log.exception("applying the setup failed")
-            box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Setup not saved"),
-                              self.tr("The setup could not be saved: %1").replace("%1", str(exc)), parent=self)
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                self.tr("Setup not saved"),
+                self.tr("The setup could not be saved: %1").replace("%1", str(exc)),
+                parent=self,
+            )
             box.open()
             return
         self.camera_page.stop_preview()
@@ -581,5 +659,5 @@ class SetupWizard(QWizard):
         self.camera_page.stop_preview()
         accepted = int(getattr(result, "value", result)) == QDialog.DialogCode.Accepted.value
         if not accepted and self.choices.language != self._initial_language:
-            self._switch_language(self._initial_language)   # cancelled: the screen keeps its language
+            self._switch_language(self._initial_language)  # cancelled: the screen keeps its language
         super().done(result)

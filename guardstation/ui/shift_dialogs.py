@@ -3,17 +3,25 @@
 The dialogs only collect input and show results; the writes run on the
 database worker (ui/supervisor_desk.py), which answers with done or refused.
 """
+
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QTextBrowser,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QPlainTextEdit,
+    QTextBrowser,
+    QVBoxLayout,
+)
 
 from guardstation.domain.verdict_types import Colour
-from guardstation.station.shift_book import CATEGORIES, NOTE_MAX, HandoverSummary, ShiftBookError
 from guardstation.station.pin import LOCKOUT, PinResult
+from guardstation.station.shift_book import CATEGORIES, NOTE_MAX, HandoverSummary, ShiftBookError
 from guardstation.ui.pin_dialog import pin_line_edit, pin_problem_text
 from guardstation.ui.qt_helpers import label
 from guardstation.ui.theme import verdict_word
@@ -28,17 +36,24 @@ def shift_problem_text(error: ShiftBookError) -> str:
         return pin_problem_text(p["problem"])
     if error.code == PinResult.WRONG.value:
         tries, minutes = p["check"].tries_left, str(int(LOCKOUT.total_seconds() // 60))
-        return translate("PinDialog", "Wrong PIN. %n more attempt(s) before a %1-minute lock.", "", tries).replace("%1", minutes)
+        return translate("PinDialog", "Wrong PIN. %n more attempt(s) before a %1-minute lock.", "", tries).replace(
+            "%1", minutes
+        )
     if error.code == PinResult.LOCKED.value:
         return translate("ShiftBook", "Too many wrong PINs for this guard. Try again after %1.").replace(
-            "%1", p["check"].locked_until.astimezone().strftime("%H:%M"))
+            "%1", p["check"].locked_until.astimezone().strftime("%H:%M")
+        )
     texts = {
         "name_required": lambda: translate("ShiftBook", "Enter the guard's name."),
-        "guard_exists": lambda: translate("ShiftBook", "A guard named %1 already exists.").replace("%1", p.get("name", "")),
-        "unknown_guard": lambda: translate("ShiftBook", "No guard named %1. The supervisor adds guards under "
-                                   "Shift → Guards.").replace("%1", p.get("name", "")),
+        "guard_exists": lambda: translate("ShiftBook", "A guard named %1 already exists.").replace(
+            "%1", p.get("name", "")
+        ),
+        "unknown_guard": lambda: translate(
+            "ShiftBook", "No guard named %1. The supervisor adds guards under Shift → Guards."
+        ).replace("%1", p.get("name", "")),
         "shift_open": lambda: translate("ShiftBook", "The shift of %1 is still open: close it first.").replace(
-            "%1", p.get("guard", "")),
+            "%1", p.get("guard", "")
+        ),
         "no_shift": lambda: translate("ShiftBook", "No shift is open. Open a shift first."),
         "note_empty": lambda: translate("ShiftBook", "Write the note first."),
         "bad_category": lambda: translate("ShiftBook", "Choose a category."),
@@ -48,8 +63,11 @@ def shift_problem_text(error: ShiftBookError) -> str:
 
 def category_label(category: str) -> str:
     translate = QCoreApplication.translate
-    return {"handover": translate("ShiftBook", "Handover"), "incident": translate("ShiftBook", "Incident"),
-            "info": translate("ShiftBook", "Note")}.get(category, category)
+    return {
+        "handover": translate("ShiftBook", "Handover"),
+        "incident": translate("ShiftBook", "Incident"),
+        "info": translate("ShiftBook", "Note"),
+    }.get(category, category)
 
 
 class _DeskDialog(QDialog):
@@ -75,7 +93,7 @@ class _DeskDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def submit(self) -> None:
-        raise NotImplementedError   # each dialog collects its own fields
+        raise NotImplementedError  # each dialog collects its own fields
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
@@ -88,7 +106,7 @@ class _DeskDialog(QDialog):
 
 
 class OpenShiftDialog(_DeskDialog):
-    requested = Signal(str, str)   # guard name, PIN
+    requested = Signal(str, str)  # guard name, PIN
 
     def __init__(self, guard_names: list[str], parent=None) -> None:
         super().__init__(self.tr("Open shift"), self.tr("Open shift"), parent)
@@ -96,8 +114,9 @@ class OpenShiftDialog(_DeskDialog):
         self.name.setEditable(True)
         self.name.addItems(guard_names)
         self.pin = pin_line_edit(self.tr("Your guard PIN"))
-        self.form.addRow(label(self.tr("The guard on duty is named in every record until the shift is closed."),
-                               wrap=True))
+        self.form.addRow(
+            label(self.tr("The guard on duty is named in every record until the shift is closed."), wrap=True)
+        )
         self.form.addRow(self.tr("Guard"), self.name)
         self.form.addRow(self.tr("PIN"), self.pin)
         if not guard_names:
@@ -113,7 +132,7 @@ class OpenShiftDialog(_DeskDialog):
 
 
 class NoteDialog(_DeskDialog):
-    requested = Signal(str, str)   # category, text
+    requested = Signal(str, str)  # category, text
 
     def __init__(self, author: str, parent=None) -> None:
         super().__init__(self.tr("Shift book: note or incident"), self.tr("Save"), parent)
@@ -141,7 +160,7 @@ class NoteDialog(_DeskDialog):
 
 
 def summary_html(summary: HandoverSummary, *, closed: bool) -> str:
-    translate = QCoreApplication.translate   # literal calls outside f-strings, so lupdate finds them
+    translate = QCoreApplication.translate  # literal calls outside f-strings, so lupdate finds them
     e = html.escape
 
     def hm(value) -> str:
@@ -152,20 +171,25 @@ def summary_html(summary: HandoverSummary, *, closed: bool) -> str:
     incidents, handover = translate("ShiftBook", "Incidents"), translate("ShiftBook", "Handover notes")
     by_verdict = translate("ShiftBook", "Scans by verdict")
     outs = translate("ShiftBook", "Check-outs: %1 (automatic: %2)")
-    parts = [f"<h3>{e(title)}: {e(summary.guard)}</h3>",
-             f"<p>{summary.opened_at.astimezone():%d-%m-%Y %H:%M} – {hm(summary.closed_at)}</p>",
-             f"<p><b>{e(inside)} ({len(summary.inside)})</b></p>"]
+    parts = [
+        f"<h3>{e(title)}: {e(summary.guard)}</h3>",
+        f"<p>{summary.opened_at.astimezone():%d-%m-%Y %H:%M} – {hm(summary.closed_at)}</p>",
+        f"<p><b>{e(inside)} ({len(summary.inside)})</b></p>",
+    ]
     rows = [f"<li>{hm(r.time_in)} · {e(r.name or '?')} {e(r.nik_masked)} · {e(r.gate)}</li>" for r in summary.inside]
     parts.append(f"<ul>{''.join(rows)}</ul>" if rows else f"<p>{e(nobody)}</p>")
     for heading, notes in ((incidents, summary.incidents), (handover, summary.handover_notes)):
         parts.append(f"<p><b>{e(heading)} ({len(notes)})</b></p>")
         if notes:
-            parts.append("<ul>" + "".join(f"<li>{hm(n.at)} · {e(n.author)}: {e(n.text)}</li>" for n in notes)
-                         + "</ul>")
-    counts = " · ".join(f"{e(verdict_word(c))} {summary.by_colour[c.value]}" for c in Colour
-                        if summary.by_colour.get(c.value))
-    parts.append(f"<p><b>{e(by_verdict)}:</b> {counts or '0'}<br>"
-                 + e(outs.replace("%1", str(summary.check_outs)).replace("%2", str(summary.auto_check_outs))) + "</p>")
+            parts.append("<ul>" + "".join(f"<li>{hm(n.at)} · {e(n.author)}: {e(n.text)}</li>" for n in notes) + "</ul>")
+    counts = " · ".join(
+        f"{e(verdict_word(c))} {summary.by_colour[c.value]}" for c in Colour if summary.by_colour.get(c.value)
+    )
+    parts.append(
+        f"<p><b>{e(by_verdict)}:</b> {counts or '0'}<br>"
+        + e(outs.replace("%1", str(summary.check_outs)).replace("%2", str(summary.auto_check_outs)))
+        + "</p>"
+    )
     return "".join(parts)
 
 

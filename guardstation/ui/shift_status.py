@@ -1,4 +1,5 @@
 """The shift on duty in the top bar, and the notices about visits: closed automatically, staying too long."""
+
 from __future__ import annotations
 
 import html
@@ -26,14 +27,18 @@ class ShiftStatus(QLabel):
             self.setText(self.tr("No shift open — Shift → Open shift"))
             self.setStyleSheet(NO_SHIFT_STYLE)
             return
-        self.setText(self.tr("On duty: %1 since %2 · %n scan(s)", "", scans)
-                     .replace("%1", shift.guard_name).replace("%2", shift.opened_at.astimezone().strftime("%H:%M")))
+        self.setText(
+            self.tr("On duty: %1 since %2 · %n scan(s)", "", scans)
+            .replace("%1", shift.guard_name)
+            .replace("%2", shift.opened_at.astimezone().strftime("%H:%M"))
+        )
         self.setStyleSheet(ON_DUTY_STYLE)
 
 
 def _names(rows: list[Visit]) -> str:
-    shown = ", ".join(f"{html.escape(v.display_name or '?')} ({v.time_in.astimezone():%H:%M})"
-                      for v in rows[:NAMES_SHOWN])
+    shown = ", ".join(
+        f"{html.escape(v.display_name or '?')} ({v.time_in.astimezone():%H:%M})" for v in rows[:NAMES_SHOWN]
+    )
     return shown + (" …" if len(rows) > NAMES_SHOWN else "")
 
 
@@ -65,13 +70,23 @@ class VisitNotices(QWidget):
             self.overstay.setText("")
         else:
             hours = f"{limit.total_seconds() / 3600:g}"
-            self.overstay.setText("⚠ " + self.tr("%n person(s) inside for more than %1 hours: %2", "", len(rows))
-                                  .replace("%1", hours).replace("%2", _names(rows)))
+            self.overstay.setText(
+                "⚠ "
+                + self.tr("%n person(s) inside for more than %1 hours: %2", "", len(rows))
+                .replace("%1", hours)
+                .replace("%2", _names(rows))
+            )
         self._update_visibility()
 
     def show_auto_closed(self, rows: list[Visit], closing: time | None) -> None:
         at = closing.strftime("%H:%M") if closing else "?"
-        self.auto_closed.setText(self.tr("%n forgotten check-out(s) closed automatically at the closing time "
-                                         "(%1), marked \"auto\": %2", "", len(rows))
-                                 .replace("%1", at).replace("%2", _names(rows)))
+        self.auto_closed.setText(
+            self.tr(
+                '%n forgotten check-out(s) closed automatically at the closing time (%1), marked "auto": %2',
+                "",
+                len(rows),
+            )
+            .replace("%1", at)
+            .replace("%2", _names(rows))
+        )
         self._update_visibility()

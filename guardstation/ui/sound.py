@@ -4,6 +4,7 @@ Qt's multimedia module is not in PySide6-Essentials and would add ~200 MB
 to the bundle for six short WAVs; the OS players do the job: winsound on
 Windows (stdlib), PipeWire/PulseAudio/ALSA command-line players on Linux.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,7 +24,7 @@ _LINUX_PLAYERS = (("pw-play", []), ("paplay", []), ("aplay", ["-q"]))
 class SoundPlayer:
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.played: list[str] = []   # what was asked for, newest last (the UI tests read it)
+        self.played: list[str] = []  # what was asked for, newest last (the UI tests read it)
         self._files = {cue: resource("sounds", f"{cue}.wav") for cue in CUES}
         self._command = self._find_linux_player() if sys.platform.startswith("linux") else None
         self._warned = False
@@ -51,10 +52,15 @@ class SoundPlayer:
         try:
             if sys.platform == "win32":
                 import winsound
+
                 winsound.PlaySound(str(path), winsound.SND_FILENAME | winsound.SND_ASYNC | winsound.SND_NODEFAULT)
             elif self._command:
-                subprocess.Popen([*self._command, str(path)], stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                subprocess.Popen(
+                    [*self._command, str(path)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             elif not self._warned:
                 self._warned = True
                 log.warning("no audio player found (pw-play, paplay or aplay); verdicts will be silent")

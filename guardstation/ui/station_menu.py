@@ -1,9 +1,10 @@
 """The Settings menu of the guard's window: run the setup again (supervisor PIN), kiosk mode, logs."""
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -19,8 +20,15 @@ log = logging.getLogger(__name__)
 
 
 class StationMenu(QObject):
-    def __init__(self, window: QMainWindow, station: StationContext, kiosk: KioskGuard, *,
-                 log_dir: Path | None = None, on_setup_applied: Callable[[object], None] | None = None) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        station: StationContext,
+        kiosk: KioskGuard,
+        *,
+        log_dir: Path | None = None,
+        on_setup_applied: Callable[[object], None] | None = None,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.station = station
@@ -53,7 +61,7 @@ class StationMenu(QObject):
 
     def rerun_setup(self) -> None:
         pin = self.supervisor_pin()
-        if not pin.is_set:   # a station never set up (demo): nothing to protect yet
+        if not pin.is_set:  # a station never set up (demo): nothing to protect yet
             self.open_wizard()
             return
         self.pin_dialog = PinDialog(pin, self.tr("Enter the supervisor PIN to change the setup."), self.window)

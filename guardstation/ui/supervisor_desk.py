@@ -5,26 +5,27 @@ run on the database thread, the one writer of the station (docs/architecture.md 
 through ui/background.py; the dialogs hear back on the GUI thread. Reads (the summary preview,
 guard lists, overstays) are short sessions on the GUI thread, as the models do.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Qt
+from PySide6.QtCore import QObject, Qt, QThread
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTableView, QWidget
 
-from guardstation.station.shift_book import ShiftBook, ShiftBookError, current_shift, guards, scan_counts
 from guardstation.station.context import StationContext
-from guardstation.station.supervisor_actions import Supervision, SupervisionError
 from guardstation.station.pin import SupervisorPin
+from guardstation.station.shift_book import ShiftBook, ShiftBookError, current_shift, guards, scan_counts
+from guardstation.station.supervisor_actions import Supervision, SupervisionError
 from guardstation.store.models import Visit
 from guardstation.store.visits import DENIED
 from guardstation.ui.background import Outcome, run_in_background
-from guardstation.ui.shift_status import ShiftStatus, VisitNotices
 from guardstation.ui.pin_dialog import PinDialog
 from guardstation.ui.qt_helpers import timer
 from guardstation.ui.shift_dialogs import CloseShiftDialog, NoteDialog, OpenShiftDialog, shift_problem_text
+from guardstation.ui.shift_status import ShiftStatus, VisitNotices
 from guardstation.ui.supervisor_dialogs import CorrectionDialog, GuardsDialog, OverrideDialog, supervision_problem_text
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class SupervisorDesk(QObject):
         self.supervision = Supervision(station.checkpoint, station.settings)
         self.book.resume()
         self.supervisor_name = ""
-        self.dialog: QWidget | None = None      # the one desk dialog open now (tests reach it here)
+        self.dialog: QWidget | None = None  # the one desk dialog open now (tests reach it here)
         self.pin_dialog: PinDialog | None = None
         self.message: QMessageBox | None = None
         self.db_thread = thread
@@ -66,7 +67,7 @@ class SupervisorDesk(QObject):
         supervisor = self.window.menuBar().addMenu(self.tr("S&upervisor"))
         self.override_action = supervisor.addAction(self.tr("Admit the refused person…"), self.override)
         self.correct_action = supervisor.addAction(self.tr("Correct the visit…"), self.correct)
-        for view in (self.window.log_view, self.window.inside_view):   # also on a right click
+        for view in (self.window.log_view, self.window.inside_view):  # also on a right click
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addAction(self.correct_action)
         self.window.log_view.insertAction(self.correct_action, self.override_action)
@@ -92,12 +93,21 @@ class SupervisorDesk(QObject):
     # -- job plumbing --------------------------------------------------------------------------
     def submit(self, job: str, call: Callable[[], object]) -> None:
         """Runs a write on the database thread; the answer comes back under the job's name."""
-        run_in_background(call, lambda outcome: self._finished(job, outcome), thread=self.db_thread,
-                          refused=(ShiftBookError, SupervisionError), name=f"desk job {job}")
+        run_in_background(
+            call,
+            lambda outcome: self._finished(job, outcome),
+            thread=self.db_thread,
+            refused=(ShiftBookError, SupervisionError),
+            name=f"desk job {job}",
+        )
 
     def _finished(self, job: str, outcome: Outcome) -> None:
-        outcome.route(done=lambda result: self._done(job, result), refused=lambda error: self._refused(job, error),
-                      storage=self.window.show_storage_failure, bug=self.window.show_crash)
+        outcome.route(
+            done=lambda result: self._done(job, result),
+            refused=lambda error: self._refused(job, error),
+            storage=self.window.show_storage_failure,
+            bug=self.window.show_crash,
+        )
 
     def _open(self, dialog: QWidget) -> QWidget:
         self.dialog = dialog
@@ -138,7 +148,7 @@ class SupervisorDesk(QObject):
 
     def _with_supervisor_pin(self, purpose: str, then: Callable[[], None]) -> None:
         pin = SupervisorPin.for_home(self.station.home, self.station.settings.supervisor_pin_hash)
-        if not pin.is_set:   # a station never set up (demo): nothing to protect yet, as the setup menu does
+        if not pin.is_set:  # a station never set up (demo): nothing to protect yet, as the setup menu does
             then()
             return
         self.pin_dialog = PinDialog(pin, purpose, self.window)
@@ -153,13 +163,11 @@ class SupervisorDesk(QObject):
         with self.station.db.read() as session:
             names = [g.name for g in guards(session)]
         dialog = self._open(OpenShiftDialog(names, self.window))
-        dialog.requested.connect(lambda name, pin: self.submit(
-            "open_shift", lambda: self.book.open_shift(name, pin)))
+        dialog.requested.connect(lambda name, pin: self.submit("open_shift", lambda: self.book.open_shift(name, pin)))
 
     def add_note(self) -> None:
         dialog = self._open(NoteDialog(self.checkpoint.guard, self.window))
-        dialog.requested.connect(lambda category, text: self.submit(
-            "note", lambda: self.book.add_note(category, text)))
+        dialog.requested.connect(lambda category, text: self.submit("note", lambda: self.book.add_note(category, text)))
 
     def close_shift(self) -> None:
         try:
@@ -184,9 +192,13 @@ class SupervisorDesk(QObject):
     def manage_guards(self) -> None:
         def show() -> None:
             dialog = self._open(GuardsDialog(self._guard_rows(), self.window))
-            dialog.add_requested.connect(lambda name, pin, confirm: self.submit(
-                "add_guard", lambda: self.book.add_guard(name, pin, confirm,
-                                                         supervisor=self.supervisor_name or "supervisor")))
+            dialog.add_requested.connect(
+                lambda name, pin, confirm: self.submit(
+                    "add_guard",
+                    lambda: self.book.add_guard(name, pin, confirm, supervisor=self.supervisor_name or "supervisor"),
+                )
+            )
+
         self._with_supervisor_pin(self.tr("Enter the supervisor PIN to see and add guards."), show)
 
     # -- overrides and corrections -------------------------------------------------------------
@@ -206,12 +218,12 @@ class SupervisorDesk(QObject):
         def show() -> None:
             dialog = self._open(OverrideDialog(visit, self.window.lang, self.supervisor_name, self.window))
             dialog.requested.connect(lambda reason, who: self._submit_override(visit.visit_id, reason, who))
+
         self._with_supervisor_pin(self.tr("Enter the supervisor PIN to admit a refused person."), show)
 
     def _submit_override(self, visit_id: str, reason: str, supervisor: str) -> None:
         self._remember_supervisor(supervisor)
-        self.submit("override", lambda: self.supervision.override(visit_id, reason=reason,
-                                                                       supervisor=supervisor))
+        self.submit("override", lambda: self.supervision.override(visit_id, reason=reason, supervisor=supervisor))
 
     def correct(self) -> None:
         visit = self.selected_visit((self.window.log_view, self.window.inside_view))
@@ -220,9 +232,11 @@ class SupervisorDesk(QObject):
             return
 
         def show() -> None:
-            dialog = self._open(CorrectionDialog(visit, self.window.lang, self.supervisor_name,
-                                                 self.checkpoint.now(), self.window))
+            dialog = self._open(
+                CorrectionDialog(visit, self.window.lang, self.supervisor_name, self.checkpoint.now(), self.window)
+            )
             dialog.requested.connect(lambda fields: self._submit_correction(visit.visit_id, fields))
+
         self._with_supervisor_pin(self.tr("Enter the supervisor PIN to correct a visit."), show)
 
     def _submit_correction(self, visit_id: str, fields: dict) -> None:

@@ -3,6 +3,7 @@
 As in ui/shift_dialogs.py, the dialogs collect input; ui/supervisor_desk.py runs
 the write on the database worker and answers with show_problem() or accept().
 """
+
 from __future__ import annotations
 
 import html
@@ -10,13 +11,23 @@ import json
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QPushButton, QTableWidget, QTableWidgetItem)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from guardstation.domain.reasons import describe
 from guardstation.domain.verdict_types import Colour
-from guardstation.store.models import Visit
 from guardstation.station.supervisor_actions import REASON_MAX, SupervisionError
+from guardstation.store.models import Visit
 from guardstation.ui.pin_dialog import pin_line_edit
 from guardstation.ui.qt_helpers import label, line_edit
 from guardstation.ui.shift_dialogs import ERROR_STYLE, _DeskDialog
@@ -46,8 +57,10 @@ def _visit_line(visit: Visit, lang: str) -> str:
     reason = describe(visit.reason_code, json.loads(visit.reason_params_json or "{}"), lang)
     when = visit.time_in.astimezone().strftime("%d-%m-%Y %H:%M")
     who = html.escape(visit.display_name or "?")
-    return (f"<b>{who}</b> {html.escape(visit.nik_masked)}<br>{when} · {html.escape(visit.gate_in)} · "
-            f"<b>{html.escape(verdict_word(Colour(visit.colour)))}</b> — {html.escape(reason)}")
+    return (
+        f"<b>{who}</b> {html.escape(visit.nik_masked)}<br>{when} · {html.escape(visit.gate_in)} · "
+        f"<b>{html.escape(verdict_word(Colour(visit.colour)))}</b> — {html.escape(reason)}"
+    )
 
 
 class _SupervisorDialog(_DeskDialog):
@@ -61,14 +74,21 @@ class _SupervisorDialog(_DeskDialog):
 
 
 class OverrideDialog(_SupervisorDialog):
-    requested = Signal(str, str)   # reason, supervisor
+    requested = Signal(str, str)  # reason, supervisor
 
     def __init__(self, visit: Visit, lang: str, supervisor: str, parent=None) -> None:
         super().__init__(self.tr("Admit a refused person"), self.tr("Admit"), supervisor, parent)
         self.visit_id = visit.visit_id
         self.form.addRow(label(_visit_line(visit, lang), wrap=True))
-        self.form.addRow(label(self.tr("The refusal stays in the log. A new check-in is recorded with your name "
-                                       "and reason, and written to the audit log."), wrap=True))
+        self.form.addRow(
+            label(
+                self.tr(
+                    "The refusal stays in the log. A new check-in is recorded with your name "
+                    "and reason, and written to the audit log."
+                ),
+                wrap=True,
+            )
+        )
         self.reason.setPlaceholderText(self.tr("Mandatory: e.g. invited by the Regent, checked by phone"))
         self.form.addRow(self.tr("Supervisor"), self.supervisor)
         self.form.addRow(self.tr("Reason"), self.reason)
@@ -98,13 +118,13 @@ def from_qdatetime(value: QDateTime, tz: tzinfo) -> datetime:
 
 
 class CorrectionDialog(_SupervisorDialog):
-    requested = Signal(object)   # dict: display_name, purpose, host, time_out, supervisor, reason
+    requested = Signal(object)  # dict: display_name, purpose, host, time_out, supervisor, reason
 
     def __init__(self, visit: Visit, lang: str, supervisor: str, now: datetime, parent=None) -> None:
         super().__init__(self.tr("Correct a visit"), self.tr("Save correction"), supervisor, parent)
         self.visit_id = visit.visit_id
         self.original_out = visit.time_out
-        self.tz = now.astimezone().tzinfo    # the PC's zone, as the log shows times
+        self.tz = now.astimezone().tzinfo  # the PC's zone, as the log shows times
         self.name = line_edit(self.tr("Full name"))
         self.name.setText(visit.display_name)
         self.purpose = line_edit(self.tr("Purpose"))
@@ -125,8 +145,15 @@ class CorrectionDialog(_SupervisorDialog):
         self.time_out.setVisible(admitted)
         self.reason.setPlaceholderText(self.tr("Optional: what was wrong"))
         self.form.addRow(label(_visit_line(visit, lang), wrap=True))
-        self.form.addRow(label(self.tr("The original record is kept; the correction is a new entry with your "
-                                       "name, and is written to the audit log."), wrap=True))
+        self.form.addRow(
+            label(
+                self.tr(
+                    "The original record is kept; the correction is a new entry with your "
+                    "name, and is written to the audit log."
+                ),
+                wrap=True,
+            )
+        )
         self.form.addRow(self.tr("Name"), self.name)
         self.form.addRow(self.tr("Purpose"), self.purpose)
         self.form.addRow(self.tr("Host"), self.host)
@@ -141,7 +168,7 @@ class CorrectionDialog(_SupervisorDialog):
         if not self.has_left.isChecked():
             return None
         if self.original_out is not None and self.time_out.dateTime() == self.initial_out:
-            return self.original_out          # untouched: keep the exact recorded time
+            return self.original_out  # untouched: keep the exact recorded time
         return from_qdatetime(self.time_out.dateTime(), self.tz)
 
     def submit(self) -> None:
@@ -149,14 +176,22 @@ class CorrectionDialog(_SupervisorDialog):
             self.show_problem(supervision_problem_text(SupervisionError("supervisor_required", "")))
             return
         self.busy()
-        self.requested.emit({"display_name": self.name.text(), "purpose": self.purpose.text(),
-                             "host": self.host.text(), "time_out": self.chosen_time_out(),
-                             "supervisor": self.supervisor.text(), "reason": self.reason.text()})
+        self.requested.emit(
+            {
+                "display_name": self.name.text(),
+                "purpose": self.purpose.text(),
+                "host": self.host.text(),
+                "time_out": self.chosen_time_out(),
+                "supervisor": self.supervisor.text(),
+                "reason": self.reason.text(),
+            }
+        )
 
 
 class GuardsDialog(_DeskDialog):
     """Registered guards with their scan counts, and a form to add a guard."""
-    add_requested = Signal(str, str, str)   # name, PIN, confirmation
+
+    add_requested = Signal(str, str, str)  # name, PIN, confirmation
 
     def __init__(self, rows: list[tuple[str, int, int]], parent=None) -> None:
         super().__init__(self.tr("Guards and scan counts"), self.tr("Close"), parent)

@@ -3,6 +3,7 @@
 The worker (guardstation/sync/loop.py) runs on its own Python thread and never
 touches a widget: its callbacks emit signals, which Qt queues to the GUI thread.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,23 +11,29 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QWidget
 
 from guardstation.station.context import StationContext
-from guardstation.sync.engine import SyncReport
 from guardstation.station.server_link import build_worker
+from guardstation.sync.engine import SyncReport
 from guardstation.sync.loop import SyncStatus, SyncWorker
 from guardstation.ui.qt_helpers import label
 
 log = logging.getLogger(__name__)
 
-STREAM_NAMES = {"visit_event": "Other gates' visits", "site_config": "Site settings", "rule_pack": "Rule packs",
-                "status_entry": "Status list", "trust_key": "Trusted keys", "alert": "Alerts"}
+STREAM_NAMES = {
+    "visit_event": "Other gates' visits",
+    "site_config": "Site settings",
+    "rule_pack": "Rule packs",
+    "status_entry": "Status list",
+    "trust_key": "Trusted keys",
+    "alert": "Alerts",
+}
 
 
 class SyncBridge(QObject):
-    status = Signal(object)       # SyncStatus
-    report = Signal(object)       # SyncReport
+    status = Signal(object)  # SyncStatus
+    report = Signal(object)  # SyncReport
 
     def __init__(self, station: StationContext, worker_factory=build_worker) -> None:
         super().__init__()
@@ -83,10 +90,15 @@ class SyncStatusBar(QWidget):
         elif status.online:
             state, colour = self.tr("Online"), "#1b7f3b"
         else:
-            state, colour = self.tr("Offline (retry at %1)").replace("%1", _clock_text(status.next_attempt_at)), \
-                "#b35c00"
-        parts = [f"● {state}", self.tr("queue: %1").replace("%1", str(status.queue_depth)),
-                 self.tr("last sync: %1").replace("%1", _clock_text(status.last_sync_at))]
+            state, colour = (
+                self.tr("Offline (retry at %1)").replace("%1", _clock_text(status.next_attempt_at)),
+                "#b35c00",
+            )
+        parts = [
+            f"● {state}",
+            self.tr("queue: %1").replace("%1", str(status.queue_depth)),
+            self.tr("last sync: %1").replace("%1", _clock_text(status.last_sync_at)),
+        ]
         if status.rejected:
             parts.append(self.tr("%1 refused by the server (see log)").replace("%1", str(status.rejected)))
         self.text.setText("   ".join(parts))

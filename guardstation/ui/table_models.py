@@ -3,6 +3,7 @@
 Both read through short sessions on the GUI thread: keyset pages hit an index,
 so a page costs milliseconds even with a million visits on disk.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,16 @@ class ScanLogModel(_VisitTable):
         self.lang = lang
         self.query = ""
         self._exhausted = False
-        self.headers = [self.tr("Time"), self.tr("Verdict"), self.tr("Name"), self.tr("NIK"), self.tr("Reason"),
-                        self.tr("Purpose"), self.tr("Gate"), self.tr("Out")]
+        self.headers = [
+            self.tr("Time"),
+            self.tr("Verdict"),
+            self.tr("Name"),
+            self.tr("NIK"),
+            self.tr("Reason"),
+            self.tr("Purpose"),
+            self.tr("Gate"),
+            self.tr("Out"),
+        ]
 
     def _page(self, after: visits.PageKey | None) -> list[Visit]:
         with self.db.read() as session:
@@ -117,7 +126,7 @@ class ScanLogModel(_VisitTable):
                 return visit.gate_in
             if column == 7:
                 out = _local_time(visit.time_out)
-                auto = self.tr("(auto)")   # closed at the site's closing time, not seen leaving
+                auto = self.tr("(auto)")  # closed at the site's closing time, not seen leaving
                 return f"{out} {auto}" if out and visit.auto_closed else out
         if role == Qt.ItemDataRole.BackgroundRole and column == 1:
             background, _ = VERDICT_COLOURS[Colour(visit.colour)]
@@ -145,5 +154,4 @@ class InsideNowModel(_VisitTable):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         visit = self.rows[index.row()]
-        return [_local_time(visit.time_in), _who(visit), visit.nik_masked, visit.purpose,
-                visit.host][index.column()]
+        return [_local_time(visit.time_in), _who(visit), visit.nik_masked, visit.purpose, visit.host][index.column()]

@@ -1,4 +1,5 @@
 """Colours and words of the verdicts, shared by the banner, the log and the gauge."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
@@ -24,8 +25,10 @@ def verdict_word(colour: Colour, action: Action | None = None) -> str:
     if action is Action.CHECK_OUT:
         return translate("Verdict", "OUT")
     return {
-        Colour.GREEN: translate("Verdict", "GREEN"), Colour.YELLOW: translate("Verdict", "YELLOW"),
-        Colour.RED: translate("Verdict", "RED"), Colour.BLACK: translate("Verdict", "BLACK"),
+        Colour.GREEN: translate("Verdict", "GREEN"),
+        Colour.YELLOW: translate("Verdict", "YELLOW"),
+        Colour.RED: translate("Verdict", "RED"),
+        Colour.BLACK: translate("Verdict", "BLACK"),
         Colour.FULL: translate("Verdict", "FULL"),
     }[colour]
 

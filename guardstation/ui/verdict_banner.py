@@ -1,12 +1,13 @@
 """The big verdict banner: one word readable across the desk, the reason underneath."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from guardstation.domain.verdict_types import Action, Colour
-from guardstation.ui.theme import IDLE_COLOURS, verdict_colours, verdict_word
 from guardstation.ui.qt_helpers import label, timer
+from guardstation.ui.theme import IDLE_COLOURS, verdict_colours, verdict_word
 
 IDLE_AFTER_MS = 8000  # back to "ready" so an old verdict is never mistaken for the next person's
 

@@ -4,6 +4,7 @@ StationWorker submits every write of the guard's screen to the one database thre
 ui/background.py, which says how it ended; the answers come back as queued Qt signals.
 No worker touches a widget.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,8 +12,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 
 from guardstation.health.camera_outages import CameraOutageLog
-from guardstation.station.checkpoint import Checkpoint, InvalidEntry, ManualEntry
 from guardstation.scanner import CameraWorker, Debouncer, Decoder, FrameSource
+from guardstation.station.checkpoint import Checkpoint, InvalidEntry, ManualEntry
 from guardstation.ui.background import run_in_background
 
 
@@ -22,10 +23,11 @@ class StationWorker(QObject):
     Lives on the GUI thread; the writes run on `thread`, in the order they were asked for
     (None: on the caller's thread, at once).
     """
-    outcome = Signal(object)          # ScanOutcome, emitted only after its commit
-    entry_rejected = Signal(object)   # InvalidEntry
-    storage_failed = Signal(str)      # "disk_full" | "read_only" | "locked" | "io_error"
-    crashed = Signal(str)             # traceback of an unexpected error
+
+    outcome = Signal(object)  # ScanOutcome, emitted only after its commit
+    entry_rejected = Signal(object)  # InvalidEntry
+    storage_failed = Signal(str)  # "disk_full" | "read_only" | "locked" | "io_error"
+    crashed = Signal(str)  # traceback of an unexpected error
 
     def __init__(self, checkpoint: Checkpoint, thread: QThread | None = None) -> None:
         super().__init__()
@@ -35,9 +37,15 @@ class StationWorker(QObject):
 
     def _submit(self, name: str, op, *, emit: bool = True) -> None:
         done = self.outcome.emit if emit else None
-        run_in_background(op, lambda outcome: outcome.route(
-            done=done, refused=self.entry_rejected.emit, storage=self.storage_failed.emit, bug=self.crashed.emit),
-            thread=self.db_thread, refused=(InvalidEntry,), name=name)
+        run_in_background(
+            op,
+            lambda outcome: outcome.route(
+                done=done, refused=self.entry_rejected.emit, storage=self.storage_failed.emit, bug=self.crashed.emit
+            ),
+            thread=self.db_thread,
+            refused=(InvalidEntry,),
+            name=name,
+        )
 
     @Slot(str)
     def scan(self, text: str) -> None:
@@ -66,17 +74,25 @@ def to_qimage(frame: np.ndarray) -> QImage:
 
 class CameraBridge(QObject):
     """Turns the camera thread's callbacks into Qt signals."""
-    frame = Signal(QImage, list)   # image, outlines of the codes found
-    scanned = Signal(str)
-    status = Signal(str, str)      # "ok" | "lost" | "unavailable", message
 
-    def __init__(self, source: FrameSource, decoder: Decoder, debouncer: Debouncer,
-                 reopen_interval_s: float = 2.0) -> None:
+    frame = Signal(QImage, list)  # image, outlines of the codes found
+    scanned = Signal(str)
+    status = Signal(str, str)  # "ok" | "lost" | "unavailable", message
+
+    def __init__(
+        self, source: FrameSource, decoder: Decoder, debouncer: Debouncer, reopen_interval_s: float = 2.0
+    ) -> None:
         super().__init__()
         self.source = source
-        self._worker = CameraWorker(source, decoder, on_frame=self._on_frame, on_scan=self.scanned.emit,
-                                    on_status=self.status.emit, debouncer=debouncer,
-                                    reopen_interval_s=reopen_interval_s)
+        self._worker = CameraWorker(
+            source,
+            decoder,
+            on_frame=self._on_frame,
+            on_scan=self.scanned.emit,
+            on_status=self.status.emit,
+            debouncer=debouncer,
+            reopen_interval_s=reopen_interval_s,
+        )
 
     def _on_frame(self, result) -> None:
         self.frame.emit(to_qimage(result.frame), [code.corners for code in result.codes])

@@ -4,6 +4,7 @@ Each outcome has its own shape, so a guard who looks away still knows it:
 green = rising two-note chime, yellow = two equal mid beeps, red = low buzz,
 black = urgent triple alarm, full = falling three notes, out = one soft note.
 """
+
 import math
 import struct
 import wave

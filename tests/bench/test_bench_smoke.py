@@ -2,6 +2,7 @@
 
 Behaviour only: timings are never asserted (they depend on the machine).
 """
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import math
 
 import pytest
 
-from bench import main
 from bench import log as log_bench
+from bench import main
 from bench import scan as scan_bench
 
 SCAN_KEYS = set(scan_bench.KEYS) | {"python", "platform"}
@@ -81,6 +82,12 @@ def test_verify_bench_reports_every_format():
     from bench import run
 
     result = run(["verify", "--seconds", "0.3"])
-    for key in ("hc1_per_s", "hc1_forged_per_s", "shc_per_s", "gspass_per_s", "raw_ecdsa_p256_verify_per_s",
-                "hc1_cost_vs_raw_ecdsa"):
+    for key in (
+        "hc1_per_s",
+        "hc1_forged_per_s",
+        "shc_per_s",
+        "gspass_per_s",
+        "raw_ecdsa_p256_verify_per_s",
+        "hc1_cost_vs_raw_ecdsa",
+    ):
         assert result[key] > 0 and math.isfinite(result[key]), key

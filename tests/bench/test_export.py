@@ -1,16 +1,21 @@
 """`python -m bench export` end to end with small sizes: every figure present (timings not asserted)."""
+
 from __future__ import annotations
 
 import json
 import math
 
-from bench import main
 from bench import export as export_bench
+from bench import main
 
 
 def test_export_bench_smoke(capsys, tmp_path):
-    assert main(["export", "--rows", "3000", "--small-rows", "1000", "--keep", str(tmp_path / "home"),
-                 "--json", "--quiet"]) == 0
+    assert (
+        main(
+            ["export", "--rows", "3000", "--small-rows", "1000", "--keep", str(tmp_path / "home"), "--json", "--quiet"]
+        )
+        == 0
+    )
     lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert len(lines) == 1
     result = json.loads(lines[0])

@@ -1,4 +1,5 @@
 """The command line: `pass issue` and `verify`, in-process and once through the real entry point."""
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,6 @@ REQUIRED_KEYS = {"input", "kind", "decoded", "stages", "colour", "reason"}
 # These three pictures hold a different (valid) HC1 text than their PREFIX: the upstream test data was
 # regenerated for one and not the other (see tests/scanner/test_decoders_corpus.py).
 DCC_PICTURE_TEXT_MISMATCHES = {"ES/2DCode/raw/501.json", "ES/2DCode/raw/502.json", "ES/2DCode/raw/503.json"}
-
-
 
 
 @pytest.fixture(autouse=True)
@@ -56,9 +55,25 @@ def results(out: str) -> list[dict]:
 
 
 def issue(capsys, home: Path, out: Path, *extra) -> dict:
-    code, stdout, err = run(capsys, "pass", "issue", "--home", home, "--name", "Budi Santoso",
-                            "--nik", "3513011708800008", "--kind", "employee", "--doses", "2",
-                            "--out", out, "--json", *extra)
+    code, stdout, err = run(
+        capsys,
+        "pass",
+        "issue",
+        "--home",
+        home,
+        "--name",
+        "Budi Santoso",
+        "--nik",
+        "3513011708800008",
+        "--kind",
+        "employee",
+        "--doses",
+        "2",
+        "--out",
+        out,
+        "--json",
+        *extra,
+    )
     assert code == 0, err
     (info,) = results(stdout)
     return info
@@ -80,7 +95,7 @@ def test_pass_issue_writes_a_png_that_verify_reads_green(capsys, cli_home, tmp_p
     assert result["decoded"] == info["payload"]
     assert result["colour"] == "green"
     assert result["reason_code"] == "fully_vaccinated"
-    assert result["reason"] == "Vaksin lengkap (2 dosis)"       # Indonesian by default
+    assert result["reason"] == "Vaksin lengkap (2 dosis)"  # Indonesian by default
     assert result["name"] == "Budi Santoso"
     assert result["stages"]["picture_decode"] is True
     assert all(result["stages"].values())
@@ -99,7 +114,7 @@ def test_verify_prints_one_json_object_per_input_in_order(capsys, cli_home, tmp_
     assert all(REQUIRED_KEYS <= set(r) for r in got)
     assert [r["colour"] for r in got] == ["green", "green", "red", "red", "red"]
     assert got[1]["decoded"] == info["payload"]
-    assert "picture_decode" not in got[1]["stages"]             # text: inputs skip the picture stage
+    assert "picture_decode" not in got[1]["stages"]  # text: inputs skip the picture stage
     assert got[0]["reason"] == "Fully vaccinated (2 doses)"
     assert got[3]["kind"] == "text" and got[3]["decoded"] == "hello"
     assert got[3]["reason"] == "Not a visitor pass or certificate"
@@ -109,7 +124,7 @@ def test_text_input_of_a_tampered_pass_is_red(capsys, cli_home, tmp_path):
     info = issue(capsys, cli_home, tmp_path / "budi.png")
     payload = info["payload"]
     middle = len(payload) // 2
-    tampered = payload[:middle] + ("A" if payload[middle] != "A" else "B") + payload[middle + 1:]
+    tampered = payload[:middle] + ("A" if payload[middle] != "A" else "B") + payload[middle + 1 :]
     code, out, _ = run(capsys, "verify", "--home", cli_home, "--json", "text:" + tampered)
     assert code == 0
     (result,) = results(out)
@@ -147,8 +162,7 @@ def test_unreadable_and_codeless_pictures_are_red(capsys, cli_home, tmp_path):
 
 
 def test_plain_output_is_one_line_per_input(capsys, cli_home, tmp_path):
-    code, out, _ = run(capsys, "verify", "--home", cli_home, "--lang", "en", "text:hello",
-                       tmp_path / "missing.png")
+    code, out, _ = run(capsys, "verify", "--home", cli_home, "--lang", "en", "text:hello", tmp_path / "missing.png")
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 2
@@ -166,11 +180,13 @@ def test_bad_at_exits_2_with_a_message(capsys, cli_home, at):
 
 
 def test_at_before_the_pass_is_valid_is_red_not_yet_valid(capsys, cli_home, tmp_path):
-    info = issue(capsys, cli_home, tmp_path / "budi.png", "--valid-from", "2026-12-01T08:00:00+07:00",
-                 "--valid-days", "10")
+    info = issue(
+        capsys, cli_home, tmp_path / "budi.png", "--valid-from", "2026-12-01T08:00:00+07:00", "--valid-days", "10"
+    )
     text = "text:" + info["payload"]
-    code, out, _ = run(capsys, "verify", "--home", cli_home, "--json", "--lang", "en",
-                       "--at", "2026-11-30T08:00:00+07:00", text)
+    code, out, _ = run(
+        capsys, "verify", "--home", cli_home, "--json", "--lang", "en", "--at", "2026-11-30T08:00:00+07:00", text
+    )
     assert code == 0
     (early,) = results(out)
     assert early["colour"] == "red"
@@ -189,7 +205,7 @@ def test_home_may_be_given_before_the_command(capsys, cli_home, tmp_path):
     info = issue(capsys, cli_home, tmp_path / "budi.png")
     code, out, _ = run(capsys, "--home", cli_home, "verify", "--json", "text:" + info["payload"])
     assert code == 0
-    assert results(out)[0]["colour"] == "green"   # same home, so the same trusted issuer key
+    assert results(out)[0]["colour"] == "green"  # same home, so the same trusted issuer key
 
 
 def test_output_goes_to_the_current_stdout_on_every_call(tmp_path):
@@ -213,11 +229,14 @@ def test_pass_from_another_station_is_unknown(capsys, tmp_path):
     assert results(out)[0]["reason_code"] == "unknown_key"
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--doses", "25"], "--doses"),
-    (["--valid-days", "0"], "--valid-days"),
-    (["--nik", "9913011708800008"], "--nik"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--doses", "25"], "--doses"),
+        (["--valid-days", "0"], "--valid-days"),
+        (["--nik", "9913011708800008"], "--nik"),
+    ],
+)
 def test_pass_issue_rejects_bad_values_with_exit_2(capsys, cli_home, tmp_path, extra, message):
     out_png = tmp_path / "x.png"
     code, _, err = run(capsys, "pass", "issue", "--home", cli_home, "--name", "Budi", "--out", out_png, *extra)
@@ -230,9 +249,25 @@ def test_entry_point_runs_as_a_real_process_with_the_file_keyring(capsys, cli_ho
     png = tmp_path / "budi.png"
     info = issue(capsys, cli_home, png)
     env = child_env()
-    proc = subprocess.run([sys.executable, "-m", "guardstation", "verify", "--home", str(cli_home), "--json",
-                           "--lang", "en", str(png), "text:hello"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "guardstation",
+            "verify",
+            "--home",
+            str(cli_home),
+            "--json",
+            "--lang",
+            "en",
+            str(png),
+            "text:hello",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     picture, hello = results(proc.stdout)
     assert picture["colour"] == "green" and picture["decoded"] == info["payload"]
@@ -258,7 +293,7 @@ def test_every_dcc_corpus_picture_is_recognised_as_a_dcc(capsys, cli_home, tmp_p
     pictures = tmp_path / "dcc"
     pictures.mkdir()
     inputs = []
-    for i, (name, case) in enumerate(cases):
+    for i, (_name, case) in enumerate(cases):
         png = pictures / f"{i:03d}.png"
         png.write_bytes(base64.b64decode(case["2DCODE"]))
         inputs.append(str(png))

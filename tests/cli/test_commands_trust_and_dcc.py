@@ -1,19 +1,26 @@
 """Trust imports and DCC verification from the command line, as an installer or inspector uses them."""
+
 from __future__ import annotations
 
 import base64
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from guardstation.app import main
 
-STAGE_OF = {"EXPECTEDPICTUREDECODE": "picture_decode", "EXPECTEDUNPREFIX": "unprefix",
-            "EXPECTEDB45DECODE": "base45", "EXPECTEDCOMPRESSION": "decompress", "EXPECTEDDECODE": "cose_decode",
-            "EXPECTEDVERIFY": "signature", "EXPECTEDEXPIRATIONCHECK": "expiry",
-            "EXPECTEDSCHEMAVALIDATION": "schema", "EXPECTEDKEYUSAGE": "key_usage"}
+STAGE_OF = {
+    "EXPECTEDPICTUREDECODE": "picture_decode",
+    "EXPECTEDUNPREFIX": "unprefix",
+    "EXPECTEDB45DECODE": "base45",
+    "EXPECTEDCOMPRESSION": "decompress",
+    "EXPECTEDDECODE": "cose_decode",
+    "EXPECTEDVERIFY": "signature",
+    "EXPECTEDEXPIRATIONCHECK": "expiry",
+    "EXPECTEDSCHEMAVALIDATION": "schema",
+    "EXPECTEDKEYUSAGE": "key_usage",
+}
 # ES 1101/1103 contradict PL 7/8/9 on value sets (see tests/credentials/test_dcc_corpus.py KNOWN_CONFLICTS).
 KNOWN_CONFLICTS = {"ES/2DCode/raw/1101.json", "ES/2DCode/raw/1103.json"}
 
@@ -38,16 +45,20 @@ def test_import_certificate_then_list(tmp_path, capsys, corpus):
     dcc_keys = [k for k in listed if k["scheme"] == "dcc"]
     assert len(dcc_keys) == 1 and dcc_keys[0]["not_after"] and dcc_keys[0]["label"]
     # The imported signer now verifies that case at its validation clock.
-    code, (result,), _ = run(capsys, "verify", "--home", home, "--json", "--at",
-                             case["TESTCTX"]["VALIDATIONCLOCK"], "text:" + case["PREFIX"])
+    code, (result,), _ = run(
+        capsys, "verify", "--home", home, "--json", "--at", case["TESTCTX"]["VALIDATIONCLOCK"], "text:" + case["PREFIX"]
+    )
     assert result["kind"] == "dcc" and result["stages"]["signature"] is True
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"not a certificate at all", "not"),
-    (b'{"keys": [{"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA", "kid": "x"}]}', "SMART"),
-    (b"{ broken json", "JSON"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"not a certificate at all", "not"),
+        (b'{"keys": [{"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA", "kid": "x"}]}', "SMART"),
+        (b"{ broken json", "JSON"),
+    ],
+)
 def test_bad_trust_file_is_refused_whole_with_a_message(tmp_path, capsys, content, message):
     home = tmp_path / "home"
     bad = tmp_path / "bad.bin"
@@ -69,8 +80,9 @@ def test_jwks_needs_and_keeps_its_issuer(tmp_path, capsys):
     home = tmp_path / "home"
     code, (summary,), _ = run(capsys, "trust", "import", str(path), "--issuer", SHC_ISSUER, "--home", home, "--json")
     assert summary["added"] == 1
-    code, (result,), _ = run(capsys, "verify", "--home", home, "--json", "--at", DEFAULT_AT.isoformat(),
-                             "text:" + sample.text)
+    code, (result,), _ = run(
+        capsys, "verify", "--home", home, "--json", "--at", DEFAULT_AT.isoformat(), "text:" + sample.text
+    )
     assert (result["kind"], result["colour"], result["name"]) == ("shc", "green", "Budi Santoso")
 
 
@@ -93,12 +105,14 @@ def test_every_dcc_picture_through_the_command_line(tmp_path, capsys, corpus):
         picture.write_bytes(base64.b64decode(case["2DCODE"]))
         clock = case.get("TESTCTX", {}).get("VALIDATIONCLOCK")
         capsys.readouterr()
-        code, (result,), _ = run(capsys, "verify", *args, "--json", *(["--at", clock] if clock else []),
-                                 str(picture))
+        code, (result,), _ = run(capsys, "verify", *args, "--json", *(["--at", clock] if clock else []), str(picture))
         expected = {STAGE_OF[k]: v for k, v in case.get("EXPECTEDRESULTS", {}).items() if k in STAGE_OF}
         if clock is None:  # without a clock only the decoding stages are judged here
-            expected = {k: v for k, v in expected.items()
-                        if k in ("picture_decode", "unprefix", "base45", "decompress", "cose_decode")}
+            expected = {
+                k: v
+                for k, v in expected.items()
+                if k in ("picture_decode", "unprefix", "base45", "decompress", "cose_decode")
+            }
         country = rel.split("/")[0]
         table[country] += 1
         got = {stage: result["stages"].get(stage, False) for stage in expected}

@@ -1,4 +1,5 @@
 """`guardstation --self-test`: one PASS/FAIL line per check, non-zero exit on any failure, no station made."""
+
 from __future__ import annotations
 
 import io
@@ -60,10 +61,11 @@ def test_self_test_flag_through_main(qapp, tmp_path, capsys):
 
 def test_bundled_sample_is_not_trusted_by_a_real_station(station):
     """The self-test key lives only in the self-test's in-memory trust store."""
+    import cv2
+
     from guardstation.resources import resource
     from guardstation.scanner import make_decoder
     from guardstation.scanner.sources import load_bgr_image
-    import cv2
 
     image = load_bgr_image(resource("selftest", "sample-pass.png"))
     text = make_decoder("zxing").decode(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))[0].text
@@ -80,9 +82,14 @@ def test_keyring_check_names_the_file_fallback_on_a_box_without_an_os_keyring(tm
     env = {k: v for k, v in os.environ.items() if k not in ("GUARDSTATION_KEYRING", "PYTHON_KEYRING_BACKEND")}
     env.update(QT_QPA_PLATFORM="offscreen", DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent")
     home = tmp_path / "h"
-    result = subprocess.run([sys.executable, "-m", "guardstation", "--self-test", "--home", str(home)],
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "guardstation", "--self-test", "--home", str(home)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     line = next(line for line in result.stdout.splitlines() if line[6:].startswith("keyring"))
     assert line.startswith("PASS") and "FileKeyring" in line and "FILE FALLBACK" in line, result.stdout
     assert "MemoryKeyring" not in result.stdout
-    assert not (home / "secrets").exists()   # the check only reads
+    assert not (home / "secrets").exists()  # the check only reads

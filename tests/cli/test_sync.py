@@ -1,4 +1,5 @@
 """`guardstation enroll URL CODE` and `guardstation sync` against a real server process on loopback."""
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,7 @@ def test_enroll_then_sync_from_the_command_line(live_server, tmp_path, capsys):
 
 def test_enroll_without_a_server_says_so_and_changes_nothing(tmp_path, capsys):
     home = tmp_path / "station"
-    url = f"http://127.0.0.1:{free_port()}"          # nothing listens there
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     assert main(["enroll", url, "ABCD-EFGH-JKMN-PQRS", "--home", str(home)]) == 1
     out = capsys.readouterr().out
     assert "cannot reach the server" in out and "nothing was changed" in out

@@ -1,12 +1,23 @@
 """COSE_Sign1: malformed envelopes are CoseErrors; signatures hold only for the exact content."""
+
 from __future__ import annotations
 
 import cbor2
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from guardstation.credentials.cose import (ALG_EDDSA, ALG_ES256, COSE_SIGN1_TAG, HEADER_ALG, HEADER_KID,
-                                           CoseError, Sign1, decode_sign1, sign1_ed25519, verify_signature)
+from guardstation.credentials.cose import (
+    ALG_EDDSA,
+    ALG_ES256,
+    COSE_SIGN1_TAG,
+    HEADER_ALG,
+    HEADER_KID,
+    CoseError,
+    Sign1,
+    decode_sign1,
+    sign1_ed25519,
+    verify_signature,
+)
 
 KEY = ed25519.Ed25519PrivateKey.from_private_bytes(b"\x11" * 32)
 KID = b"kid-0001"
@@ -33,14 +44,17 @@ def test_wrong_arity_is_rejected(arity):
         decode_sign1(cbor2.dumps(items))
 
 
-@pytest.mark.parametrize("items", [
-    ["not bytes", {}, b"payload", b"sig"],      # protected must be a byte string
-    [PROTECTED, {}, "payload", b"sig"],          # payload must be bytes
-    [PROTECTED, {}, b"payload", 12345],          # signature must be bytes
-    [PROTECTED, [1, 2], b"payload", b"sig"],     # unprotected must be a map
-    [b"\xff", {}, b"payload", b"sig"],           # protected header is not CBOR
-    [cbor2.dumps([1, 2]), {}, b"payload", b"sig"],  # protected header is not a map
-])
+@pytest.mark.parametrize(
+    "items",
+    [
+        ["not bytes", {}, b"payload", b"sig"],  # protected must be a byte string
+        [PROTECTED, {}, "payload", b"sig"],  # payload must be bytes
+        [PROTECTED, {}, b"payload", 12345],  # signature must be bytes
+        [PROTECTED, [1, 2], b"payload", b"sig"],  # unprotected must be a map
+        [b"\xff", {}, b"payload", b"sig"],  # protected header is not CBOR
+        [cbor2.dumps([1, 2]), {}, b"payload", b"sig"],  # protected header is not a map
+    ],
+)
 def test_wrong_field_types_are_rejected(items):
     with pytest.raises(CoseError):
         decode_sign1(cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, items)))
@@ -73,8 +87,7 @@ def test_untagged_message_is_accepted():
 
 def test_modified_payload_does_not_verify():
     message = decode_sign1(sign1_ed25519(KEY, KID, b"doses=2"))
-    forged = Sign1(message.protected_bytes, message.protected, message.unprotected, b"doses=3",
-                   message.signature)
+    forged = Sign1(message.protected_bytes, message.protected, message.unprotected, b"doses=3", message.signature)
     assert not verify_signature(forged, KEY.public_key())
 
 
@@ -102,8 +115,9 @@ def test_algorithm_and_key_type_must_match():
 
 
 def test_kid_in_the_unprotected_header_is_found_and_protected_wins():
-    only_unprotected = decode_sign1(cbor2.dumps([cbor2.dumps({HEADER_ALG: ALG_EDDSA}), {HEADER_KID: b"u-kid"},
-                                                 b"p", b"s"]))
+    only_unprotected = decode_sign1(
+        cbor2.dumps([cbor2.dumps({HEADER_ALG: ALG_EDDSA}), {HEADER_KID: b"u-kid"}, b"p", b"s"])
+    )
     assert only_unprotected.kid == b"u-kid"
     both = decode_sign1(cbor2.dumps([PROTECTED, {HEADER_KID: b"u-kid"}, b"p", b"s"]))
     assert both.kid == KID

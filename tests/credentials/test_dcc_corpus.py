@@ -11,14 +11,15 @@ time to judge it at (TESTCTX.VALIDATIONCLOCK). Its EXPECTED* keys map to our sta
 Other keys (picture decoding, JSON/object validity, encoding, a misspelt EXPTECTEDEXPIRED) are
 not verifier stages and are not asserted here; the picture is tested with the scanner.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import zlib
 from collections import Counter
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import cbor2
@@ -27,8 +28,8 @@ import pytest
 from guardstation.credentials.dcc import STAGES, b45decode, verify_dcc
 from guardstation.credentials.trust import TrustStore
 from guardstation.credentials.x509_keys import dcc_trusted_key, load_certificates
-
 from tests.helpers.paths import DATA as CORPUS
+
 DCC_DIR = CORPUS / "dcc"
 EXPECTED_CASES = 180
 
@@ -82,7 +83,7 @@ def parse_clock(text: str) -> datetime:
     value = _OFFSET_BASIC.sub(r"\1:\2", value)
     value = re.sub(r"(\.\d{6})\d+", r"\1", value)
     parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _issued_at(prefix: str) -> datetime:
@@ -91,12 +92,12 @@ def _issued_at(prefix: str) -> datetime:
         message = cbor2.loads(zlib.decompress(b45decode(prefix[4:])))
         while isinstance(message, cbor2.CBORTag):
             message = message.value
-        return datetime.fromtimestamp(cbor2.loads(message[2])[6], timezone.utc)
+        return datetime.fromtimestamp(cbor2.loads(message[2])[6], UTC)
     except Exception:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
-@lru_cache(maxsize=None)
+@cache
 def run_case(path: Path) -> tuple[dict, dict[str, bool], dict[str, bool]]:
     """(case json, expected stages, our stages)."""
     case = json.loads(path.read_text(encoding="utf-8"))
@@ -158,7 +159,7 @@ def test_corpus_summary(capsys):
 
 
 def test_clock_formats():
-    assert parse_clock("2021-07-02T07:44:21+0000") == datetime(2021, 7, 2, 7, 44, 21, tzinfo=timezone.utc)
+    assert parse_clock("2021-07-02T07:44:21+0000") == datetime(2021, 7, 2, 7, 44, 21, tzinfo=UTC)
     assert parse_clock("2021-06-09T15:15:34+0200").utcoffset().total_seconds() == 7200
     assert parse_clock("2021-05-25T12:00:00.085231Z").microsecond == 85231
     assert parse_clock("2021-05-17T13:46:12.651+01:00").microsecond == 651000

@@ -1,10 +1,11 @@
 """EU DCC verification on certificates made here: every stage, every reason, and the verdict they lead to."""
+
 from __future__ import annotations
 
 import json
 import time
 import zlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import base45
 import cbor2
@@ -14,7 +15,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guardstation.credentials.dcc import MAX_PAYLOAD, STAGES, b45decode, verify_dcc
 from guardstation.credentials.trust import TrustedKey, TrustStore
@@ -36,15 +38,30 @@ EKU = {"t": "1.3.6.1.4.1.1847.2021.1.1", "v": "1.3.6.1.4.1.1847.2021.1.2", "r": 
 ALT_EKU = {k: v.replace("1.3.6.1.4.1.1847", "1.3.6.1.4.1.0.1847") for k, v in EKU.items()}
 
 
-def make_cert(key, usage: str | None = "tvr", *, cn="DSC GuardStation Test", serial=1, oids=EKU,
-              not_before=datetime(2021, 1, 1, tzinfo=timezone.utc),
-              not_after=datetime(2023, 1, 1, tzinfo=timezone.utc)) -> x509.Certificate:
+def make_cert(
+    key,
+    usage: str | None = "tvr",
+    *,
+    cn="DSC GuardStation Test",
+    serial=1,
+    oids=EKU,
+    not_before=datetime(2021, 1, 1, tzinfo=UTC),
+    not_after=datetime(2023, 1, 1, tzinfo=UTC),
+) -> x509.Certificate:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn), x509.NameAttribute(NameOID.COUNTRY_NAME, "DE")])
-    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-               .serial_number(serial).not_valid_before(not_before).not_valid_after(not_after))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+    )
     if usage is not None:
         builder = builder.add_extension(
-            x509.ExtendedKeyUsage([x509.ObjectIdentifier(oids[u]) for u in usage]), critical=False)
+            x509.ExtendedKeyUsage([x509.ObjectIdentifier(oids[u]) for u in usage]), critical=False
+        )
     algorithm = None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
     return builder.sign(key, algorithm)
 
@@ -60,23 +77,48 @@ DOB = "1985-04-12"
 
 
 def vaccination(dn=2, sd=2, **kw) -> dict:
-    entry = {"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215", "dn": dn, "sd": sd,
-             "dt": "2021-08-01", "co": "DE", "is": "Robert Koch-Institut", "ci": "URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W"}
+    entry = {
+        "tg": "840539006",
+        "vp": "1119349007",
+        "mp": "EU/1/20/1528",
+        "ma": "ORG-100030215",
+        "dn": dn,
+        "sd": sd,
+        "dt": "2021-08-01",
+        "co": "DE",
+        "is": "Robert Koch-Institut",
+        "ci": "URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W",
+    }
     entry.update(kw)
     return {"ver": "1.3.0", "nam": dict(NAME), "dob": DOB, "v": [entry]}
 
 
 def covid_test(sampled: datetime, *, tt="LP6464-4", tr="260415000", **kw) -> dict:
-    entry = {"tg": "840539006", "tt": tt, "sc": sampled.isoformat(), "tr": tr, "tc": "Testzentrum Berlin",
-             "co": "DE", "is": "Robert Koch-Institut", "ci": "URN:UVCI:01DE/TZ12345A/TEST0001#9"}
+    entry = {
+        "tg": "840539006",
+        "tt": tt,
+        "sc": sampled.isoformat(),
+        "tr": tr,
+        "tc": "Testzentrum Berlin",
+        "co": "DE",
+        "is": "Robert Koch-Institut",
+        "ci": "URN:UVCI:01DE/TZ12345A/TEST0001#9",
+    }
     entry["nm" if tt == "LP6464-4" else "ma"] = "Roche LightCycler qPCR" if tt == "LP6464-4" else "1232"
     entry.update(kw)
     return {"ver": "1.3.0", "nam": dict(NAME), "dob": DOB, "t": [entry]}
 
 
 def recovery(df="2021-09-01", du="2022-02-28", **kw) -> dict:
-    entry = {"tg": "840539006", "fr": "2021-08-20", "co": "DE", "is": "Robert Koch-Institut", "df": df, "du": du,
-             "ci": "URN:UVCI:01DE/RZ12345A/RECOV0001#3"}
+    entry = {
+        "tg": "840539006",
+        "fr": "2021-08-20",
+        "co": "DE",
+        "is": "Robert Koch-Institut",
+        "df": df,
+        "du": du,
+        "ci": "URN:UVCI:01DE/RZ12345A/RECOV0001#3",
+    }
     entry.update(kw)
     return {"ver": "1.3.0", "nam": dict(NAME), "dob": DOB, "r": [entry]}
 
@@ -91,11 +133,31 @@ def _signature(key, data: bytes, alg: int) -> bytes:
     return key.sign(data)
 
 
-def hc1(dcc: dict, key=EC_KEY, cert=CERT, *, iat=ISSUED, exp=EXPIRES, alg=None, kid=None, kid_unprotected=False,
-        unprotected_kid=None, compress=True, tamper=None, cwt_tag=False, tagged=True) -> str:
+def hc1(
+    dcc: dict,
+    key=EC_KEY,
+    cert=CERT,
+    *,
+    iat=ISSUED,
+    exp=EXPIRES,
+    alg=None,
+    kid=None,
+    kid_unprotected=False,
+    unprotected_kid=None,
+    compress=True,
+    tamper=None,
+    cwt_tag=False,
+    tagged=True,
+) -> str:
     """A complete "HC1:" text, signed like an issuer would (tamper changes the payload after signing)."""
     if alg is None:
-        alg = PS256 if isinstance(key, rsa.RSAPrivateKey) else EDDSA if isinstance(key, ed25519.Ed25519PrivateKey) else ES256
+        alg = (
+            PS256
+            if isinstance(key, rsa.RSAPrivateKey)
+            else EDDSA
+            if isinstance(key, ed25519.Ed25519PrivateKey)
+            else ES256
+        )
     kid = dcc_kid(cert) if kid is None else kid
     protected = {1: alg} if kid_unprotected else {1: alg, 4: kid}
     unprotected = {4: kid} if kid_unprotected else ({4: unprotected_kid} if unprotected_kid else {})
@@ -128,6 +190,7 @@ def failed_stages(credential) -> set[str]:
 
 # ---------------------------------------------------------------- the happy path
 
+
 def test_valid_vaccination_is_trusted_and_filled():
     credential = verify(hc1(vaccination()))
     assert credential.trusted, credential.failure
@@ -144,8 +207,12 @@ def test_valid_vaccination_is_trusted_and_filled():
 
 def test_identity_comes_from_the_standardised_names():
     printed_differently = vaccination()
-    printed_differently["nam"] = {"fn": "Müller-Lüdenscheidt", "fnt": "MUELLER<LUEDENSCHEIDT", "gn": "Jürgen",
-                                  "gnt": "JUERGEN"}
+    printed_differently["nam"] = {
+        "fn": "Müller-Lüdenscheidt",
+        "fnt": "MUELLER<LUEDENSCHEIDT",
+        "gn": "Jürgen",
+        "gnt": "JUERGEN",
+    }
     test = covid_test(AT - timedelta(hours=3))
     test["nam"] = {"fn": "Mueller Luedenscheidt", "fnt": "MUELLER<LUEDENSCHEIDT", "gnt": "JUERGEN"}
     a, b = verify(hc1(printed_differently)), verify(hc1(test))
@@ -157,7 +224,7 @@ def test_only_standardised_names_are_enough():
     dcc = vaccination()
     dcc["nam"] = {"fnt": "NURHALIZA", "gnt": "SITI"}
     assert verify(hc1(dcc)).display_name == "SITI NURHALIZA"
-    dcc["nam"] = {"gnt": "SUKARNO"}                      # mononym: schema 1.3.2 allows gnt alone
+    dcc["nam"] = {"gnt": "SUKARNO"}  # mononym: schema 1.3.2 allows gnt alone
     assert verify(hc1(dcc)).identity == "NAME:SUKARNO|1985-04-12"
 
 
@@ -197,8 +264,11 @@ def test_accepted_envelope_variants(how):
         cert = make_cert(EC_KEY, "v", oids=ALT_EKU, serial=5)
         assert verify(hc1(vaccination(), cert=cert), TrustStore([dcc_trusted_key(cert)])).trusted
         return
-    options = {"kid_unprotected": {"kid_unprotected": True}, "cwt_tag": {"cwt_tag": True},
-               "untagged": {"tagged": False}}[how]
+    options = {
+        "kid_unprotected": {"kid_unprotected": True},
+        "cwt_tag": {"cwt_tag": True},
+        "untagged": {"tagged": False},
+    }[how]
     assert verify(hc1(vaccination(), **options)).trusted
 
 
@@ -209,9 +279,11 @@ def test_naive_time_is_local_time():
 
 # ---------------------------------------------------------------- signature
 
+
 def test_tampered_payload_fails_the_signature():
     def more_doses(claims):
         claims[-260][1]["v"][0]["dn"] = 3
+
     credential = verify(hc1(vaccination(dn=2, sd=3), tamper=more_doses))
     assert failed_stages(credential) == {"signature"}
     assert credential.failure.code == "bad_signature"
@@ -264,11 +336,12 @@ def test_gspass_keys_do_not_sign_dccs():
 
 # ---------------------------------------------------------------- expiry
 
+
 def test_expired_cwt():
     credential = verify(hc1(vaccination(), iat=AT - timedelta(days=400), exp=AT - timedelta(days=1)))
     assert failed_stages(credential) == {"expiry"}
     assert credential.failure.code == "cert_expired"
-    assert credential.failure.params["date"] == (AT - timedelta(days=1)).astimezone(timezone.utc).date().isoformat()
+    assert credential.failure.params["date"] == (AT - timedelta(days=1)).astimezone(UTC).date().isoformat()
     assert credential.vaccination is None
 
 
@@ -285,8 +358,9 @@ def test_expiry_bounds_are_inclusive():
 
 
 def test_signer_certificate_must_be_valid_now():
-    old = make_cert(EC_KEY, serial=7, not_before=datetime(2019, 1, 1, tzinfo=timezone.utc),
-                    not_after=datetime(2021, 6, 1, tzinfo=timezone.utc))
+    old = make_cert(
+        EC_KEY, serial=7, not_before=datetime(2019, 1, 1, tzinfo=UTC), not_after=datetime(2021, 6, 1, tzinfo=UTC)
+    )
     credential = verify(hc1(vaccination(), cert=old), TrustStore([dcc_trusted_key(old)]))
     assert credential.stages["signature"] is True
     assert failed_stages(credential) == {"expiry"}
@@ -295,7 +369,7 @@ def test_signer_certificate_must_be_valid_now():
 
 def test_missing_time_claims():
     protected = cbor2.dumps({1: ES256, 4: dcc_kid(CERT)})
-    payload = cbor2.dumps({1: "DE", 6: int(ISSUED.timestamp()), -260: {1: vaccination()}})   # no exp
+    payload = cbor2.dumps({1: "DE", 6: int(ISSUED.timestamp()), -260: {1: vaccination()}})  # no exp
     signature = _signature(EC_KEY, cbor2.dumps(["Signature1", protected, b"", payload]), ES256)
     message = cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, signature]))
     credential = verify("HC1:" + base45.b45encode(zlib.compress(message)).decode())
@@ -304,6 +378,7 @@ def test_missing_time_claims():
 
 
 # ---------------------------------------------------------------- key usage
+
 
 def test_test_only_signer_cannot_sign_a_vaccination():
     cert = make_cert(EC_KEY, "t", serial=8)
@@ -323,63 +398,73 @@ def test_signers_allowed_to_sign_vaccinations(usage):
 
 # ---------------------------------------------------------------- schema and value sets
 
+
 def _with(dcc: dict, group: str, **fields) -> dict:
     dcc[group][0].update(fields)
     return dcc
 
 
-@pytest.mark.parametrize("dcc, words", [
-    ({**vaccination(), "v": vaccination()["v"] * 2}, "too long"),
-    ({**vaccination(), "t": covid_test(AT)["t"]}, "exactly one"),
-    ({"ver": "1.3.0", "nam": dict(NAME), "dob": DOB}, "exactly one"),
-    ({**vaccination(), "nam": {"fn": "Siti"}}, "nam"),
-    ({**vaccination(), "nam": {"fnt": "Nurhaliza"}}, "pattern"),
-    ({**vaccination(), "nam": {"fnt": "", "gnt": "<<"}}, "no name"),
-    ({**vaccination(), "dob": "85-04-12"}, "dob"),
-    (_with(vaccination(), "v", dn="2"), "integer"),
-    (_with(vaccination(), "v", dn=0), "minimum"),
-    (_with(vaccination(), "v", co="XY"), "country-2-codes"),
-    (_with(vaccination(), "v", ma="ORG-99999999"), "vaccines-covid-19-auth-holders"),
-    (_with(vaccination(), "v", mp="Vaksin-Palsu"), "vaccines-covid-19-names"),
-    (_with(vaccination(), "v", tg="729999"), "disease-agent-targeted"),
-    (_with(vaccination(), "v", dt="18.08.2021"), "not a date"),
-    (_with(covid_test(AT), "t", tr="NEGATIVO"), "covid-19-lab-result"),
-    (_with(covid_test(AT), "t", tt="LP999-9"), "covid-19-lab-test-type"),
-    (_with(covid_test(AT, tt="LP217198-3"), "t", ma="9999"), "covid-19-lab-test-manufacturer"),
-    (_with(covid_test(AT), "t", sc="yesterday"), "not a date and time"),
-    (_with(recovery(), "r", du="2022-02-30"), "not a date"),
-])
+@pytest.mark.parametrize(
+    "dcc, words",
+    [
+        ({**vaccination(), "v": vaccination()["v"] * 2}, "too long"),
+        ({**vaccination(), "t": covid_test(AT)["t"]}, "exactly one"),
+        ({"ver": "1.3.0", "nam": dict(NAME), "dob": DOB}, "exactly one"),
+        ({**vaccination(), "nam": {"fn": "Siti"}}, "nam"),
+        ({**vaccination(), "nam": {"fnt": "Nurhaliza"}}, "pattern"),
+        ({**vaccination(), "nam": {"fnt": "", "gnt": "<<"}}, "no name"),
+        ({**vaccination(), "dob": "85-04-12"}, "dob"),
+        (_with(vaccination(), "v", dn="2"), "integer"),
+        (_with(vaccination(), "v", dn=0), "minimum"),
+        (_with(vaccination(), "v", co="XY"), "country-2-codes"),
+        (_with(vaccination(), "v", ma="ORG-99999999"), "vaccines-covid-19-auth-holders"),
+        (_with(vaccination(), "v", mp="Vaksin-Palsu"), "vaccines-covid-19-names"),
+        (_with(vaccination(), "v", tg="729999"), "disease-agent-targeted"),
+        (_with(vaccination(), "v", dt="18.08.2021"), "not a date"),
+        (_with(covid_test(AT), "t", tr="NEGATIVO"), "covid-19-lab-result"),
+        (_with(covid_test(AT), "t", tt="LP999-9"), "covid-19-lab-test-type"),
+        (_with(covid_test(AT, tt="LP217198-3"), "t", ma="9999"), "covid-19-lab-test-manufacturer"),
+        (_with(covid_test(AT), "t", sc="yesterday"), "not a date and time"),
+        (_with(recovery(), "r", du="2022-02-30"), "not a date"),
+    ],
+)
 def test_schema_violations_are_rejected(dcc, words):
     credential = verify(hc1(dcc))
     assert failed_stages(credential) == {"schema"}
     assert credential.failure.code == "schema_invalid"
     assert words.lower() in credential.failure.params["detail"].lower()
-    assert "Nurhaliza" not in credential.failure.params["detail"]   # details never echo personal data
+    assert "Nurhaliza" not in credential.failure.params["detail"]  # details never echo personal data
 
 
 def test_lenient_where_issuers_differ():
     # A date-time where the schema says date (PL), an empty "ma" on a NAAT test (IT), a CBOR-tagged sample time (SE).
-    assert verify(hc1(_with(vaccination(), "v", dt="2021-08-01T22:54:00+02:00"))).vaccination.last_dose == date(2021, 8, 1)
+    assert verify(hc1(_with(vaccination(), "v", dt="2021-08-01T22:54:00+02:00"))).vaccination.last_dose == date(
+        2021, 8, 1
+    )
     assert verify(hc1(_with(covid_test(AT - timedelta(hours=1)), "t", ma=""))).trusted
-    sampled = datetime(2021, 9, 30, 20, 0, tzinfo=timezone.utc)
+    sampled = datetime(2021, 9, 30, 20, 0, tzinfo=UTC)
     tagged = covid_test(sampled)
-    tagged["t"][0]["sc"] = sampled                       # cbor2 writes tag 0 for a datetime
+    tagged["t"][0]["sc"] = sampled  # cbor2 writes tag 0 for a datetime
     assert verify(hc1(tagged)).test.sampled_at == sampled
 
 
 # ---------------------------------------------------------------- decoding chain
 
-@pytest.mark.parametrize("text, passed, words", [
-    ("HC2:NCFOXN%TS3DH", set(), "prefix"),
-    ("NCFOXN%TS3DH", set(), "prefix"),
-    ("", set(), "prefix"),
-    ("HC1:abc", {"unprefix"}, "base45"),
-    ("HC1:A", {"unprefix"}, "base45"),
-    ("HC1:" + base45.b45encode(b"not zlib").decode(), {"unprefix", "base45"}, "zlib"),
-    ("HC1:" + base45.b45encode(zlib.compress(b"\xff\x00")).decode(), {"unprefix", "base45", "decompress"}, "COSE"),
-    ("HC1:" + base45.b45encode(zlib.compress(b"x" * 100)[:-6]).decode(), {"unprefix", "base45"}, "cut short"),
-    ("HC1:" + base45.b45encode(zlib.compress(b"x") + b"tail").decode(), {"unprefix", "base45"}, "after"),
-])
+
+@pytest.mark.parametrize(
+    "text, passed, words",
+    [
+        ("HC2:NCFOXN%TS3DH", set(), "prefix"),
+        ("NCFOXN%TS3DH", set(), "prefix"),
+        ("", set(), "prefix"),
+        ("HC1:abc", {"unprefix"}, "base45"),
+        ("HC1:A", {"unprefix"}, "base45"),
+        ("HC1:" + base45.b45encode(b"not zlib").decode(), {"unprefix", "base45"}, "zlib"),
+        ("HC1:" + base45.b45encode(zlib.compress(b"\xff\x00")).decode(), {"unprefix", "base45", "decompress"}, "COSE"),
+        ("HC1:" + base45.b45encode(zlib.compress(b"x" * 100)[:-6]).decode(), {"unprefix", "base45"}, "cut short"),
+        ("HC1:" + base45.b45encode(zlib.compress(b"x") + b"tail").decode(), {"unprefix", "base45"}, "after"),
+    ],
+)
 def test_decoding_chain_stops_at_the_first_failure(text, passed, words):
     credential = verify(text)
     assert {s for s, ok in credential.stages.items() if ok} == passed
@@ -396,7 +481,12 @@ def test_uncompressed_certificate_fails_decompression():
 def test_payload_without_health_certificate():
     protected = cbor2.dumps({1: ES256, 4: dcc_kid(CERT)})
     for payload in (cbor2.dumps({1: "DE", 4: 1, 6: 1}), cbor2.dumps({-260: {1: b"bytes"}}), cbor2.dumps([1, 2])):
-        text = "HC1:" + base45.b45encode(zlib.compress(cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, b"s" * 64])))).decode()
+        text = (
+            "HC1:"
+            + base45.b45encode(
+                zlib.compress(cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, b"s" * 64])))
+            ).decode()
+        )
         credential = verify(text)
         assert credential.stages["cose_decode"] is False and credential.stages["decompress"] is True
 
@@ -404,9 +494,9 @@ def test_payload_without_health_certificate():
 def test_zlib_bomb_is_rejected_quickly():
     bomb = zlib.compress(b"\x00" * 2_000_000, 9)
     text = "HC1:" + base45.b45encode(bomb).decode()
-    assert len(text) < 5_000                              # a tiny code ...
+    assert len(text) < 5_000  # a tiny code ...
     started = time.perf_counter()
-    credential = verify(text)                             # ... that would inflate to 2 MB
+    credential = verify(text)  # ... that would inflate to 2 MB
     assert time.perf_counter() - started < 0.5
     assert credential.stages["decompress"] is False
     assert credential.failure.code == "malformed"
@@ -417,12 +507,14 @@ def test_stages_run_independently_after_decoding():
     # A forged, expired certificate with a bad code shows every problem; the reason is the first.
     def forge(claims):
         claims[-260][1]["v"][0]["co"] = "XY"
+
     credential = verify(hc1(vaccination(), iat=AT - timedelta(days=400), exp=AT - timedelta(days=1), tamper=forge))
     assert failed_stages(credential) == {"signature", "expiry", "schema"}
     assert credential.failure.code == "bad_signature"
 
 
 # ---------------------------------------------------------------- robustness and speed
+
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
@@ -445,8 +537,16 @@ VALID_IDENTITY = verify_dcc(VALID, STORE, AT).identity
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(min_value=4, max_value=len(VALID) - 1),
-                          st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=4, max_value=len(VALID) - 1),
+            st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_damaged_valid_code_never_raises_and_is_never_trusted_unless_unchanged(edits):
     chars = list(VALID)
     for index, char in edits:
@@ -457,13 +557,16 @@ def test_damaged_valid_code_never_raises_and_is_never_trusted_unless_unchanged(e
     assert not credential.trusted or credential.identity == VALID_IDENTITY
 
 
-@pytest.mark.parametrize("hostile", [
-    b"\x81" * 20_000 + b"\x00",                           # deep nesting
-    b"\xa1\x01" * 5_000 + b"\x00",
-    b"\x9b" + b"\xff" * 8,                                # absurd declared lengths
-    b"\x5b" + b"\xff" * 8,
-    b"\xd8\x1c\x81\xd8\x1d\x00",                          # a shared reference to itself (cycle)
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b"\x81" * 20_000 + b"\x00",  # deep nesting
+        b"\xa1\x01" * 5_000 + b"\x00",
+        b"\x9b" + b"\xff" * 8,  # absurd declared lengths
+        b"\x5b" + b"\xff" * 8,
+        b"\xd8\x1c\x81\xd8\x1d\x00",  # a shared reference to itself (cycle)
+    ],
+)
 def test_hostile_cbor_payloads(hostile):
     protected = cbor2.dumps({1: ES256, 4: dcc_kid(CERT)})
     for payload in (b"\xa1\x39\x01\x03\xa1\x01" + hostile, hostile):
@@ -510,20 +613,38 @@ def colour(dcc: dict, at: datetime = AT) -> Colour:
     return decide(credential, pack=PACK, now=at).colour
 
 
-@pytest.mark.parametrize("dcc, expected", [
-    (vaccination(dn=2, sd=2), Colour.GREEN),
-    (vaccination(dn=1, sd=2), Colour.YELLOW),
-    (vaccination(dn=1, sd=1, mp="EU/1/20/1525", ma="ORG-100001417", vp="J07BX03"), Colour.GREEN),   # one-dose vaccine
-    (vaccination(dn=3, sd=3), Colour.GREEN),
-    (covid_test(AT - timedelta(hours=10)), Colour.GREEN),
-    (covid_test(AT - timedelta(hours=80)), Colour.RED),
-    (covid_test(AT - timedelta(hours=2), tr="260373001"), Colour.RED),
-    (covid_test(AT - timedelta(hours=10), tt="LP217198-3"), Colour.GREEN),
-    (covid_test(AT - timedelta(hours=30), tt="LP217198-3"), Colour.RED),
-    (recovery(df="2021-09-01", du="2022-02-28"), Colour.GREEN),
-    (recovery(df="2021-03-01", du="2021-08-28"), Colour.RED),
-], ids=["dn2-sd2", "dn1-sd2", "dn1-sd1", "booster", "pcr-10h", "pcr-80h", "positive", "rapid-10h", "rapid-30h",
-        "recovered", "recovery-over"])
+@pytest.mark.parametrize(
+    "dcc, expected",
+    [
+        (vaccination(dn=2, sd=2), Colour.GREEN),
+        (vaccination(dn=1, sd=2), Colour.YELLOW),
+        (
+            vaccination(dn=1, sd=1, mp="EU/1/20/1525", ma="ORG-100001417", vp="J07BX03"),
+            Colour.GREEN,
+        ),  # one-dose vaccine
+        (vaccination(dn=3, sd=3), Colour.GREEN),
+        (covid_test(AT - timedelta(hours=10)), Colour.GREEN),
+        (covid_test(AT - timedelta(hours=80)), Colour.RED),
+        (covid_test(AT - timedelta(hours=2), tr="260373001"), Colour.RED),
+        (covid_test(AT - timedelta(hours=10), tt="LP217198-3"), Colour.GREEN),
+        (covid_test(AT - timedelta(hours=30), tt="LP217198-3"), Colour.RED),
+        (recovery(df="2021-09-01", du="2022-02-28"), Colour.GREEN),
+        (recovery(df="2021-03-01", du="2021-08-28"), Colour.RED),
+    ],
+    ids=[
+        "dn2-sd2",
+        "dn1-sd2",
+        "dn1-sd1",
+        "booster",
+        "pcr-10h",
+        "pcr-80h",
+        "positive",
+        "rapid-10h",
+        "rapid-30h",
+        "recovered",
+        "recovery-over",
+    ],
+)
 def test_verdicts_with_the_2021_pack(dcc, expected):
     assert colour(dcc) is expected
 
@@ -536,7 +657,13 @@ def test_untrusted_certificate_is_red_with_its_reason():
 
 def test_signer_bounds_without_a_zone_are_read_as_utc():
     key = dcc_trusted_key(CERT)
-    naive = TrustedKey(kid=key.kid, scheme="dcc", public_key=key.public_key, label=key.label,
-                       not_before=datetime(2021, 1, 1), not_after=datetime(2021, 9, 1))
+    naive = TrustedKey(
+        kid=key.kid,
+        scheme="dcc",
+        public_key=key.public_key,
+        label=key.label,
+        not_before=datetime(2021, 1, 1),
+        not_after=datetime(2021, 9, 1),
+    )
     credential = verify(hc1(vaccination()), TrustStore([naive]))
     assert credential.failure.code == "signer_expired"

@@ -1,4 +1,5 @@
 """Our own signed pass: issue, verify offline, and reject every kind of damage with a reason."""
+
 from __future__ import annotations
 
 import random
@@ -7,7 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guardstation.credentials import gspass
 from guardstation.credentials.gspass import STAGES, PassClaims, issue_pass, verify_pass
@@ -30,9 +32,17 @@ OTHER = _key(2)
 
 
 def claims(**kw) -> PassClaims:
-    values = dict(pass_id=str(uuid.UUID(int=0x0192A3B4C5D67E8F9A0B1C2D3E4F5061)), subject_key="5a" * 16,
-                  display_name="Siti Rahmawati", kind=PersonKind.VISITOR, doses=2, valid_from=FROM,
-                  valid_until=UNTIL, last_dose=date(2021, 9, 14), issued_at=FROM - timedelta(hours=1))
+    values = dict(
+        pass_id=str(uuid.UUID(int=0x0192A3B4C5D67E8F9A0B1C2D3E4F5061)),
+        subject_key="5a" * 16,
+        display_name="Siti Rahmawati",
+        kind=PersonKind.VISITOR,
+        doses=2,
+        valid_from=FROM,
+        valid_until=UNTIL,
+        last_dose=date(2021, 9, 14),
+        issued_at=FROM - timedelta(hours=1),
+    )
     values.update(kw)
     return PassClaims(**values)
 
@@ -91,8 +101,9 @@ def test_pass_without_dose_count_has_unknown_vaccination(trust):
 
 
 def test_unicode_name_round_trips(trust):
-    text = issue_pass(claims(display_name="Ni Luh Putu Ayu Sr\u00ec \u2014 \u4f60\u597d", kind=PersonKind.EMPLOYEE),
-                      ISSUER)
+    text = issue_pass(
+        claims(display_name="Ni Luh Putu Ayu Sr\u00ec \u2014 \u4f60\u597d", kind=PersonKind.EMPLOYEE), ISSUER
+    )
     credential = verify_pass(text, trust, NOW)
     assert credential.display_name == "Ni Luh Putu Ayu Sr\u00ec \u2014 \u4f60\u597d"
     assert credential.person_kind is PersonKind.EMPLOYEE
@@ -145,8 +156,10 @@ def test_expired_pass_says_when(valid_text, trust):
 
 
 def test_not_yet_valid_pass_says_from_when(trust):
-    text = issue_pass(claims(valid_from=datetime(2026, 12, 5, 12, 0, tzinfo=WIB),
-                             valid_until=datetime(2027, 1, 5, tzinfo=WIB)), ISSUER)
+    text = issue_pass(
+        claims(valid_from=datetime(2026, 12, 5, 12, 0, tzinfo=WIB), valid_until=datetime(2027, 1, 5, tzinfo=WIB)),
+        ISSUER,
+    )
     credential = verify_pass(text, trust, NOW)
     assert credential.failure.code == "not_yet_valid"
     assert credential.failure.params["date"] == "2026-12-05"
@@ -162,7 +175,7 @@ def test_first_second_of_validity_is_valid(valid_text, trust):
 def _flip(text: str, pos: int) -> str:
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
     replacement = alphabet[(alphabet.index(text[pos]) + 1) % len(alphabet)]
-    return text[:pos] + replacement + text[pos + 1:]
+    return text[:pos] + replacement + text[pos + 1 :]
 
 
 def test_every_single_flipped_character_is_rejected_with_a_reason(valid_text, trust):
@@ -180,16 +193,19 @@ def test_flipped_character_in_the_middle_is_rejected(valid_text, trust):
     assert credential.display_name is None
 
 
-@pytest.mark.parametrize("make_text, stage", [
-    (lambda t: t[:-7], None),                      # truncated
-    (lambda t: t[: len(t) // 2], None),
-    (lambda t: "GS1:", "unprefix"),                # empty after the prefix
-    (lambda t: "GS1:" + "A" * 2996, "unprefix"),   # 3000 characters: over the size limit
-    (lambda t: t + "0" * (3000 - len(t)), "unprefix"),
-    (lambda t: "GS1:" + "abc", "unprefix"),        # lower case is not base45
-    (lambda t: "gs1:" + t[4:], "unprefix"),        # wrong prefix
-    (lambda t: "GS1:" + "00", "base45"),           # valid base45, not CBOR
-])
+@pytest.mark.parametrize(
+    "make_text, stage",
+    [
+        (lambda t: t[:-7], None),  # truncated
+        (lambda t: t[: len(t) // 2], None),
+        (lambda t: "GS1:", "unprefix"),  # empty after the prefix
+        (lambda t: "GS1:" + "A" * 2996, "unprefix"),  # 3000 characters: over the size limit
+        (lambda t: t + "0" * (3000 - len(t)), "unprefix"),
+        (lambda t: "GS1:" + "abc", "unprefix"),  # lower case is not base45
+        (lambda t: "gs1:" + t[4:], "unprefix"),  # wrong prefix
+        (lambda t: "GS1:" + "00", "base45"),  # valid base45, not CBOR
+    ],
+)
 def test_damaged_text_is_malformed(valid_text, trust, make_text, stage):
     text = make_text(valid_text)
     credential = verify_pass(text, trust, NOW)
@@ -226,14 +242,17 @@ def test_parse_and_verify_routes_gs1_to_the_pass_verifier(valid_text, trust):
     assert none.failure.code == "no_code"
 
 
-@pytest.mark.parametrize("text, kind, code", [
-    ("HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH", CredentialKind.DCC, "malformed"),   # cut-off certificate
-    ("shc:/5676290952432060346029243740", CredentialKind.SHC, "malformed"),       # not a JWS
-    ("UKC19TRACING:1:eyJ0eXAiOiJKV1Qi", CredentialKind.VENUE, "venue_code"),
-    ("3513011708800008", CredentialKind.NIK, "unsigned_nik"),
-    ("hello", CredentialKind.TEXT, "plain_text"),
-    ("", CredentialKind.TEXT, "plain_text"),
-])
+@pytest.mark.parametrize(
+    "text, kind, code",
+    [
+        ("HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH", CredentialKind.DCC, "malformed"),  # cut-off certificate
+        ("shc:/5676290952432060346029243740", CredentialKind.SHC, "malformed"),  # not a JWS
+        ("UKC19TRACING:1:eyJ0eXAiOiJKV1Qi", CredentialKind.VENUE, "venue_code"),
+        ("3513011708800008", CredentialKind.NIK, "unsigned_nik"),
+        ("hello", CredentialKind.TEXT, "plain_text"),
+        ("", CredentialKind.TEXT, "plain_text"),
+    ],
+)
 def test_other_codes_are_never_trusted(trust, text, kind, code):
     credential = parse_and_verify(text, trust, NOW)
     assert credential.kind is kind
@@ -245,8 +264,11 @@ def test_other_codes_are_never_trusted(trust, text, kind, code):
 VALID = issue_pass(claims(), ISSUER)
 TRUST = TrustStore([trusted()])
 
-_mutation = st.tuples(st.sampled_from(["insert", "delete", "replace"]), st.integers(0, len(VALID)),
-                      st.characters(codec="utf-8") | st.sampled_from(list("0123456789ABCXYZ $%*+-./:")))
+_mutation = st.tuples(
+    st.sampled_from(["insert", "delete", "replace"]),
+    st.integers(0, len(VALID)),
+    st.characters(codec="utf-8") | st.sampled_from(list("0123456789ABCXYZ $%*+-./:")),
+)
 
 
 def _mutate(text: str, ops) -> str:
@@ -255,10 +277,10 @@ def _mutate(text: str, ops) -> str:
         if op == "insert":
             text = text[:pos] + char + text[pos:]
         elif op == "delete" and text:
-            text = text[:pos] + text[pos + 1:]
+            text = text[:pos] + text[pos + 1 :]
         elif text:
             pos = min(pos, len(text) - 1)
-            text = text[:pos] + char + text[pos + 1:]
+            text = text[:pos] + char + text[pos + 1 :]
     return text
 
 
@@ -272,8 +294,9 @@ def _check_never_raises(text: str) -> None:
         assert credential.signed
 
 
-@settings(max_examples=2_000, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=2_000, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.lists(_mutation, min_size=1, max_size=6))
 def test_mutated_passes_never_raise(ops):
     text = _mutate(VALID, ops)
@@ -284,10 +307,15 @@ def test_mutated_passes_never_raise(ops):
     _check_never_raises(text)
 
 
-@settings(max_examples=2_000, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.text(max_size=300), st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:",
-                                                   max_size=400).map(lambda s: "GS1:" + s)))
+@settings(
+    max_examples=2_000, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", max_size=400).map(lambda s: "GS1:" + s),
+    )
+)
 def test_random_text_never_raises(text):
     _check_never_raises(text)
     assert not parse_and_verify(text, TRUST, NOW).trusted
@@ -308,8 +336,14 @@ def test_seeded_random_byte_damage_never_raises():
         assert not credential.trusted
         assert credential.failure is not None
     # Hostile CBOR structures after a valid prefix.
-    for obj in ([], [b"", {}, b"", b""], cbor2.CBORTag(18, [b"\xa0", {}, b"", b""]), {"a": 1},
-                cbor2.CBORTag(18, [cbor2.dumps({1: -8, 4: b"x" * 8}), {}, b"", b"\x00" * 64]), 2 ** 80):
+    for obj in (
+        [],
+        [b"", {}, b"", b""],
+        cbor2.CBORTag(18, [b"\xa0", {}, b"", b""]),
+        {"a": 1},
+        cbor2.CBORTag(18, [cbor2.dumps({1: -8, 4: b"x" * 8}), {}, b"", b"\x00" * 64]),
+        2**80,
+    ):
         text = "GS1:" + base45.b45encode(cbor2.dumps(obj)).decode()
         credential = parse_and_verify(text, TRUST, NOW)
         assert credential.failure is not None

@@ -1,16 +1,18 @@
 """SMART issuer key sets: thumbprint kids, no private keys, an issuer per key, clear errors for junk."""
+
 from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guardstation.credentials.jwks import JwksError, jwk_for, parse_jwks, read_jwks, thumbprint
 from guardstation.credentials.shc import verify_shc
@@ -23,9 +25,15 @@ OTHER = ec.derive_private_key(0x1155_AA02, ec.SECP256R1())
 # The example issuer of the SMART Health Cards specification (spec.smarthealth.cards/examples/issuer):
 # a published EC key whose kid is its RFC 7638 thumbprint. (RFC 7638's own example is an RSA key.)
 SPEC_ISSUER = "https://spec.smarthealth.cards/examples/issuer"
-SPEC_JWK = {"kty": "EC", "kid": "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s", "use": "sig", "alg": "ES256",
-            "crv": "P-256", "x": "11XvRWy1I2S0EyJlyf_bWfw_TQ5CJJNLw78bHXNxcgw",
-            "y": "eZXwxvO1hvCY0KucrPfKo7yAyMT6Ajc3N7OkAB6VYy8"}
+SPEC_JWK = {
+    "kty": "EC",
+    "kid": "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s",
+    "use": "sig",
+    "alg": "ES256",
+    "crv": "P-256",
+    "x": "11XvRWy1I2S0EyJlyf_bWfw_TQ5CJJNLw78bHXNxcgw",
+    "y": "eZXwxvO1hvCY0KucrPfKo7yAyMT6Ajc3N7OkAB6VYy8",
+}
 
 
 def jwks(*keys, **extra) -> str:
@@ -38,11 +46,19 @@ def b64url(n: int) -> str:
 
 def certificate_for(key, signer=None, days=365) -> str:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Issuer test")])
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(1).not_valid_before(start).not_valid_after(start + timedelta(days=days))
-            .sign(signer or key, hashes.SHA256()))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=days))
+        .sign(signer or key, hashes.SHA256())
+    )
     from cryptography.hazmat.primitives.serialization import Encoding
+
     return base64.b64encode(cert.public_bytes(Encoding.DER)).decode()
 
 
@@ -68,11 +84,27 @@ def minimal_card(key, kid: str, iss: str) -> str:
     def enc(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
-    body = {"iss": iss, "nbf": 1_700_000_000, "vc": {
-        "type": ["https://smarthealth.cards#health-card"], "credentialSubject": {"fhirBundle": {
-            "resourceType": "Bundle", "entry": [{"resource": {
-                "resourceType": "Patient", "name": [{"given": ["Budi"], "family": "Santoso"}],
-                "birthDate": "1980-02-03"}}]}}}}
+    body = {
+        "iss": iss,
+        "nbf": 1_700_000_000,
+        "vc": {
+            "type": ["https://smarthealth.cards#health-card"],
+            "credentialSubject": {
+                "fhirBundle": {
+                    "resourceType": "Bundle",
+                    "entry": [
+                        {
+                            "resource": {
+                                "resourceType": "Patient",
+                                "name": [{"given": ["Budi"], "family": "Santoso"}],
+                                "birthDate": "1980-02-03",
+                            }
+                        }
+                    ],
+                }
+            },
+        },
+    }
     deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
     payload = enc(deflater.compress(json.dumps(body).encode()) + deflater.flush())
     header = enc(json.dumps({"zip": "DEF", "alg": "ES256", "kid": kid}).encode())
@@ -84,11 +116,13 @@ def minimal_card(key, kid: str, iss: str) -> str:
 def test_published_key_round_trips_and_verifies_a_card():
     keys = parse_jwks(jwks(jwk_for(KEY)), ISS)
     text = minimal_card(KEY, jwk_for(KEY)["kid"], ISS)
-    now = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, tzinfo=UTC)
     assert verify_shc(text, TrustStore(keys), now).trusted
     # The same key filed for another issuer does not vouch for this card.
-    assert verify_shc(text, TrustStore(parse_jwks(jwks(jwk_for(KEY)), "https://else.example")), now) \
-        .failure.code == "unknown_key"
+    assert (
+        verify_shc(text, TrustStore(parse_jwks(jwks(jwk_for(KEY)), "https://else.example")), now).failure.code
+        == "unknown_key"
+    )
 
 
 def test_kid_that_is_not_the_thumbprint_is_rejected():
@@ -96,7 +130,7 @@ def test_kid_that_is_not_the_thumbprint_is_rejected():
     with pytest.raises(JwksError, match="thumbprint"):
         parse_jwks(jwks(wrong), ISS)
     with pytest.raises(JwksError, match="thumbprint"):
-        parse_jwks(jwks(jwk_for(KEY), {**jwk_for(OTHER), "kid": "my-key-2021"}), ISS)   # one bad key refuses all
+        parse_jwks(jwks(jwk_for(KEY), {**jwk_for(OTHER), "kid": "my-key-2021"}), ISS)  # one bad key refuses all
     result = read_jwks(jwks(jwk_for(KEY), wrong), ISS)
     assert len(result.keys) == 1 and len(result.rejected) == 1
 
@@ -120,8 +154,9 @@ def test_wrapper_carries_the_issuer():
         parse_jwks(jwks(jwk_for(KEY)), None)
 
 
-@pytest.mark.parametrize("issuer", ["http://vaksin.example.id", "https://vaksin.example.id/", "vaksin.example.id",
-                                    "https://a b.example", ""])
+@pytest.mark.parametrize(
+    "issuer", ["http://vaksin.example.id", "https://vaksin.example.id/", "vaksin.example.id", "https://a b.example", ""]
+)
 def test_issuer_must_be_an_https_url_without_trailing_slash(issuer):
     with pytest.raises(JwksError, match="issuer"):
         parse_jwks(jwks(jwk_for(KEY)), issuer)
@@ -140,14 +175,17 @@ def test_keys_for_other_purposes_are_skipped():
         parse_jwks(jwks(), ISS)
 
 
-@pytest.mark.parametrize("change, words", [
-    ({"crv": "P-384"}, "P-256"),
-    ({"alg": "ES384"}, "ES256"),
-    ({"x": "AAAA"}, "32 bytes"),
-    ({"x": "not base64!"}, "base64url"),
-    ({"y": 42}, "base64url"),
-    ({"kid": None}, "kid"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"crv": "P-384"}, "P-256"),
+        ({"alg": "ES384"}, "ES256"),
+        ({"x": "AAAA"}, "32 bytes"),
+        ({"x": "not base64!"}, "base64url"),
+        ({"y": 42}, "base64url"),
+        ({"kid": None}, "kid"),
+    ],
+)
 def test_broken_signing_keys_are_rejected(change, words):
     with pytest.raises(JwksError, match=words):
         parse_jwks(jwks({**jwk_for(KEY), **change}), ISS)
@@ -162,8 +200,8 @@ def test_point_not_on_the_curve_is_rejected():
 
 def test_x5c_must_hold_the_same_key_and_bounds_its_validity():
     [key] = parse_jwks(jwks({**jwk_for(KEY), "x5c": [certificate_for(KEY)]}), ISS)
-    assert key.not_before == datetime(2026, 1, 1, tzinfo=timezone.utc)
-    assert key.not_after == datetime(2027, 1, 1, tzinfo=timezone.utc)
+    assert key.not_before == datetime(2026, 1, 1, tzinfo=UTC)
+    assert key.not_after == datetime(2027, 1, 1, tzinfo=UTC)
     with pytest.raises(JwksError, match="different public key"):
         parse_jwks(jwks({**jwk_for(KEY), "x5c": [certificate_for(OTHER)]}), ISS)
     with pytest.raises(JwksError, match="x5c"):
@@ -172,11 +210,24 @@ def test_x5c_must_hold_the_same_key_and_bounds_its_validity():
         parse_jwks(jwks({**jwk_for(KEY), "x5c": "MIIB"}), ISS)
 
 
-@pytest.mark.parametrize("text", [
-    "", "not json", "[]", "null", '{"keys": 5}', '{"kes": []}', '{"keys": [1, "a", null]}',
-    '{"keys": [{"kty": "EC", "x": NaN}]}', "[" * 10_000 + "]" * 10_000, "{" * 100_000, b"\xff\xfe\x00",
-    "x" * 2_000_000, '{"keys": [' + ",".join(["{}"] * 1001) + "]}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "not json",
+        "[]",
+        "null",
+        '{"keys": 5}',
+        '{"kes": []}',
+        '{"keys": [1, "a", null]}',
+        '{"keys": [{"kty": "EC", "x": NaN}]}',
+        "[" * 10_000 + "]" * 10_000,
+        "{" * 100_000,
+        b"\xff\xfe\x00",
+        "x" * 2_000_000,
+        '{"keys": [' + ",".join(["{}"] * 1001) + "]}",
+    ],
+)
 def test_garbage_is_a_jwks_error_with_a_message(text):
     with pytest.raises(JwksError) as caught:
         parse_jwks(text, ISS)
@@ -189,10 +240,18 @@ def test_bytes_with_a_bom_are_accepted():
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=50),
-                    lambda c: st.lists(c, max_size=4) | st.dictionaries(
-                        st.sampled_from(["keys", "kty", "crv", "x", "y", "kid", "d", "use", "alg", "x5c", "iss"]),
-                        c, max_size=6), max_leaves=25))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+        lambda c: (
+            st.lists(c, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(["keys", "kty", "crv", "x", "y", "kid", "d", "use", "alg", "x5c", "iss"]), c, max_size=6
+            )
+        ),
+        max_leaves=25,
+    )
+)
 def test_arbitrary_json_is_keys_or_a_jwks_error(value):
     for candidate in (value, {"keys": value}, {"keys": [value]}, {"keys": [{**jwk_for(KEY), "x5c": value}]}):
         try:

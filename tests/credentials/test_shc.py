@@ -1,16 +1,18 @@
 """SMART Health Cards: cards built here with a test issuer key, verified offline, damage rejected with a reason."""
+
 from __future__ import annotations
 
 import json
 import time
 import zlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guardstation.credentials import shc
 from guardstation.credentials.jwks import jwk_for
@@ -21,8 +23,8 @@ from guardstation.domain.rules import parse_rule_pack
 from guardstation.domain.subject import identity_from_name
 from guardstation.domain.verdict import decide
 from guardstation.domain.verdict_types import Action, Colour
-
 from tests.helpers.paths import REPO_ROOT as REPO
+
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
 ISSUED = NOW - timedelta(days=30)
@@ -38,29 +40,42 @@ CVX = "http://hl7.org/fhir/sid/cvx"
 
 # ---- building cards -------------------------------------------------------------------------------
 
+
 def immunization(day: str, cvx: str = "511", status: str = "completed") -> dict:
-    return {"resourceType": "Immunization", "status": status,
-            "vaccineCode": {"coding": [{"system": CVX, "code": cvx}]},
-            "patient": {"reference": "resource:0"}, "occurrenceDateTime": day,
-            "performer": [{"actor": {"display": "Puskesmas Kraksaan"}}], "lotNumber": "A123"}
+    return {
+        "resourceType": "Immunization",
+        "status": status,
+        "vaccineCode": {"coding": [{"system": CVX, "code": cvx}]},
+        "patient": {"reference": "resource:0"},
+        "occurrenceDateTime": day,
+        "performer": [{"actor": {"display": "Puskesmas Kraksaan"}}],
+        "lotNumber": "A123",
+    }
 
 
 def bundle(immunizations=None, patient=None) -> dict:
     if immunizations is None:
         immunizations = [immunization("2021-07-01"), immunization("2021-07-29")]
     if patient is None:
-        patient = {"resourceType": "Patient", "name": [{"family": "Rahmawati", "given": ["Siti"]}],
-                   "birthDate": "1985-04-12"}
+        patient = {
+            "resourceType": "Patient",
+            "name": [{"family": "Rahmawati", "given": ["Siti"]}],
+            "birthDate": "1985-04-12",
+        }
     entries = [{"fullUrl": "resource:0", "resource": patient}]
     entries += [{"fullUrl": f"resource:{i + 1}", "resource": r} for i, r in enumerate(immunizations)]
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
 def claims(fhir=None, iss=ISS, nbf=ISSUED, exp=None, types=None) -> dict:
-    body = {"iss": iss, "nbf": int(nbf.timestamp()),
-            "vc": {"type": types or ["https://smarthealth.cards#health-card",
-                                     "https://smarthealth.cards#immunization"],
-                   "credentialSubject": {"fhirVersion": "4.0.1", "fhirBundle": fhir or bundle()}}}
+    body = {
+        "iss": iss,
+        "nbf": int(nbf.timestamp()),
+        "vc": {
+            "type": types or ["https://smarthealth.cards#health-card", "https://smarthealth.cards#immunization"],
+            "credentialSubject": {"fhirVersion": "4.0.1", "fhirBundle": fhir or bundle()},
+        },
+    }
     if exp is not None:
         body["exp"] = int(exp.timestamp())
     return body
@@ -68,6 +83,7 @@ def claims(fhir=None, iss=ISS, nbf=ISSUED, exp=None, types=None) -> dict:
 
 def b64url(data: bytes) -> str:
     import base64
+
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
@@ -87,10 +103,14 @@ def numeric(jws: str) -> str:
     return "".join(f"{ord(c) - 45:02d}" for c in jws)
 
 
-def card(body: dict | None = None, key=ISSUER, kid: str = KID, header: dict | None = None,
-         raw_payload: bytes | None = None) -> str:
-    payload = raw_payload if raw_payload is not None else deflate(
-        json.dumps(body or claims(), separators=(",", ":")).encode())
+def card(
+    body: dict | None = None, key=ISSUER, kid: str = KID, header: dict | None = None, raw_payload: bytes | None = None
+) -> str:
+    payload = (
+        raw_payload
+        if raw_payload is not None
+        else deflate(json.dumps(body or claims(), separators=(",", ":")).encode())
+    )
     return "shc:/" + numeric(sign_jws(payload, key, kid, header))
 
 
@@ -122,6 +142,7 @@ def assert_stages_stop_at(credential, failed_stage: str | None):
 
 # ---- the valid card -------------------------------------------------------------------------------
 
+
 def test_valid_card_is_trusted_with_name_and_doses(valid_text, trust):
     credential = verify_shc(valid_text, trust, NOW)
     assert credential.trusted, credential.failure
@@ -133,8 +154,8 @@ def test_valid_card_is_trusted_with_name_and_doses(valid_text, trust):
     assert credential.valid_from == ISSUED and credential.valid_until is None
     assert credential.decoded == valid_text
     assert credential.credential_id.startswith("shc:")
-    assert verify_shc(valid_text, trust, NOW).credential_id == credential.credential_id   # stable
-    assert verify_shc(card(), trust, NOW).credential_id != credential.credential_id        # another card
+    assert verify_shc(valid_text, trust, NOW).credential_id == credential.credential_id  # stable
+    assert verify_shc(card(), trust, NOW).credential_id != credential.credential_id  # another card
 
 
 def test_card_with_expiry_inside_its_window(trust):
@@ -144,9 +165,14 @@ def test_card_with_expiry_inside_its_window(trust):
 
 
 def test_name_parts_and_partial_birth_date(trust):
-    patient = {"resourceType": "Patient", "birthDate": "1951",
-               "name": [{"use": "nickname", "given": ["Ucok"]},
-                        {"use": "official", "family": "Siregar", "given": ["Maruli", " Tua "]}]}
+    patient = {
+        "resourceType": "Patient",
+        "birthDate": "1951",
+        "name": [
+            {"use": "nickname", "given": ["Ucok"]},
+            {"use": "official", "family": "Siregar", "given": ["Maruli", " Tua "]},
+        ],
+    }
     credential = verify_shc(card(claims(bundle(patient=patient))), trust, NOW)
     assert credential.trusted
     assert credential.display_name == "Maruli Tua Siregar"
@@ -155,11 +181,15 @@ def test_name_parts_and_partial_birth_date(trust):
 
 # ---- the verdict ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("doses, colour, action", [
-    (2, Colour.GREEN, Action.CHECK_IN),
-    (1, Colour.YELLOW, Action.CHECK_IN),
-    (0, Colour.RED, Action.DENY),
-])
+
+@pytest.mark.parametrize(
+    "doses, colour, action",
+    [
+        (2, Colour.GREEN, Action.CHECK_IN),
+        (1, Colour.YELLOW, Action.CHECK_IN),
+        (0, Colour.RED, Action.DENY),
+    ],
+)
 def test_verdict_with_the_2021_rule_pack(doses, colour, action, trust, pack):
     shots = [immunization(f"2021-0{7 + i}-01") for i in range(doses)] or [immunization("2021-07-01", status="not-done")]
     credential = verify_shc(card(claims(bundle(shots))), trust, NOW)
@@ -179,7 +209,7 @@ def test_vaccines_not_known_as_covid_do_not_count(trust, pack):
     flu = [immunization("2021-10-01", cvx="140"), immunization("2022-10-01", cvx="140")]
     credential = verify_shc(card(claims(bundle(flu))), trust, NOW)
     assert credential.trusted
-    assert credential.vaccination is None   # unknown, not "two doses"
+    assert credential.vaccination is None  # unknown, not "two doses"
     assert decide(credential, pack=pack, now=NOW).colour is Colour.RED
 
 
@@ -201,6 +231,7 @@ def test_untrusted_card_is_red_whatever_it_says(valid_text, pack):
 
 
 # ---- keys and issuers -----------------------------------------------------------------------------
+
 
 def test_unknown_kid_is_unknown_key(valid_text):
     credential = verify_shc(valid_text, TrustStore([trusted(OTHER, OTHER_KID)]), NOW)
@@ -251,10 +282,11 @@ def test_algorithms_other_than_es256_are_refused(alg, trust):
 
 # ---- validity dates -------------------------------------------------------------------------------
 
+
 def test_nbf_in_the_future_is_not_yet_valid(trust):
     credential = verify_shc(card(claims(nbf=NOW + timedelta(days=2))), trust, NOW)
     assert credential.failure.code == "not_yet_valid"
-    assert credential.failure.params["date"] == (NOW + timedelta(days=2)).astimezone(timezone.utc).date().isoformat()
+    assert credential.failure.params["date"] == (NOW + timedelta(days=2)).astimezone(UTC).date().isoformat()
     assert_stages_stop_at(credential, "expiry")
 
 
@@ -268,11 +300,11 @@ def test_exp_in_the_past_is_expired(trust):
     assert_stages_stop_at(credential, "expiry")
 
 
-@pytest.mark.parametrize("nbf", [None, "2021-01-01", True, -1, float("inf"), 10 ** 20])
+@pytest.mark.parametrize("nbf", [None, "2021-01-01", True, -1, float("inf"), 10**20])
 def test_missing_or_silly_nbf_is_schema_invalid(nbf, trust):
     body = claims()
     body["nbf"] = nbf
-    payload = deflate(json.dumps(body).encode())   # json.dumps writes inf as Infinity, which is refused too
+    payload = deflate(json.dumps(body).encode())  # json.dumps writes inf as Infinity, which is refused too
     credential = verify_shc(card(raw_payload=payload), trust, NOW)
     assert not credential.trusted
     assert credential.failure.code in ("schema_invalid", "malformed")
@@ -280,18 +312,21 @@ def test_missing_or_silly_nbf_is_schema_invalid(nbf, trust):
 
 # ---- damage ---------------------------------------------------------------------------------------
 
+
 def test_tampered_digit_pairs_never_verify(valid_text, trust):
-    digits = valid_text[len("shc:/"):]
+    digits = valid_text[len("shc:/") :]
     rng = __import__("random").Random(7)
     for _ in range(300):
         i = rng.randrange(0, len(digits) // 2) * 2
-        old = int(digits[i:i + 2])
+        old = int(digits[i : i + 2])
         new = (old + rng.randrange(1, 78)) % 78
-        text = "shc:/" + digits[:i] + f"{new:02d}" + digits[i + 2:]
+        text = "shc:/" + digits[:i] + f"{new:02d}" + digits[i + 2 :]
         credential = verify_shc(text, trust, NOW)
         assert not credential.trusted, i
-        assert credential.failure.code in ("malformed", "bad_signature", "unknown_key", "schema_invalid"), \
-            (i, credential.failure)
+        assert credential.failure.code in ("malformed", "bad_signature", "unknown_key", "schema_invalid"), (
+            i,
+            credential.failure,
+        )
 
 
 def test_changed_payload_is_a_bad_signature(trust):
@@ -304,20 +339,23 @@ def test_changed_payload_is_a_bad_signature(trust):
     assert_stages_stop_at(credential, "signature")
 
 
-@pytest.mark.parametrize("text, stage", [
-    ("", "unprefix"),
-    ("SHC:/5676", "unprefix"),
-    ("shc:/", "numeric"),
-    ("shc:/567", "numeric"),            # odd number of digits
-    ("shc:/5699", "numeric"),           # 99 is above 77
-    ("shc:/56 76", "numeric"),
-    ("shc:/\u0665\u0666", "numeric"),   # Arabic-Indic digits are not digits here
-    ("shc:/" + "5" * 7090, "unprefix"),  # longer than any QR code
-    ("shc:/" + numeric("abc"), "jws_decode"),
-    ("shc:/" + numeric("a.b.c.d"), "jws_decode"),
-    ("shc:/" + numeric("e30.e30.e30"), "jws_decode"),   # {} header: no kid
-    ("shc:/" + numeric("@@@.e30.e30"), "jws_decode"),
-])
+@pytest.mark.parametrize(
+    "text, stage",
+    [
+        ("", "unprefix"),
+        ("SHC:/5676", "unprefix"),
+        ("shc:/", "numeric"),
+        ("shc:/567", "numeric"),  # odd number of digits
+        ("shc:/5699", "numeric"),  # 99 is above 77
+        ("shc:/56 76", "numeric"),
+        ("shc:/\u0665\u0666", "numeric"),  # Arabic-Indic digits are not digits here
+        ("shc:/" + "5" * 7090, "unprefix"),  # longer than any QR code
+        ("shc:/" + numeric("abc"), "jws_decode"),
+        ("shc:/" + numeric("a.b.c.d"), "jws_decode"),
+        ("shc:/" + numeric("e30.e30.e30"), "jws_decode"),  # {} header: no kid
+        ("shc:/" + numeric("@@@.e30.e30"), "jws_decode"),
+    ],
+)
 def test_malformed_texts_fail_at_their_stage(text, stage, trust):
     credential = verify_shc(text, trust, NOW)
     assert credential.failure is not None and credential.failure.code == "malformed"
@@ -332,14 +370,17 @@ def test_uncompressed_payload_is_refused(trust):
     assert_stages_stop_at(credential, "inflate")
 
 
-@pytest.mark.parametrize("payload, words", [
-    (b"\x00\x01\x02 not deflate", "DEFLATE"),
-    (deflate(b'{"iss": 1}')[:-3], "truncated"),
-    (deflate(json.dumps(claims()).encode()) + b"extra", "after the end"),
-    (deflate(b"[1, 2, 3]"), "object"),
-    (deflate(b"\xff\xfe not utf-8"), "JSON"),
-    (deflate(b"[" * 50_000 + b"]" * 50_000), "JSON"),    # nesting deep enough to exhaust recursion
-])
+@pytest.mark.parametrize(
+    "payload, words",
+    [
+        (b"\x00\x01\x02 not deflate", "DEFLATE"),
+        (deflate(b'{"iss": 1}')[:-3], "truncated"),
+        (deflate(json.dumps(claims()).encode()) + b"extra", "after the end"),
+        (deflate(b"[1, 2, 3]"), "object"),
+        (deflate(b"\xff\xfe not utf-8"), "JSON"),
+        (deflate(b"[" * 50_000 + b"]" * 50_000), "JSON"),  # nesting deep enough to exhaust recursion
+    ],
+)
 def test_bad_payloads_fail_at_inflate(payload, words, trust):
     credential = verify_shc(card(raw_payload=payload), trust, NOW)
     assert credential.failure.code == "malformed"
@@ -348,9 +389,9 @@ def test_bad_payloads_fail_at_inflate(payload, words, trust):
 
 
 def test_deflate_bomb_is_rejected_quickly(trust):
-    bomb = deflate(b"\x00" * 2_400_000)   # ~2.3 kB that inflate to 2.4 MB
+    bomb = deflate(b"\x00" * 2_400_000)  # ~2.3 kB that inflate to 2.4 MB
     text = card(raw_payload=bomb)
-    assert len(text) <= shc.MAX_TEXT      # it fits in one QR code
+    assert len(text) <= shc.MAX_TEXT  # it fits in one QR code
     started = time.perf_counter()
     credential = verify_shc(text, trust, NOW)
     elapsed = time.perf_counter() - started
@@ -360,7 +401,7 @@ def test_deflate_bomb_is_rejected_quickly(trust):
 
 
 def test_chunked_bomb_is_rejected_quickly(trust):
-    bomb = "shc:/" + numeric(sign_jws(deflate(b" " * 40_000_000)))   # 40 MB in ~39 kB: only fits in chunks
+    bomb = "shc:/" + numeric(sign_jws(deflate(b" " * 40_000_000)))  # 40 MB in ~39 kB: only fits in chunks
     parts = chunks_of(bomb, 20)
     assert all(len(p) <= shc.MAX_TEXT for p in parts)
     started = time.perf_counter()
@@ -369,20 +410,33 @@ def test_chunked_bomb_is_rejected_quickly(trust):
     assert time.perf_counter() - started < 0.2
 
 
-@pytest.mark.parametrize("change, detail", [
-    (lambda c: c["vc"].update(type=["VerifiableCredential"]), "health-card"),
-    (lambda c: c["vc"]["credentialSubject"].pop("fhirBundle"), "Bundle"),
-    (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"].pop(0), "Patient"),
-    (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"].append(
-        {"resource": {"resourceType": "Patient", "name": [{"text": "Budi"}], "birthDate": "1990-01-01"}}), "Patient"),
-    (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"].pop("birthDate"), "birthDate"),
-    (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"].update(birthDate="1985-02-30"),
-     "birthDate"),
-    (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"].update(name=[]), "name"),
-    (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"].update(
-        name=[{"given": ["Siti\x00"], "family": "R"}]), "name"),
-    (lambda c: c.pop("vc"), "vc"),
-])
+@pytest.mark.parametrize(
+    "change, detail",
+    [
+        (lambda c: c["vc"].update(type=["VerifiableCredential"]), "health-card"),
+        (lambda c: c["vc"]["credentialSubject"].pop("fhirBundle"), "Bundle"),
+        (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"].pop(0), "Patient"),
+        (
+            lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"].append(
+                {"resource": {"resourceType": "Patient", "name": [{"text": "Budi"}], "birthDate": "1990-01-01"}}
+            ),
+            "Patient",
+        ),
+        (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"].pop("birthDate"), "birthDate"),
+        (
+            lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"].update(birthDate="1985-02-30"),
+            "birthDate",
+        ),
+        (lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"].update(name=[]), "name"),
+        (
+            lambda c: c["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"].update(
+                name=[{"given": ["Siti\x00"], "family": "R"}]
+            ),
+            "name",
+        ),
+        (lambda c: c.pop("vc"), "vc"),
+    ],
+)
 def test_signed_but_nonstandard_content_is_schema_invalid(change, detail, trust):
     body = claims()
     change(body)
@@ -402,10 +456,11 @@ def test_payload_without_issuer_is_malformed(trust):
 
 # ---- chunked cards --------------------------------------------------------------------------------
 
+
 def chunks_of(text: str, count: int) -> list[str]:
-    digits = text[len("shc:/"):]
+    digits = text[len("shc:/") :]
     size = -(-len(digits) // count // 2) * 2
-    return [f"shc:/{i + 1}/{count}/{digits[i * size:(i + 1) * size]}" for i in range(count)]
+    return [f"shc:/{i + 1}/{count}/{digits[i * size : (i + 1) * size]}" for i in range(count)]
 
 
 def test_one_chunk_alone_asks_for_every_part(valid_text, trust):
@@ -421,14 +476,23 @@ def test_all_chunks_in_any_order_verify(valid_text, trust):
     assert verify_shc_chunks([parts[2], parts[0], parts[1]], trust, NOW).trusted
 
 
-@pytest.mark.parametrize("pick", [lambda p: p[:2], lambda p: p + p[:1], lambda p: [p[0], p[1], "shc:/3/4/00"],
-                                  lambda p: [], lambda p: p[:2] + ["hello"]])
+@pytest.mark.parametrize(
+    "pick",
+    [
+        lambda p: p[:2],
+        lambda p: p + p[:1],
+        lambda p: [p[0], p[1], "shc:/3/4/00"],
+        lambda p: [],
+        lambda p: p[:2] + ["hello"],
+    ],
+)
 def test_incomplete_chunk_sets_are_malformed(pick, valid_text, trust):
     credential = verify_shc_chunks(pick(chunks_of(valid_text, 3)), trust, NOW)
     assert credential.failure.code == "malformed"
 
 
 # ---- fuzzing --------------------------------------------------------------------------------------
+
 
 def _check(credential):
     assert credential.kind is CredentialKind.SHC
@@ -437,8 +501,9 @@ def _check(credential):
         assert credential.display_name is None and credential.vaccination is None and not credential.signed
 
 
-FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                          HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @FUZZ
@@ -458,20 +523,27 @@ VALID = card()
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.sampled_from(["replace", "insert", "delete", "truncate"]),
-                          st.integers(min_value=0, max_value=len(VALID)),
-                          st.text(alphabet="0123456789shc:/.\x00\u00e9\U0001F600", min_size=1, max_size=4)),
-                min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["replace", "insert", "delete", "truncate"]),
+            st.integers(min_value=0, max_value=len(VALID)),
+            st.text(alphabet="0123456789shc:/.\x00\u00e9\U0001f600", min_size=1, max_size=4),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_mutated_cards_never_raise(edits):
     text = VALID
     for op, at, chunk in edits:
         at = min(at, len(text))
         if op == "replace":
-            text = text[:at] + chunk + text[at + len(chunk):]
+            text = text[:at] + chunk + text[at + len(chunk) :]
         elif op == "insert":
             text = text[:at] + chunk + text[at:]
         elif op == "delete":
-            text = text[:at] + text[at + len(chunk):]
+            text = text[:at] + text[at + len(chunk) :]
         else:
             text = text[:at]
     credential = verify_shc(text, TrustStore([trusted()]), NOW)
@@ -494,12 +566,16 @@ def test_signed_garbage_never_raises(blob, where):
 
 
 @FUZZ
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-                    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12),
-                                                                                       children, max_size=4),
-                    max_leaves=30),
-       st.sampled_from(["nbf", "exp", "vc", "credentialSubject", "fhirBundle", "entry", "patient", "name",
-                        "birthDate", "immunization"]))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+        max_leaves=30,
+    ),
+    st.sampled_from(
+        ["nbf", "exp", "vc", "credentialSubject", "fhirBundle", "entry", "patient", "name", "birthDate", "immunization"]
+    ),
+)
 def test_signed_cards_with_arbitrary_json_never_raise(value, where):
     body = claims()
     subject = body["vc"]["credentialSubject"]
@@ -536,24 +612,37 @@ SPEC_JWS = (
     "sV7lsJnJ4FaQ-dfMR1bVLqtFWS3qEuY5e1RN9byad39G7DzzwSW78cI9xguaGOdC49r0icBNL_Q-CXdH51Gd3w_dzCCb3Nh9EZMtnOgLPh0IwNMm"
     "1GUD82bOYDxHkOTs0KKO2h4mSEOG82BTK5q9EeqEqJPhMtqiqHbGKnqPUQvj3tiI7IUbJUtxrtYXb1CjZfLirXGj8ExSUBSiNP5TUNu4CmX6qicT"
     "rP_LBOv2XyfYxAaFCFb09PPjh-P6MDTjdfhCjV8."
-    "F248favB7uvtKSo9GbwIC-QtmpWeAsB-AtiFq2iACiDZQE0s38603dJp50vc1HEvZAB80RXecKQ1LYdkZbq8Rw")
+    "F248favB7uvtKSo9GbwIC-QtmpWeAsB-AtiFq2iACiDZQE0s38603dJp50vc1HEvZAB80RXecKQ1LYdkZbq8Rw"
+)
 SPEC_ISSUER = "https://spec.smarthealth.cards/examples/issuer"
-SPEC_JWKS = json.dumps({"keys": [{
-    "kty": "EC", "kid": "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s", "use": "sig", "alg": "ES256", "crv": "P-256",
-    "x": "11XvRWy1I2S0EyJlyf_bWfw_TQ5CJJNLw78bHXNxcgw", "y": "eZXwxvO1hvCY0KucrPfKo7yAyMT6Ajc3N7OkAB6VYy8"}]})
+SPEC_JWKS = json.dumps(
+    {
+        "keys": [
+            {
+                "kty": "EC",
+                "kid": "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s",
+                "use": "sig",
+                "alg": "ES256",
+                "crv": "P-256",
+                "x": "11XvRWy1I2S0EyJlyf_bWfw_TQ5CJJNLw78bHXNxcgw",
+                "y": "eZXwxvO1hvCY0KucrPfKo7yAyMT6Ajc3N7OkAB6VYy8",
+            }
+        ]
+    }
+)
 
 
 def test_the_spec_example_card_verifies_with_the_published_key(pack):
     from guardstation.credentials.jwks import parse_jwks
 
     text = "shc:/" + numeric(SPEC_JWS)
-    assert text.startswith("shc:/56762909524320603460292437404460")   # the well-known opening of every SHC
+    assert text.startswith("shc:/56762909524320603460292437404460")  # the well-known opening of every SHC
     credential = verify_shc(text, TrustStore(parse_jwks(SPEC_JWKS, SPEC_ISSUER)), NOW)
     assert credential.trusted, credential.failure
     assert credential.display_name == "John B. Anyperson"
     assert credential.identity == identity_from_name("John B. Anyperson", "1951-01-20")
     assert credential.vaccination == Vaccination(2, date(2021, 1, 29))
-    assert credential.valid_from == datetime.fromtimestamp(1639490372.558, timezone.utc)   # nbf with a fraction
+    assert credential.valid_from == datetime.fromtimestamp(1639490372.558, UTC)  # nbf with a fraction
     assert decide(credential, pack=pack, now=NOW).colour is Colour.GREEN
     # The same key trusted for another issuer does not vouch for the spec's card.
     other = TrustStore(parse_jwks(SPEC_JWKS, "https://another.example"))

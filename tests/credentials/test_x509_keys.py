@@ -1,10 +1,11 @@
 """DCC signer certificates and trust lists: every accepted encoding, every rejection with a message."""
+
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
@@ -13,22 +14,37 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from guardstation.credentials.trust import TrustStore, kid_for
-from guardstation.credentials.x509_keys import (TrustImportError, certificate_der, dcc_kid, dcc_trusted_key,
-                                                 dcc_usage, load_certificates, parse_dcc_trust_list)
+from guardstation.credentials.x509_keys import (
+    TrustImportError,
+    certificate_der,
+    dcc_kid,
+    dcc_trusted_key,
+    dcc_usage,
+    load_certificates,
+    parse_dcc_trust_list,
+)
 
-NOT_BEFORE = datetime(2021, 5, 1, tzinfo=timezone.utc)
-NOT_AFTER = datetime(2023, 5, 1, tzinfo=timezone.utc)
+NOT_BEFORE = datetime(2021, 5, 1, tzinfo=UTC)
+NOT_AFTER = datetime(2023, 5, 1, tzinfo=UTC)
 OID_T, OID_V, OID_R = (x509.ObjectIdentifier(f"1.3.6.1.4.1.1847.2021.1.{n}") for n in (1, 2, 3))
 ALT_T, ALT_V, ALT_R = (x509.ObjectIdentifier(f"1.3.6.1.4.1.0.1847.2021.1.{n}") for n in (1, 2, 3))
 EC_KEY = ec.derive_private_key(0xC0FFEE, ec.SECP256R1())
 
 
-def make_cert(key=EC_KEY, *, eku=None, cn="DSC Test", country="DE", serial=1,
-              not_before=NOT_BEFORE, not_after=NOT_AFTER) -> x509.Certificate:
+def make_cert(
+    key=EC_KEY, *, eku=None, cn="DSC Test", country="DE", serial=1, not_before=NOT_BEFORE, not_after=NOT_AFTER
+) -> x509.Certificate:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn), x509.NameAttribute(NameOID.COUNTRY_NAME, country)])
-    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-               .serial_number(serial).not_valid_before(not_before).not_valid_after(not_after)
-               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+    )
     if eku is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
     return builder.sign(key, hashes.SHA256())
@@ -47,6 +63,7 @@ OTHER = make_cert(ec.derive_private_key(0xBEEF, ec.SECP256R1()), cn="Other DSC",
 
 
 # ---------------------------------------------------------------- encodings
+
 
 def test_single_pem():
     assert load_certificates(pem_of(CERT)) == [CERT]
@@ -69,22 +86,25 @@ def test_der():
 def test_base64_der(wrap):
     text = base64.b64encode(der_of(CERT)).decode()
     if wrap:
-        text = "\n".join(text[i:i + wrap] for i in range(0, len(text), wrap))
+        text = "\n".join(text[i : i + wrap] for i in range(0, len(text), wrap))
     assert load_certificates(text.encode()) == [CERT]
     assert load_certificates("  " + text + "\n") == [CERT]
 
 
-@pytest.mark.parametrize("data, words", [
-    (b"", "empty"),
-    (b"   \n", "empty"),
-    (b"hello world", "not a certificate"),
-    (b"\x00\x01\x02garbage", "not a certificate"),
-    (b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "BEGIN CERTIFICATE"),
-    (b"-----BEGIN CERTIFICATE-----\n!!!not base64!!!\n-----END CERTIFICATE-----", "damaged"),
-    (b"-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----", "not a valid X.509"),
-    (b"\x30\x03\x02\x01\x01", "not a valid X.509"),
-    (base64.b64encode(b"\x30\x82\x01\x00" + b"\x00" * 10), "not a valid X.509"),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"hello world", "not a certificate"),
+        (b"\x00\x01\x02garbage", "not a certificate"),
+        (b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "BEGIN CERTIFICATE"),
+        (b"-----BEGIN CERTIFICATE-----\n!!!not base64!!!\n-----END CERTIFICATE-----", "damaged"),
+        (b"-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----", "not a valid X.509"),
+        (b"\x30\x03\x02\x01\x01", "not a valid X.509"),
+        (base64.b64encode(b"\x30\x82\x01\x00" + b"\x00" * 10), "not a valid X.509"),
+    ],
+)
 def test_garbage_is_rejected_with_a_message(data, words):
     with pytest.raises(TrustImportError) as info:
         load_certificates(data)
@@ -99,15 +119,17 @@ def test_truncated_der_is_rejected():
 
 # ---------------------------------------------------------------- the trusted key
 
+
 def test_trusted_key_fields():
     key = dcc_trusted_key(CERT)
     assert key.scheme == "dcc"
     assert key.kid == hashlib.sha256(der_of(CERT)).digest()[:8]
-    assert key.kid != kid_for(EC_KEY.public_key())   # the DCC kid hashes the certificate, not the key
+    assert key.kid != kid_for(EC_KEY.public_key())  # the DCC kid hashes the certificate, not the key
     assert key.not_before == NOT_BEFORE and key.not_after == NOT_AFTER
     assert key.label == "DSC Test / DE"
-    assert key.public_der == EC_KEY.public_key().public_bytes(serialization.Encoding.DER,
-                                                              serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert key.public_der == EC_KEY.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     assert key.valid_at(NOT_BEFORE) and key.valid_at(NOT_AFTER) and not key.valid_at(NOT_AFTER + timedelta(seconds=1))
 
 
@@ -118,14 +140,21 @@ def test_rsa_certificate():
     assert key.usage == frozenset("tr")
 
 
-@pytest.mark.parametrize("eku, usage", [
-    (None, ""),
-    ([OID_T], "t"), ([OID_V], "v"), ([OID_R], "r"),
-    ([OID_T, OID_V, OID_R], "tvr"),
-    ([ALT_T], "t"), ([ALT_V, ALT_R], "vr"), ([ALT_T, ALT_V, ALT_R], "tvr"),
-    ([OID_V, ExtendedKeyUsageOID.SERVER_AUTH], "v"),
-    ([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH], ""),   # no DCC OID: any type
-])
+@pytest.mark.parametrize(
+    "eku, usage",
+    [
+        (None, ""),
+        ([OID_T], "t"),
+        ([OID_V], "v"),
+        ([OID_R], "r"),
+        ([OID_T, OID_V, OID_R], "tvr"),
+        ([ALT_T], "t"),
+        ([ALT_V, ALT_R], "vr"),
+        ([ALT_T, ALT_V, ALT_R], "tvr"),
+        ([OID_V, ExtendedKeyUsageOID.SERVER_AUTH], "v"),
+        ([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH], ""),  # no DCC OID: any type
+    ],
+)
 def test_extended_key_usage_gives_the_usage_set(eku, usage):
     cert = make_cert(eku=eku)
     assert dcc_usage(cert) == frozenset(usage)
@@ -134,16 +163,26 @@ def test_extended_key_usage_gives_the_usage_set(eku, usage):
 
 def test_label_without_country():
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Only CN")])
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(EC_KEY.public_key())
-            .serial_number(9).not_valid_before(NOT_BEFORE).not_valid_after(NOT_AFTER).sign(EC_KEY, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(EC_KEY.public_key())
+        .serial_number(9)
+        .not_valid_before(NOT_BEFORE)
+        .not_valid_after(NOT_AFTER)
+        .sign(EC_KEY, hashes.SHA256())
+    )
     assert dcc_trusted_key(cert).label == "Only CN"
     assert dcc_trusted_key(cert, country="NL").label == "Only CN / NL"
 
 
 # ---------------------------------------------------------------- lenient DER (real national certificates)
 
+
 def _tree(der: bytes):
     """Minimal DER tree for the tests: (tag, children | bytes)."""
+
     def parse(buf):
         out, pos = [], 0
         while pos < len(buf):
@@ -151,13 +190,14 @@ def _tree(der: bytes):
             pos += 2
             if first & 0x80:
                 n = first & 0x7F
-                length, pos = int.from_bytes(buf[pos:pos + n], "big"), pos + n
+                length, pos = int.from_bytes(buf[pos : pos + n], "big"), pos + n
             else:
                 length = first
-            content = buf[pos:pos + length]
+            content = buf[pos : pos + length]
             pos += length
             out.append([tag, parse(content) if tag & 0x20 else content])
         return out
+
     return parse(der)
 
 
@@ -166,7 +206,11 @@ def _encode(nodes) -> bytes:
     for tag, value in nodes:
         content = _encode(value) if isinstance(value, list) else value
         n = len(content)
-        length = bytes([n]) if n < 0x80 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+        length = (
+            bytes([n])
+            if n < 0x80
+            else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+        )
         out += bytes([tag]) + length + content
     return out
 
@@ -188,7 +232,7 @@ def test_explicit_ca_false_in_basic_constraints_is_read_and_keeps_the_published_
     # Finnish DSCs spell out BasicConstraints cA FALSE, which strict DER (and `cryptography`) refuses.
     der = _edit_extension(CERT, bytes.fromhex("551d13"), bytes.fromhex("3003010100"))
     with pytest.raises(ValueError):
-        x509.load_der_x509_certificate(der).extensions
+        _ = x509.load_der_x509_certificate(der).extensions
     (cert,) = load_certificates(der)
     assert certificate_der(cert) == der
     assert dcc_kid(cert) == hashlib.sha256(der).digest()[:8]
@@ -199,7 +243,7 @@ def test_explicit_ca_false_in_basic_constraints_is_read_and_keeps_the_published_
 def test_empty_extended_key_usage_means_any_type():
     der = _edit_extension(CERT, bytes.fromhex("551d25"), bytes.fromhex("3000"))  # SIZE (1..MAX) broken
     with pytest.raises(ValueError):
-        x509.load_der_x509_certificate(der).extensions
+        _ = x509.load_der_x509_certificate(der).extensions
     (cert,) = load_certificates(der)
     key = dcc_trusted_key(cert)
     assert key.usage == frozenset()
@@ -209,16 +253,21 @@ def test_empty_extended_key_usage_means_any_type():
 def test_explicit_critical_false_is_read():
     der = _edit_extension(CERT, bytes.fromhex("551d25"), None, explicit_false=True)
     with pytest.raises(ValueError):
-        x509.load_der_x509_certificate(der).extensions
+        _ = x509.load_der_x509_certificate(der).extensions
     (cert,) = load_certificates(der)
     assert dcc_trusted_key(cert).kid == hashlib.sha256(der).digest()[:8]
 
 
 # ---------------------------------------------------------------- trust lists
 
+
 def entry(cert=CERT, **kw) -> dict:
-    values = {"kid": base64.b64encode(dcc_kid(cert)).decode(), "rawData": base64.b64encode(der_of(cert)).decode(),
-              "country": "DE", "certificateType": "DSC"}
+    values = {
+        "kid": base64.b64encode(dcc_kid(cert)).decode(),
+        "rawData": base64.b64encode(der_of(cert)).decode(),
+        "country": "DE",
+        "certificateType": "DSC",
+    }
     values.update(kw)
     return values
 
@@ -239,8 +288,10 @@ def test_trust_list_certificates_wrapper_and_certificate_field():
 
 def test_trust_list_kid_map():
     kid = entry()["kid"]
-    doc = {kid: [{"certificateType": "DSC", "country": "DE", "kid": kid, "rawData": entry()["rawData"]}],
-           entry(OTHER)["kid"]: [entry(OTHER)]}
+    doc = {
+        kid: [{"certificateType": "DSC", "country": "DE", "kid": kid, "rawData": entry()["rawData"]}],
+        entry(OTHER)["kid"]: [entry(OTHER)],
+    }
     keys = parse_dcc_trust_list(json.dumps(doc))
     assert sorted(k.kid for k in keys) == sorted([dcc_kid(CERT), dcc_kid(OTHER)])
 
@@ -273,13 +324,16 @@ def test_non_signer_certificates_are_ignored():
     assert [k.kid for k in keys] == [dcc_kid(OTHER)]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("not json", "not JSON"),
-    ("42", "expected a list"),
-    ('[{"kid": "AAAAAAAAAAA="}]', "certificate"),
-    ('[{"rawData": "aGVsbG8="}]', "not DER"),
-    (b"\xff\xfe", "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("not json", "not JSON"),
+        ("42", "expected a list"),
+        ('[{"kid": "AAAAAAAAAAA="}]', "certificate"),
+        ('[{"rawData": "aGVsbG8="}]', "not DER"),
+        (b"\xff\xfe", "UTF-8"),
+    ],
+)
 def test_bad_trust_lists_are_rejected_with_a_message(text, words):
     with pytest.raises(TrustImportError) as info:
         parse_dcc_trust_list(text)

@@ -1,4 +1,5 @@
 """Exposure tracing: which visits overlapped a positive case's visits, and for how long contacts are flagged."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -7,8 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardstation.domain.exposure import (CONTACT_DAYS, LINGER, VisitSpan, case_visits_in_window,
-                                          contact_statuses, find_exposures, lookback_window, merge_validity)
+from guardstation.domain.exposure import (
+    CONTACT_DAYS,
+    LINGER,
+    VisitSpan,
+    case_visits_in_window,
+    contact_statuses,
+    find_exposures,
+    lookback_window,
+    merge_validity,
+)
 
 WIB = timezone(timedelta(hours=7))
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=WIB)
@@ -16,26 +25,35 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=WIB)
 
 
 def span(visit_id, subject, start_min, end_min, site="S1", voided=False):
-    return VisitSpan(visit_id, site, subject, T0 + timedelta(minutes=start_min),
-                     None if end_min is None else T0 + timedelta(minutes=end_min), voided)
+    return VisitSpan(
+        visit_id,
+        site,
+        subject,
+        T0 + timedelta(minutes=start_min),
+        None if end_min is None else T0 + timedelta(minutes=end_min),
+        voided,
+    )
 
 
-CASE = span("case", "P", 0, 60)          # the case: 09:00-10:00 at S1
+CASE = span("case", "P", 0, 60)  # the case: 09:00-10:00 at S1
 
 
-@pytest.mark.parametrize("other, contact", [
-    (span("a", "A", 30, 90), True),                  # overlaps the middle
-    (span("b", "B", -60, 0), True),                  # left exactly when the case came: touching counts
-    (span("c", "C", -60, -1), False),                # left a minute before the case came
-    (span("d", "D", 60 + 29, 120), True),            # came 29 minutes after the case left
-    (span("e", "E", 60 + 30, 120), True),            # exactly at the end of the linger time
-    (span("f", "F", 60 + 31, 120), False),           # 31 minutes after: no contact
-    (span("g", "G", -600, None), True),              # still inside since before the case came
-    (span("h", "H", 10, 20, site="S2"), False),      # another site
-    (span("i", "P", 10, 20), False),                 # the case's own other visit
-    (span("j", None, 10, 20), False),                # no subject key: nobody to flag
-    (span("k", "K", 10, 20, voided=True), False),    # voided visit
-])
+@pytest.mark.parametrize(
+    "other, contact",
+    [
+        (span("a", "A", 30, 90), True),  # overlaps the middle
+        (span("b", "B", -60, 0), True),  # left exactly when the case came: touching counts
+        (span("c", "C", -60, -1), False),  # left a minute before the case came
+        (span("d", "D", 60 + 29, 120), True),  # came 29 minutes after the case left
+        (span("e", "E", 60 + 30, 120), True),  # exactly at the end of the linger time
+        (span("f", "F", 60 + 31, 120), False),  # 31 minutes after: no contact
+        (span("g", "G", -600, None), True),  # still inside since before the case came
+        (span("h", "H", 10, 20, site="S2"), False),  # another site
+        (span("i", "P", 10, 20), False),  # the case's own other visit
+        (span("j", None, 10, 20), False),  # no subject key: nobody to flag
+        (span("k", "K", 10, 20, voided=True), False),  # voided visit
+    ],
+)
 def test_contact_rules(other, contact):
     found = find_exposures([CASE], [CASE, other], case_subject="P", now=NOW)
     assert bool(found) is contact
@@ -76,8 +94,7 @@ def test_window_and_case_visits():
 
 def test_contact_status_spans_first_to_last_exposure_plus_14_days():
     cases = [span("c1", "P", 0, 60), span("c2", "P", 60 * 24, 60 * 25, site="S2")]
-    others = [span("a1", "A", 10, 20), span("a2", "A", 60 * 24 + 5, 60 * 24 + 10, site="S2"),
-              span("b1", "B", 30, 40)]
+    others = [span("a1", "A", 10, 20), span("a2", "A", 60 * 24 + 5, 60 * 24 + 10, site="S2"), span("b1", "B", 30, 40)]
     statuses = {s.subject_key: s for s in contact_statuses(find_exposures(cases, others, case_subject="P", now=NOW))}
     assert set(statuses) == {"A", "B"}
     a = statuses["A"]

@@ -1,4 +1,5 @@
 """Hybrid logical clock: event order survives wall clocks that jump backwards."""
+
 from __future__ import annotations
 
 import random
@@ -58,7 +59,7 @@ def test_observe_with_a_remote_clock_behind_keeps_local_time():
 def test_observe_with_equal_walls_takes_the_higher_counter():
     clock = HybridClock("a")
     clock.now(3_000)
-    clock.now(3_000)          # counter 1
+    clock.now(3_000)  # counter 1
     merged = clock.observe(Timestamp(3_000, 9, "b"), physical_ms=2_000)
     assert merged == Timestamp(3_000, 10, "a")
 
@@ -77,7 +78,12 @@ def test_encode_decode_round_trip_with_dashes_in_the_node():
 
 def test_encoded_text_sorts_like_the_timestamps():
     rng = random.Random(7)
-    stamps = [Timestamp(rng.choice([0, 1, 999, 10**12, rng.randint(0, 10**14)]), rng.randint(0, 99_999),
-                        rng.choice(["", "a", "ab", "b", "0192a3b4", "zz"]))
-              for _ in range(3_000)]
+    stamps = [
+        Timestamp(
+            rng.choice([0, 1, 999, 10**12, rng.randint(0, 10**14)]),
+            rng.randint(0, 99_999),
+            rng.choice(["", "a", "ab", "b", "0192a3b4", "zz"]),
+        )
+        for _ in range(3_000)
+    ]
     assert sorted(stamps) == sorted(stamps, key=Timestamp.encode)

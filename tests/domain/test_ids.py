@@ -1,4 +1,5 @@
 """UUIDv7 ids: valid version 7 UUIDs that sort by creation time."""
+
 from __future__ import annotations
 
 import time
@@ -28,7 +29,7 @@ def test_uuid7_carries_the_current_unix_milliseconds():
 def test_ten_thousand_ids_in_a_tight_loop_are_unique_and_time_ordered():
     made = [new_id() for _ in range(10_000)]
     assert len(set(made)) == len(made)
-    assert made == sorted(made)                      # as text (what the database sorts)
+    assert made == sorted(made)  # as text (what the database sorts)
     as_uuids = [uuid.UUID(m) for m in made]
     assert as_uuids == sorted(as_uuids)
 
@@ -38,7 +39,7 @@ def test_ids_in_the_same_millisecond_still_sort_even_past_the_counter(monkeypatc
     monkeypatch.setattr(ids, "_last_ms", 0)
     monkeypatch.setattr(ids, "_counter", 0)
     ms = 1_700_000_000_000
-    made = [uuid7(ms) for _ in range(5_000)]       # more than the 4096 values of the 12-bit counter
+    made = [uuid7(ms) for _ in range(5_000)]  # more than the 4096 values of the 12-bit counter
     assert len(set(made)) == 5_000
     assert made == sorted(made)
     assert all(m.version == 7 for m in made)
@@ -49,5 +50,5 @@ def test_a_clock_that_steps_back_does_not_reorder_ids(monkeypatch):
     monkeypatch.setattr(ids, "_last_ms", 0)
     monkeypatch.setattr(ids, "_counter", 0)
     first = uuid7(2_000_000_000_000)
-    second = uuid7(1_999_999_999_000)   # wall clock corrected backwards by a second
+    second = uuid7(1_999_999_999_000)  # wall clock corrected backwards by a second
     assert second > first

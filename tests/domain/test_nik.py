@@ -1,4 +1,5 @@
 """NIK structure check: valid numbers pass, and a wrong one says which part is wrong."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,8 +9,8 @@ import pytest
 from guardstation.domain.nik import check_nik, mask_nik
 
 TODAY = date(2026, 11, 23)
-BUDI = "3513011708800008"   # male, born 17-08-1980, Probolinggo
-SITI = "3513015108900009"   # female (day 11 + 40), born 11-08-1990, Probolinggo
+BUDI = "3513011708800008"  # male, born 17-08-1980, Probolinggo
+SITI = "3513015108900009"  # female (day 11 + 40), born 11-08-1990, Probolinggo
 
 # Words the guard would see for each problem, per language.
 PROBLEM_WORDS = {
@@ -53,16 +54,19 @@ def test_century_is_the_one_not_in_the_future():
     assert check_nik("3513010101300001", today=TODAY).birth_date == date(1930, 1, 1)
 
 
-@pytest.mark.parametrize("nik, why", [
-    ("3513013208800008", "day 32"),
-    ("3513017208800008", "female day 72 (= 32)"),
-    ("3513011713800008", "month 13"),
-    ("3513011700800008", "month 00"),
-    ("3513012902810008", "29 Feb 1981 (not a leap year), male"),
-    ("3513016902810008", "29 Feb 1981 (not a leap year), female day 69"),
-    ("3513010008800008", "day 00"),
-    ("3513014008800008", "female day 40 (= 00)"),
-])
+@pytest.mark.parametrize(
+    "nik, why",
+    [
+        ("3513013208800008", "day 32"),
+        ("3513017208800008", "female day 72 (= 32)"),
+        ("3513011713800008", "month 13"),
+        ("3513011700800008", "month 00"),
+        ("3513012902810008", "29 Feb 1981 (not a leap year), male"),
+        ("3513016902810008", "29 Feb 1981 (not a leap year), female day 69"),
+        ("3513010008800008", "day 00"),
+        ("3513014008800008", "female day 40 (= 00)"),
+    ],
+)
 def test_impossible_birth_dates_are_reported_as_date(nik, why):
     check = check_nik(nik, today=TODAY)
     assert not check.ok, why
@@ -89,15 +93,31 @@ def test_wrong_length_is_reported_with_the_count(nik, got):
     assert str(got) in check.message("id")
 
 
-@pytest.mark.parametrize("nik", ["35130117088O0008", "3513011708800OO8", "abcdefghijklmnop",
-                                 "3513/0117/0880/0008", "３５１３０１１７０８８０００８"])
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "35130117088O0008",
+        "3513011708800OO8",
+        "abcdefghijklmnop",
+        "3513/0117/0880/0008",
+        "３５１３０１１７０８８０００８",
+    ],
+)
 def test_non_digits_are_reported_as_digits(nik):
     check = check_nik(nik, today=TODAY)
     assert check.problem == "digits"
 
 
-@pytest.mark.parametrize("typed", ["3513 0117 0880 0008", "3513.0117.0880.0008", "3513-0117-0880-0008",
-                                   " 3513011708800008 ", "3513\t0117 0880\n0008"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "3513 0117 0880 0008",
+        "3513.0117.0880.0008",
+        "3513-0117-0880-0008",
+        " 3513011708800008 ",
+        "3513\t0117 0880\n0008",
+    ],
+)
 def test_usual_separators_are_accepted(typed):
     check = check_nik(typed, today=TODAY)
     assert check.ok, check.problem
@@ -118,10 +138,16 @@ def test_empty_nik_is_reported_as_too_short():
     assert check.problem == "length"
 
 
-@pytest.mark.parametrize("nik, problem", [
-    ("9913011708800008", "region"), ("3513013208800008", "date"), ("351301170880000", "length"),
-    ("35130117088O0008", "digits"), ("3513011708800000", "serial"),
-])
+@pytest.mark.parametrize(
+    "nik, problem",
+    [
+        ("9913011708800008", "region"),
+        ("3513013208800008", "date"),
+        ("351301170880000", "length"),
+        ("35130117088O0008", "digits"),
+        ("3513011708800000", "serial"),
+    ],
+)
 def test_message_names_the_wrong_part_in_both_languages(nik, problem):
     check = check_nik(nik, today=TODAY)
     assert check.problem == problem

@@ -1,4 +1,5 @@
 """Capacity gauge arithmetic."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,16 +7,19 @@ import pytest
 from guardstation.domain.occupancy import GaugeLevel, Occupancy
 
 
-@pytest.mark.parametrize("inside, capacity, level, full", [
-    (0, 60, GaugeLevel.OK, False),
-    (47, 60, GaugeLevel.OK, False),
-    (48, 60, GaugeLevel.WARN, False),     # 80 % turns amber
-    (59, 60, GaugeLevel.WARN, False),
-    (60, 60, GaugeLevel.FULL, True),
-    (75, 60, GaugeLevel.FULL, True),      # over the limit (e.g. supervisor override) is still full
-    (3, 3, GaugeLevel.FULL, True),
-    (2, 3, GaugeLevel.OK, False),         # 67 %
-])
+@pytest.mark.parametrize(
+    "inside, capacity, level, full",
+    [
+        (0, 60, GaugeLevel.OK, False),
+        (47, 60, GaugeLevel.OK, False),
+        (48, 60, GaugeLevel.WARN, False),  # 80 % turns amber
+        (59, 60, GaugeLevel.WARN, False),
+        (60, 60, GaugeLevel.FULL, True),
+        (75, 60, GaugeLevel.FULL, True),  # over the limit (e.g. supervisor override) is still full
+        (3, 3, GaugeLevel.FULL, True),
+        (2, 3, GaugeLevel.OK, False),  # 67 %
+    ],
+)
 def test_gauge_level(inside, capacity, level, full):
     occ = Occupancy(inside, capacity)
     assert occ.level is level

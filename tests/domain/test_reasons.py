@@ -1,22 +1,55 @@
 """Reason codes render as words in Indonesian and English."""
+
 from __future__ import annotations
 
 import pytest
 
 from guardstation.domain.reasons import LANGUAGES, Reason, describe, known_codes
 
-ALL_PARAMS = {"doses": 2, "date": "2026-12-31", "inside": 60, "capacity": 60, "time": "09:15",
-              "duration": "1j 05m", "kind": "EU DCC", "path": "/tmp/kartu.png", "scheme": "luca",
-              "detail": "bad base45", "hours": 30, "max_hours": 24, "until": "2026-12-31",
-              "what": "status list", "supervisor": "Ibu Rina", "reason": "undangan Bupati"}
+ALL_PARAMS = {
+    "doses": 2,
+    "date": "2026-12-31",
+    "inside": 60,
+    "capacity": 60,
+    "time": "09:15",
+    "duration": "1j 05m",
+    "kind": "EU DCC",
+    "path": "/tmp/kartu.png",
+    "scheme": "luca",
+    "detail": "bad base45",
+    "hours": 30,
+    "max_hours": 24,
+    "until": "2026-12-31",
+    "what": "status list",
+    "supervisor": "Ibu Rina",
+    "reason": "undangan Bupati",
+}
 
 
 def test_there_are_codes_for_every_verdict_the_engine_gives():
     codes = set(known_codes())
-    for code in ("fully_vaccinated", "booster", "partly_vaccinated", "not_vaccinated", "bad_signature",
-                 "unknown_key", "expired", "not_yet_valid", "malformed", "positive", "close_contact",
-                 "status_deny", "capacity_full", "already_inside", "checked_out", "not_inside", "manual_entry",
-                 "no_rule_pack", "file_unreadable", "no_code"):
+    for code in (
+        "fully_vaccinated",
+        "booster",
+        "partly_vaccinated",
+        "not_vaccinated",
+        "bad_signature",
+        "unknown_key",
+        "expired",
+        "not_yet_valid",
+        "malformed",
+        "positive",
+        "close_contact",
+        "status_deny",
+        "capacity_full",
+        "already_inside",
+        "checked_out",
+        "not_inside",
+        "manual_entry",
+        "no_rule_pack",
+        "file_unreadable",
+        "no_code",
+    ):
         assert code in codes
 
 

@@ -1,4 +1,5 @@
 """Subject keys: the same person gets the same key in one deployment, and nothing readable."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,8 +25,9 @@ def test_different_deployment_key_gives_a_different_key():
 
 
 def test_different_people_get_different_keys():
-    assert subject_key(KEY_A, identity_from_nik("3513011708800008")) != \
-        subject_key(KEY_A, identity_from_nik("3513015108900009"))
+    assert subject_key(KEY_A, identity_from_nik("3513011708800008")) != subject_key(
+        KEY_A, identity_from_nik("3513015108900009")
+    )
 
 
 def test_key_reveals_nothing_readable():
@@ -35,8 +37,9 @@ def test_key_reveals_nothing_readable():
     assert nik not in key and nik[:6] not in key
 
 
-@pytest.mark.parametrize("typed", ["Siti Nur'aini", "SITI NUR’AINI", "  siti   nur'aini ", "Sìti Nür’aini",
-                                   "siti\tnur'aini"])
+@pytest.mark.parametrize(
+    "typed", ["Siti Nur'aini", "SITI NUR’AINI", "  siti   nur'aini ", "Sìti Nür’aini", "siti\tnur'aini"]
+)
 def test_name_normalisation_folds_accents_case_spaces_and_punctuation(typed):
     assert normalise_name(typed) == "SITI NURAINI"
 

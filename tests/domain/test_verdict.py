@@ -1,8 +1,9 @@
 """The verdict engine's order: trust, then inside/outside, then status list, content, capacity."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -12,8 +13,8 @@ from guardstation.domain.reasons import Reason
 from guardstation.domain.rules import parse_rule_pack
 from guardstation.domain.verdict import OpenVisit, StatusEntry, decide
 from guardstation.domain.verdict_types import Action, Colour, GateMode
-
 from tests.helpers.paths import RULES
+
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=WIB)
 
@@ -24,15 +25,29 @@ def pack():
 
 
 def person(doses: int = 2, **kw) -> Credential:
-    values = dict(kind=CredentialKind.GSPASS, decoded="GS1:x", stages={"signature": True},
-                  subject_key="cd" * 16, display_name="Budi Santoso", vaccination=Vaccination(doses), signed=True)
+    values = dict(
+        kind=CredentialKind.GSPASS,
+        decoded="GS1:x",
+        stages={"signature": True},
+        subject_key="cd" * 16,
+        display_name="Budi Santoso",
+        vaccination=Vaccination(doses),
+        signed=True,
+    )
     values.update(kw)
     return Credential(**values)
 
 
 def manual() -> Credential:
-    return Credential(kind=CredentialKind.NIK, decoded=None, stages={"nik": True}, identity="NIK:3513011708800008",
-                      subject_key="ef" * 16, display_name="Siti", manual=True)
+    return Credential(
+        kind=CredentialKind.NIK,
+        decoded=None,
+        stages={"nik": True},
+        identity="NIK:3513011708800008",
+        subject_key="ef" * 16,
+        display_name="Siti",
+        manual=True,
+    )
 
 
 def test_green_person_with_room_checks_in(pack):
@@ -46,9 +61,14 @@ def test_untrusted_credential_is_red_with_its_own_reason(pack):
     failure = Reason("bad_signature")
     forged = person(2, failure=failure)
     # Even if the person appears inside and flagged positive, nothing else is judged.
-    decision = decide(forged, pack=pack, now=NOW, occupancy=Occupancy(60, 60),
-                      open_visit=OpenVisit("v1", NOW - timedelta(hours=1)),
-                      status_entries=(StatusEntry("positive", NOW - timedelta(days=1), None),))
+    decision = decide(
+        forged,
+        pack=pack,
+        now=NOW,
+        occupancy=Occupancy(60, 60),
+        open_visit=OpenVisit("v1", NOW - timedelta(hours=1)),
+        status_entries=(StatusEntry("positive", NOW - timedelta(days=1), None),),
+    )
     assert decision.colour is Colour.RED
     assert decision.action is Action.DENY
     assert decision.reason == failure
@@ -66,8 +86,14 @@ def test_untrusted_credential_is_red_even_without_a_rule_pack():
 def test_person_inside_at_an_auto_gate_is_checked_out(pack):
     visit = OpenVisit("v1", NOW - timedelta(hours=1, minutes=5))
     # Leaving is allowed even when the building is full and the person is now flagged.
-    decision = decide(person(0), pack=pack, now=NOW, occupancy=Occupancy(60, 60), open_visit=visit,
-                      status_entries=(StatusEntry("positive", NOW - timedelta(days=1), None),))
+    decision = decide(
+        person(0),
+        pack=pack,
+        now=NOW,
+        occupancy=Occupancy(60, 60),
+        open_visit=visit,
+        status_entries=(StatusEntry("positive", NOW - timedelta(days=1), None),),
+    )
     assert decision.action is Action.CHECK_OUT
     assert decision.reason.code == "checked_out"
     assert decision.reason.params["duration"] == "1j 05m"
@@ -80,7 +106,7 @@ def test_short_stay_duration_is_in_minutes(pack):
 
 def test_person_inside_at_an_in_gate_gets_already_inside_with_local_time(pack):
     # time_in as the database returns it: aware UTC. 02:15 UTC is 09:15 in WIB.
-    time_in = datetime(2026, 11, 23, 2, 15, tzinfo=timezone.utc)
+    time_in = datetime(2026, 11, 23, 2, 15, tzinfo=UTC)
     decision = decide(person(), pack=pack, now=NOW, gate_mode=GateMode.IN, open_visit=OpenVisit("v1", time_in))
     assert decision.action is Action.NOTICE
     assert decision.reason.code == "already_inside"
@@ -90,8 +116,9 @@ def test_person_inside_at_an_in_gate_gets_already_inside_with_local_time(pack):
 
 
 def test_person_inside_at_an_out_gate_is_checked_out(pack):
-    decision = decide(person(), pack=pack, now=NOW, gate_mode=GateMode.OUT,
-                      open_visit=OpenVisit("v1", NOW - timedelta(minutes=30)))
+    decision = decide(
+        person(), pack=pack, now=NOW, gate_mode=GateMode.OUT, open_visit=OpenVisit("v1", NOW - timedelta(minutes=30))
+    )
     assert decision.action is Action.CHECK_OUT
 
 
@@ -102,11 +129,14 @@ def test_out_gate_person_not_inside_gets_a_notice(pack):
     assert not decision.admitted
 
 
-@pytest.mark.parametrize("status, colour, code", [
-    ("positive", Colour.BLACK, "positive"),
-    ("close_contact", Colour.BLACK, "close_contact"),
-    ("deny", Colour.RED, "status_deny"),
-])
+@pytest.mark.parametrize(
+    "status, colour, code",
+    [
+        ("positive", Colour.BLACK, "positive"),
+        ("close_contact", Colour.BLACK, "close_contact"),
+        ("deny", Colour.RED, "status_deny"),
+    ],
+)
 def test_status_list_outranks_a_green_certificate(pack, status, colour, code):
     entry = StatusEntry(status, NOW - timedelta(days=2), NOW + timedelta(days=12))
     decision = decide(person(3), pack=pack, now=NOW, occupancy=Occupancy(0, 60), status_entries=(entry,))
@@ -116,8 +146,10 @@ def test_status_list_outranks_a_green_certificate(pack, status, colour, code):
 
 
 def test_positive_outranks_close_contact(pack):
-    entries = (StatusEntry("close_contact", NOW - timedelta(days=1), None),
-               StatusEntry("positive", NOW - timedelta(days=1), None))
+    entries = (
+        StatusEntry("close_contact", NOW - timedelta(days=1), None),
+        StatusEntry("positive", NOW - timedelta(days=1), None),
+    )
     assert decide(person(), pack=pack, now=NOW, status_entries=entries).reason.code == "positive"
 
 
@@ -127,11 +159,14 @@ def test_status_black_also_applies_to_manual_entry(pack):
     assert decision.colour is Colour.BLACK
 
 
-@pytest.mark.parametrize("valid_from, valid_until", [
-    (NOW - timedelta(days=20), NOW - timedelta(days=6)),       # ended
-    (NOW - timedelta(days=20), NOW),                           # ends exactly now (end is exclusive)
-    (NOW + timedelta(hours=1), None),                          # not started yet
-])
+@pytest.mark.parametrize(
+    "valid_from, valid_until",
+    [
+        (NOW - timedelta(days=20), NOW - timedelta(days=6)),  # ended
+        (NOW - timedelta(days=20), NOW),  # ends exactly now (end is exclusive)
+        (NOW + timedelta(hours=1), None),  # not started yet
+    ],
+)
 def test_inactive_status_entries_are_ignored(pack, valid_from, valid_until):
     entry = StatusEntry("positive", valid_from, valid_until)
     decision = decide(person(2), pack=pack, now=NOW, status_entries=(entry,))

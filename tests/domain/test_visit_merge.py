@@ -1,19 +1,30 @@
 """Visits from events by set union: order, duplicates and gates do not change the result."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guardstation.domain.visit_merge import VisitEventView, merge, open_visits
 
-T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 def ev(event_id, kind, minute, visit="v1", gate="A", hlc="", time_out=None, corrects=False):
-    return VisitEventView(event_id, visit, kind, T0 + timedelta(minutes=minute), hlc or f"{minute:05d}", gate,
-                          f"st-{gate}", "S", time_out, corrects)
+    return VisitEventView(
+        event_id,
+        visit,
+        kind,
+        T0 + timedelta(minutes=minute),
+        hlc or f"{minute:05d}",
+        gate,
+        f"st-{gate}",
+        "S",
+        time_out,
+        corrects,
+    )
 
 
 def test_check_out_at_another_gate_closes():
@@ -42,14 +53,21 @@ def test_void_and_corrections():
     close = ev("c1", "correction", 60, hlc="00100", time_out=T0 + timedelta(minutes=45), corrects=True)
     reopen = ev("c2", "correction", 61, hlc="00200", time_out=None, corrects=True)
     assert merge(base + [close])["v1"].time_out == T0 + timedelta(minutes=45)
-    assert merge(base + [close, reopen])["v1"].is_open          # the later HLC wins
-    assert merge(base + [reopen, close])["v1"].is_open          # whatever the arrival order
+    assert merge(base + [close, reopen])["v1"].is_open  # the later HLC wins
+    assert merge(base + [reopen, close])["v1"].is_open  # whatever the arrival order
     # A correction outranks a raw check-out.
     assert merge(base + [ev("2", "check_out", 30), reopen])["v1"].is_open
 
 
-events = st.lists(st.tuples(st.sampled_from(["v1", "v2", "v3"]), st.sampled_from(["check_in", "check_out", "void"]),
-                            st.integers(0, 100), st.sampled_from("ABC")), max_size=12)
+events = st.lists(
+    st.tuples(
+        st.sampled_from(["v1", "v2", "v3"]),
+        st.sampled_from(["check_in", "check_out", "void"]),
+        st.integers(0, 100),
+        st.sampled_from("ABC"),
+    ),
+    max_size=12,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -59,6 +77,9 @@ def test_order_and_duplicates_do_not_matter(items, rnd):
     shuffled = evs + evs[: len(evs) // 2]
     rnd.shuffle(shuffled)
     a, b = merge(evs), merge(shuffled)
-    summary = lambda vs: {k: (v.time_in, v.time_out, v.gate_in, v.gate_out, v.voided, v.is_open) for k, v in vs.items()}
+
+    def summary(vs):
+        return {k: (v.time_in, v.time_out, v.gate_in, v.gate_out, v.voided, v.is_open) for k, v in vs.items()}
+
     assert summary(a) == summary(b)
     assert {v.visit_id for v in open_visits(a.values())} == {v.visit_id for v in open_visits(b.values())}

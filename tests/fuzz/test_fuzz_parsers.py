@@ -6,6 +6,7 @@ the mutation reaches the CBOR, COSE, JWS and schema layers. Zero uncaught
 exceptions; every rejection carries a known reason code. CI runs a short
 pass; `-m slow` runs 100,000 inputs per format. The seed is printed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -13,7 +14,7 @@ import json
 import os
 import random
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import base45
 import pytest
@@ -26,7 +27,7 @@ from tests.helpers.passes import sample_gspass, sample_shc
 SHORT_RUN = int(os.environ.get("GUARDSTATION_FUZZ_N", "1500"))
 LONG_RUN = 100_000
 SEED = int(os.environ.get("GUARDSTATION_FUZZ_SEED", "20261123"))
-AT = datetime(2021, 6, 1, tzinfo=timezone.utc)
+AT = datetime(2021, 6, 1, tzinfo=UTC)
 KNOWN = set(known_codes())
 
 
@@ -46,7 +47,7 @@ def mutate_bytes(rng: random.Random, data: bytes) -> bytes:
         elif op == 4 and data:
             data[min(pos, len(data) - 1)] = rng.choice((0, 0xFF, 0x7F, 0x80, 0x1F, 0x20))
         else:
-            chunk = bytes(data[pos:pos + rng.randrange(1, 16)])
+            chunk = bytes(data[pos : pos + rng.randrange(1, 16)])
             data[pos:pos] = chunk * rng.randrange(1, 4)
     return bytes(data)
 
@@ -76,7 +77,7 @@ def gspass_variants(rng: random.Random, text: str) -> str:
 def shc_variants(rng: random.Random, text: str) -> str:
     if rng.random() < 0.4:
         return mutate_text(rng, text)
-    jws = "".join(chr(int(text[i:i + 2]) + 45) for i in range(5, len(text), 2))
+    jws = "".join(chr(int(text[i : i + 2]) + 45) for i in range(5, len(text), 2))
     parts = jws.split(".")
     which = rng.randrange(len(parts))
     if which == 1 and rng.random() < 0.7:  # reach the JSON/FHIR layer: mutate the inflated payload
@@ -115,6 +116,7 @@ def run(fmt: str, seeds: list[str], variants, trust: TrustStore, count: int, at:
 
 # --- seeds: one valid credential per format, with the trust store that accepts it -------------------
 
+
 def dcc_seed(corpus_dir):
     from guardstation.credentials.x509_keys import dcc_trusted_key, load_certificates
 
@@ -148,7 +150,9 @@ OTHER_SEEDS = [
     "https://www.safeentry-qr.gov.sg/tenant/PROD-200604346E-162425-SINGAPOREPOLICEFORCE-SE",
     "https://app.luca-app.de/webapp/3a0f0d2a-7cb3-4a43-bb07-3f0e0b0e5c58",
     "https://pedulilindungi.id/check-in/qr/ABC123",
-    "3513011708800008", "Selamat datang di Pendopo", "https://example.com/promo",
+    "3513011708800008",
+    "Selamat datang di Pendopo",
+    "https://example.com/promo",
 ]
 
 

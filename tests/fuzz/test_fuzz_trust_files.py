@@ -1,4 +1,5 @@
 """Mutation fuzzing of trust imports: every file is either imported whole or refused with a message."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def seeds(corpus_dir) -> list[bytes]:
     jwk = {**jwk_for(key), "use": "sig", "alg": "ES256"}
     jwk["kid"] = thumbprint(jwk)
     jwks = json.dumps({"iss": "https://fuzz.example.org", "keys": [jwk]}).encode()
-    trust_list = json.dumps({"certificates": [{"certificateType": "DSC", "country": "DE",
-                                              "rawData": case["TESTCTX"]["CERTIFICATE"]}]}).encode()
+    trust_list = json.dumps(
+        {"certificates": [{"certificateType": "DSC", "country": "DE", "rawData": case["TESTCTX"]["CERTIFICATE"]}]}
+    ).encode()
     result = [der, pem, case["TESTCTX"]["CERTIFICATE"].encode(), jwks, trust_list]
     for data in result:
         assert parse_trust_file(data), "every seed must import, or the fuzz is shallow"

@@ -1,4 +1,5 @@
 """The start-up hardware check: camera present, free disk space, clock versus the last recorded scan."""
+
 from __future__ import annotations
 
 from collections import namedtuple
@@ -7,15 +8,28 @@ from datetime import timedelta
 import pytest
 
 from guardstation.health import hardware_check
+from guardstation.health.hardware_check import (
+    OK,
+    REFUSE,
+    WARN,
+    camera_present,
+    clock_sanity,
+    disk_space,
+    run_hardware_check,
+)
 from guardstation.station.checkpoint import ManualEntry
-from guardstation.health.hardware_check import OK, REFUSE, WARN, camera_present, clock_sanity, disk_space, run_hardware_check
 
 Usage = namedtuple("Usage", "total used free")
 
 
-@pytest.mark.parametrize("free, level, code", [
-    (50_000_000_000, OK, "disk_ok"), (900_000_000, WARN, "disk_low"), (80_000_000, REFUSE, "disk_critical"),
-])
+@pytest.mark.parametrize(
+    "free, level, code",
+    [
+        (50_000_000_000, OK, "disk_ok"),
+        (900_000_000, WARN, "disk_low"),
+        (80_000_000, REFUSE, "disk_critical"),
+    ],
+)
 def test_disk_space_levels(monkeypatch, tmp_path, free, level, code):
     monkeypatch.setattr(hardware_check.shutil, "disk_usage", lambda _p: Usage(10**12, 10**12 - free, free))
     finding = disk_space(tmp_path)
@@ -50,7 +64,17 @@ def test_run_all(station, clock, monkeypatch):
     findings = run_hardware_check(camera="0", home=station.home, db=station.db, now=clock(), probe=lambda i: True)
     assert [f.check for f in findings] == ["camera", "disk", "clock", "settings"]
     assert all(f.level == OK for f in findings)
-    damaged = run_hardware_check(camera="0", home=station.home, db=station.db, now=clock(), probe=lambda i: True,
-                                 settings_fallback="last_good", damaged_settings="config.json.damaged-1")[-1]
-    assert (damaged.level, damaged.code, damaged.params) == (WARN, "settings_damaged_last_good",
-                                                             {"file": "config.json.damaged-1"})
+    damaged = run_hardware_check(
+        camera="0",
+        home=station.home,
+        db=station.db,
+        now=clock(),
+        probe=lambda i: True,
+        settings_fallback="last_good",
+        damaged_settings="config.json.damaged-1",
+    )[-1]
+    assert (damaged.level, damaged.code, damaged.params) == (
+        WARN,
+        "settings_damaged_last_good",
+        {"file": "config.json.damaged-1"},
+    )

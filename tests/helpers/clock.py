@@ -1,9 +1,10 @@
 """The fake clock of every test."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-WIB = timezone(timedelta(hours=7))               # Western Indonesian Time
+WIB = timezone(timedelta(hours=7))  # Western Indonesian Time
 START = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)  # a Monday morning
 
 

@@ -14,6 +14,7 @@ matching Content-Length (not JSON any more), or replaced by a 500; a 502 from th
 `heal()` lets everything through from then on. `hold_next_push(name)` parks that station's next push,
 before or after the server committed it, until `release(name)` or the station goes away (SIGKILL).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,22 +25,32 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-FAULTS = ("drop", "reset_before", "reset_after_commit", "reset_mid_reply", "short_close", "truncate",
-          "status_500_after_commit", "status_502", "delay")
+FAULTS = (
+    "drop",
+    "reset_before",
+    "reset_after_commit",
+    "reset_mid_reply",
+    "short_close",
+    "truncate",
+    "status_500_after_commit",
+    "status_502",
+    "delay",
+)
 MAX_HEAD = 64 * 1024
 
 
 @dataclass
 class Hold:
     after_commit: bool
-    held: threading.Event = field(default_factory=threading.Event)      # set when a push is parked
-    upstream_status: int | None = None                                 # the server's answer, if it was sent
+    held: threading.Event = field(default_factory=threading.Event)  # set when a push is parked
+    upstream_status: int | None = None  # the server's answer, if it was sent
     released: asyncio.Event | None = None
 
 
 class FaultProxy:
-    def __init__(self, upstream_port: int, names: list[str], *, seed: int, fault_rate: float = 0.3,
-                 max_delay_s: float = 0.6) -> None:
+    def __init__(
+        self, upstream_port: int, names: list[str], *, seed: int, fault_rate: float = 0.3, max_delay_s: float = 0.6
+    ) -> None:
         self.upstream_port = upstream_port
         self.seed = seed
         self.fault_rate = fault_rate
@@ -48,7 +59,7 @@ class FaultProxy:
         self.rngs = {name: random.Random(f"{seed}:{name}") for name in names}
         self.ports: dict[str, int] = {}
         self.healed = False
-        self.counts: Counter[str] = Counter()           # fault -> how many times injected
+        self.counts: Counter[str] = Counter()  # fault -> how many times injected
         self.log: list[tuple[str, int, str, str]] = []  # (station, request no, path, fault)
         self._requests: Counter[str] = Counter()
         self._holds: dict[str, Hold] = {}
@@ -57,12 +68,12 @@ class FaultProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, name="fault-proxy", daemon=True)
 
     # -- control, from the test's thread -----------------------------------------------------------------
-    def start(self) -> "FaultProxy":
+    def start(self) -> FaultProxy:
         self._thread.start()
         for name in self.names:
             server = asyncio.run_coroutine_threadsafe(
-                asyncio.start_server(lambda r, w, n=name: self._handle(n, r, w), "127.0.0.1", 0),
-                self._loop).result(10)
+                asyncio.start_server(lambda r, w, n=name: self._handle(n, r, w), "127.0.0.1", 0), self._loop
+            ).result(10)
             self._servers.append(server)
             self.ports[name] = server.sockets[0].getsockname()[1]
         return self
@@ -79,6 +90,7 @@ class FaultProxy:
         def install() -> None:
             hold.released = asyncio.Event()
             self._holds[name] = hold
+
         self._loop.call_soon_threadsafe(install)
         return hold
 
@@ -87,12 +99,14 @@ class FaultProxy:
             hold = self._holds.pop(name, None)
             if hold is not None and hold.released is not None:
                 hold.released.set()
+
         self._loop.call_soon_threadsafe(release)
 
     def stop(self) -> None:
         async def close() -> None:
             for server in self._servers:
                 server.close()
+
         if self._thread.is_alive():
             asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
             self._loop.call_soon_threadsafe(self._loop.stop)
@@ -106,7 +120,7 @@ class FaultProxy:
     # -- the proxy, on its own event loop -----------------------------------------------------------------
     def _choose(self, name: str, path: str) -> tuple[str, float]:
         rng = self.rngs[name]
-        roll, kind, delay = rng.random(), rng.choice(FAULTS), rng.random()   # always three draws: stable plan
+        roll, kind, delay = rng.random(), rng.choice(FAULTS), rng.random()  # always three draws: stable plan
         if self.healed or not path.startswith("/v1/sync/") or roll >= self.fault_rate:
             return "pass", 0.0
         return kind, delay * self.max_delay_s
@@ -130,15 +144,17 @@ class FaultProxy:
             if fault == "hold_before":
                 hold.held.set()
                 if not await _parked(reader, hold):
-                    return                                  # the station went away while we held it
+                    return  # the station went away while we held it
             if fault == "drop":
                 return
             if fault == "reset_before":
                 _reset(writer)
                 return
             if fault == "status_502":
-                writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 24\r\n"
-                                  b"Connection: close\r\n\r\n<html>Bad Gateway</html>")
+                writer.write(
+                    b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 24\r\n"
+                    b"Connection: close\r\n\r\n<html>Bad Gateway</html>"
+                )
                 await writer.drain()
                 return
             if fault == "delay":
@@ -154,8 +170,10 @@ class FaultProxy:
                 return
             if fault == "status_500_after_commit":
                 message = b'{"error":"internal","message":"proxy says 500"}'
-                writer.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-                                  b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(message), message))
+                writer.write(
+                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(message), message)
+                )
                 await writer.drain()
                 return
             cut = max(0, len(reply_body) // 2)
@@ -214,9 +232,11 @@ async def _read_request(reader: asyncio.StreamReader) -> tuple[list[bytes], byte
 
 def _with_headers(head: list[bytes], length: int) -> bytes:
     """The server's reply head with our Content-Length and `Connection: close`."""
-    keep = [line for line in head[1:]
-            if not line.lower().startswith((b"content-length:", b"connection:", b"keep-alive:",
-                                            b"transfer-encoding:"))]
+    keep = [
+        line
+        for line in head[1:]
+        if not line.lower().startswith((b"content-length:", b"connection:", b"keep-alive:", b"transfer-encoding:"))
+    ]
     return b"\r\n".join([head[0], *keep, b"Content-Length: %d" % length, b"Connection: close", b"", b""])
 
 

@@ -1,4 +1,5 @@
 """The keyring of the tests: one in-memory keyring in the test process, a file keyring in each child."""
+
 from __future__ import annotations
 
 import os

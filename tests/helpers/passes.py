@@ -3,6 +3,7 @@
 The samples (sample_gspass, sample_dcc, sample_shc) live in bench/samples.py, where the verify and
 faults benchmarks use them too; tests import them from here.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -31,9 +32,18 @@ class PassFactory:
         self.hmac_key = deployment_key(station.secrets)
         self.valid_from = valid_from
 
-    def __call__(self, name: str, doses: int | None = 2, nik: str | None = None, days: int = 30,
-                 forged: bool = False, kind: Any = None, valid_from: datetime | None = None,
-                 signer: Any = None, kid: bytes | None = None) -> str:
+    def __call__(
+        self,
+        name: str,
+        doses: int | None = 2,
+        nik: str | None = None,
+        days: int = 30,
+        forged: bool = False,
+        kind: Any = None,
+        valid_from: datetime | None = None,
+        signer: Any = None,
+        kid: bytes | None = None,
+    ) -> str:
         from cryptography.hazmat.primitives.asymmetric import ed25519
 
         from guardstation.credentials.trust import kid_for
@@ -41,8 +51,9 @@ class PassFactory:
         from guardstation.station.pass_issuer import PassRequest, make_pass_text
 
         start = valid_from or self.valid_from or self.station.checkpoint.now() - timedelta(hours=1)
-        request = PassRequest(name=name, kind=kind or PersonKind.VISITOR, doses=doses, valid_from=start,
-                              valid_days=days, nik=nik)
+        request = PassRequest(
+            name=name, kind=kind or PersonKind.VISITOR, doses=doses, valid_from=start, valid_days=days, nik=nik
+        )
         if forged:
             signer, kid = ed25519.Ed25519PrivateKey.generate(), kid_for(self.key.public_key())
         return make_pass_text(request, signer or self.key, self.hmac_key, kid=kid)

@@ -3,6 +3,7 @@
 serve_process (the central server under uvicorn on a free loopback port) is bench/sync.py's, shared
 with the sync benchmark.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.sync import serve_process
-
 from tests.helpers.paths import REPO_ROOT
 
 __all__ = ["STATION_SCRIPT", "Shown", "StationProcess", "child_env", "serve_process"]
@@ -28,8 +28,13 @@ STATION_SCRIPT = Path(__file__).with_name("station_process.py")
 def child_env(**extra: str) -> dict[str, str]:
     """This process's environment for a child that opens a station: keys in the file keyring of its home
     (the same keys a test in this process reads with GUARDSTATION_KEYRING=file), no display, unbuffered."""
-    return {**os.environ, "GUARDSTATION_KEYRING": "file", "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1",
-            **extra}
+    return {
+        **os.environ,
+        "GUARDSTATION_KEYRING": "file",
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
 class ProcessFailure(AssertionError):
@@ -48,6 +53,7 @@ class Shown:
 class StationProcess:
     """One station process (tests/helpers/station_process.py): commands on stdin, replies read by a thread
     (so a killed process never blocks the test)."""
+
     gate: str
     home: Path
     url: str
@@ -56,19 +62,37 @@ class StationProcess:
     proc: subprocess.Popen | None = None
     station_id: str = ""
     site_id: str = ""
-    lines: "queue.Queue[str | None]" = field(default_factory=queue.Queue)
+    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
     starts: int = 0
     _reader: threading.Thread | None = None
 
     def start(self, code: str | None = None) -> None:
-        cmd = [sys.executable, str(STATION_SCRIPT), "--home", str(self.home), "--gate", self.gate,
-               "--server", self.url, "--interval", "1.0"]
+        cmd = [
+            sys.executable,
+            str(STATION_SCRIPT),
+            "--home",
+            str(self.home),
+            "--gate",
+            self.gate,
+            "--server",
+            self.url,
+            "--interval",
+            "1.0",
+        ]
         if code:
             cmd += ["--code", code]
         self.starts += 1
         with open(self.home.parent / f"{self.home.name}.stderr.{self.starts}", "w") as stderr:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                                         text=True, env=self.env, bufsize=1, cwd=REPO_ROOT)
+            self.proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                env=self.env,
+                bufsize=1,
+                cwd=REPO_ROOT,
+            )
         self.lines = queue.Queue()
         self._reader = threading.Thread(target=self._read, args=(self.proc, self.lines), daemon=True)
         self._reader.start()
@@ -88,11 +112,13 @@ class StationProcess:
             try:
                 line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
-                raise ProcessFailure(f"{self.gate}: no {'/'.join(prefixes)} reply within {timeout} s; "
-                                     f"stderr: {self.stderr_tail()}") from None
+                raise ProcessFailure(
+                    f"{self.gate}: no {'/'.join(prefixes)} reply within {timeout} s; stderr: {self.stderr_tail()}"
+                ) from None
             if line is None:
-                raise ProcessFailure(f"{self.gate}: the station process ended (rc={self.proc.wait()}); "
-                                     f"stderr: {self.stderr_tail()}")
+                raise ProcessFailure(
+                    f"{self.gate}: the station process ended (rc={self.proc.wait()}); stderr: {self.stderr_tail()}"
+                )
             if line.startswith(prefixes):
                 return line
 
@@ -129,11 +155,11 @@ class StationProcess:
 
     def _close_pipes(self) -> None:
         if self._reader is not None:
-            self._reader.join(10)          # EOF once the process is gone
+            self._reader.join(10)  # EOF once the process is gone
         for pipe in (self.proc.stdin, self.proc.stdout):
             try:
                 pipe.close()
-            except OSError:                # stdin of a killed process: the flush hits a broken pipe
+            except OSError:  # stdin of a killed process: the flush hits a broken pipe
                 pass
 
     def stderr_tail(self) -> str:

@@ -1,4 +1,5 @@
 """A station opened in a given home as the app opens it (database, migrations, keyring, checkpoint)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -9,11 +10,18 @@ from typing import Any
 
 SITE_NAME = "Kantor Bupati"
 GATE_NAME = "Pintu Depan"
-CAPACITY = 3          # small, so a test fills the site with a few visitors
+CAPACITY = 3  # small, so a test fills the site with a few visitors
 
 
-def open_test_station(home: Path, clock: Callable[[], datetime] | None = None, *, site_name: str = SITE_NAME,
-                      capacity: int | None = CAPACITY, gate_name: str = GATE_NAME, **kw: Any):
+def open_test_station(
+    home: Path,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    site_name: str = SITE_NAME,
+    capacity: int | None = CAPACITY,
+    gate_name: str = GATE_NAME,
+    **kw: Any,
+):
     """open_station() with the tests' site; clock=None is the real (guarded) clock. The caller closes it."""
     from guardstation.station.context import open_station
 

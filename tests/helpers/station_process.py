@@ -19,6 +19,7 @@ Replies on stdout, one line each, flushed at once:
     STATUS <json>
     BYE
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,16 +47,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if os.environ.get("GUARDSTATION_KEYRING") != "file":
         parser.error("run with GUARDSTATION_KEYRING=file (a station keeps its token across restarts)")
-    logging.basicConfig(filename=str(Path(args.home) / "station.log"), level=logging.INFO,
-                        format="%(asctime)s %(process)d %(threadName)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        filename=str(Path(args.home) / "station.log"),
+        level=logging.INFO,
+        format="%(asctime)s %(process)d %(threadName)s %(name)s %(levelname)s %(message)s",
+    )
 
     from guardstation.station.checkpoint import InvalidEntry, ManualEntry
     from guardstation.station.context import open_station
+    from guardstation.station.server_link import build_worker, enrol_station, is_enrolled
     from guardstation.store.events import load_station
     from guardstation.store.models import Visit
     from guardstation.store.visits import INSIDE
     from guardstation.sync.engine import pending_count, sync_state
-    from guardstation.station.server_link import build_worker, enrol_station, is_enrolled
 
     home = Path(args.home)
     home.mkdir(parents=True, exist_ok=True)
@@ -80,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         command, rest = words[0], words[1:]
         if command == "enter":
             try:
-                outcome = checkpoint.manual_entry(ManualEntry(nik=rest[0], name=" ".join(rest[1:]) or "Tamu",
-                                                              purpose="Rapat"))
+                outcome = checkpoint.manual_entry(
+                    ManualEntry(nik=rest[0], name=" ".join(rest[1:]) or "Tamu", purpose="Rapat")
+                )
             except InvalidEntry as exc:
                 emit("NOOP", f"invalid:{exc.field}")
                 continue
@@ -105,11 +110,17 @@ def main(argv: list[str] | None = None) -> int:
             occupancy = checkpoint.occupancy()
             with station.db.read() as session:
                 state = sync_state(session)
-                status = {"pending": pending_count(session), "cursor": state.cursor if state else None,
-                          "inside": occupancy.inside, "inside_here": occupancy.inside_here,
-                          "inside_elsewhere": occupancy.inside_elsewhere, "failures": worker.failures,
-                          "online": worker.online, "last_error": state.last_error if state else "",
-                          "running": worker.running}
+                status = {
+                    "pending": pending_count(session),
+                    "cursor": state.cursor if state else None,
+                    "inside": occupancy.inside,
+                    "inside_here": occupancy.inside_here,
+                    "inside_elsewhere": occupancy.inside_elsewhere,
+                    "failures": worker.failures,
+                    "online": worker.online,
+                    "last_error": state.last_error if state else "",
+                    "running": worker.running,
+                }
             emit("STATUS", json.dumps(status, sort_keys=True))
         elif command == "quit":
             stopped = worker.stop(timeout=30)
@@ -121,7 +132,6 @@ def main(argv: list[str] | None = None) -> int:
     worker.stop(timeout=30)
     station.close()
     return 0
-
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 answers, OpenCV still reads videos and images with the codec stand-ins (and fails cleanly on AVIF), a
 gap-closed library still loads, and Qt works on the slimmed ICU data (all checked in this Python, with the
 replacement libraries loaded first: no bundle build needed)."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ import slim  # noqa: E402
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the slimming steps are Linux only")
 SITE = Path(__import__("numpy").__file__).resolve().parents[1]
 
-CV_LINALG = r'''
+CV_LINALG = r"""
 import json
 import numpy as np
 import cv2
@@ -36,7 +37,8 @@ for dt in (np.float32, np.float64):
         ok, x = cv2.solve(m, b, flags=getattr(cv2, flag))
         out[f"solve {flag} {np.dtype(dt).name}"] = x.astype(np.float64).ravel().tolist()
     tall, rhs = rng.standard_normal((60, 20)).astype(dt), rng.standard_normal((60, 2)).astype(dt)
-    out[f"least squares {np.dtype(dt).name}"] = cv2.solve(tall, rhs, flags=cv2.DECOMP_QR)[1].astype(np.float64).ravel().tolist()
+    solved = cv2.solve(tall, rhs, flags=cv2.DECOMP_QR)[1]
+    out[f"least squares {np.dtype(dt).name}"] = solved.astype(np.float64).ravel().tolist()
     out[f"svd {np.dtype(dt).name}"] = cv2.SVDecomp(a)[0].ravel().astype(np.float64).tolist()
     out[f"determinant {np.dtype(dt).name}"] = [float(np.log(abs(cv2.determinant(a))))]
     big = rng.standard_normal((300, 300)).astype(dt)
@@ -48,7 +50,7 @@ src = np.float32([[0, 0], [100, 0], [100, 100], [0, 100], [50, 20], [20, 70]])
 out["homography"] = cv2.findHomography(src, src * 1.5 + 3)[0].ravel().tolist()
 maps = open("/proc/self/maps").read()
 print(json.dumps({"results": out, "blas": sorted({l.split()[-1] for l in maps.splitlines() if "blas" in l})}))
-'''
+"""
 
 
 def _run(env_extra: dict[str, str]) -> dict:
@@ -78,7 +80,7 @@ def test_opencv_gives_the_same_answers_through_the_openblas_forwarder(tmp_path):
         assert max(abs(g - e) for g, e in zip(got, expected)) <= tolerance * scale, name
 
 
-NP_LINALG = r'''
+NP_LINALG = r"""
 import json
 import numpy as np
 rng = np.random.default_rng(11)
@@ -117,7 +119,7 @@ for dt in (np.float32, np.float64, np.complex64, np.complex128):
 maps = open("/proc/self/maps").read()
 print(json.dumps({"results": out, "blas": sorted({l.split()[-1] for l in maps.splitlines()
                                                   if "blas" in l or "gfortran" in l})}))
-'''
+"""
 
 
 def _compare(plain: dict, replaced: dict) -> None:
@@ -131,8 +133,9 @@ def _compare(plain: dict, replaced: dict) -> None:
 
 
 def _run_script(script: str, env_extra: dict[str, str]) -> dict:
-    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, **env_extra}, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env={**os.environ, **env_extra}, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -163,9 +166,11 @@ def test_numpy_and_opencv_give_the_same_answers_on_the_reference_blas(tmp_path):
         assert not any("gfortran" in lib for lib in replaced["blas"])
         _compare(plain, replaced)
     # An illegal argument prints a message and returns, as in OpenBLAS (reference LAPACK would exit).
-    bad_call = ("import ctypes, sys; lib = ctypes.CDLL(sys.argv[1]); i = ctypes.c_int64; n = i(-1); info = i(0); "
-                "lib.scipy_dgetrf_64_(ctypes.byref(n), ctypes.byref(n), None, ctypes.byref(i(1)), None, "
-                "ctypes.byref(info)); print(info.value)")
+    bad_call = (
+        "import ctypes, sys; lib = ctypes.CDLL(sys.argv[1]); i = ctypes.c_int64; n = i(-1); info = i(0); "
+        "lib.scipy_dgetrf_64_(ctypes.byref(n), ctypes.byref(n), None, ctypes.byref(i(1)), None, "
+        "ctypes.byref(info)); print(info.value)"
+    )
     done = subprocess.run([sys.executable, "-c", bad_call, str(reference)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "-1", done.stderr
     assert "DGETRF" in done.stderr and "parameter number 1" in done.stderr
@@ -178,7 +183,7 @@ def test_openblas_names_map_to_reference_names():
         slim.openblas_target("dgesv_")
 
 
-CODECS = r'''
+CODECS = r"""
 import json, sys
 import cv2
 import numpy as np
@@ -207,7 +212,7 @@ if sys.argv[2] == "read":
     writer = cv2.VideoWriter(f"{work}/w.webm", cv2.VideoWriter_fourcc(*"VP80"), 10, (160, 120))
     out["vp8 writer"] = writer.isOpened()
 print(json.dumps(out))
-'''
+"""
 
 
 def test_opencv_reads_videos_and_images_with_the_codec_stand_ins(tmp_path):
@@ -222,17 +227,24 @@ def test_opencv_reads_videos_and_images_with_the_codec_stand_ins(tmp_path):
         # It defines everything OpenCV's FFmpeg and libavif import from the real library.
         importers = [p for p in cv_libs.iterdir() if p != lib and lib.name in slim._needed(p)]
         assert importers, lib.name
-        wanted = set().union(*(slim._dynamic_symbols(p, defined=False) for p in importers)) \
-            & slim._dynamic_symbols(lib, defined=True)
+        wanted = set().union(*(slim._dynamic_symbols(p, defined=False) for p in importers)) & slim._dynamic_symbols(
+            lib, defined=True
+        )
         assert wanted and wanted <= slim._dynamic_symbols(stub, defined=True), lib.name
         stubs.append(stub)
-    written = subprocess.run([sys.executable, "-c", CODECS, str(tmp_path), "write"], capture_output=True,
-                             text=True, timeout=120)
+    written = subprocess.run(
+        [sys.executable, "-c", CODECS, str(tmp_path), "write"], capture_output=True, text=True, timeout=120
+    )
     assert written.returncode == 0, written.stderr[-3000:]
     plain = json.loads(written.stdout)
     assert plain["m.avi"] == plain["v8.webm"] == plain["v9.webm"] == 5 and plain["p.avif"] is not None
-    read = subprocess.run([sys.executable, "-c", CODECS, str(tmp_path), "read"], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "LD_PRELOAD": " ".join(map(str, stubs))})
+    read = subprocess.run(
+        [sys.executable, "-c", CODECS, str(tmp_path), "read"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "LD_PRELOAD": " ".join(map(str, stubs))},
+    )
     assert read.returncode == 0, read.stderr[-3000:]
     stubbed = json.loads(read.stdout)
     # MJPEG, and VP8/VP9 through FFmpeg's own decoders, read as before; PNG and JPEG too.
@@ -271,24 +283,38 @@ def _sections(data: bytes) -> list[tuple[int, int, bytes]]:
     out = []
     for i in range(shnum):
         name, kind, _flags, addr, offset, size = slim._SHDR.unpack_from(data, shoff + i * shentsize)[:6]
-        out.append((name, addr, b"" if kind == 8 else data[offset:offset + size]))
+        out.append((name, addr, b"" if kind == 8 else data[offset : offset + size]))
     return out
 
 
 def test_icu_items_kept():
     kept = slim.icu_item_kept
-    for item in ("root.res", "id.res", "en_US.res", "coll/root.res", "coll/ucadata.icu", "zone/id.res",
-                 "zoneinfo64.res", "supplementalData.res", "metaZones.res", "timezoneTypes.res", "pool.res",
-                 "curr/res_index.res", "nfkc.nrm", "cnvalias.icu", "uts46.nrm"):
+    for item in (
+        "root.res",
+        "id.res",
+        "en_US.res",
+        "coll/root.res",
+        "coll/ucadata.icu",
+        "zone/id.res",
+        "zoneinfo64.res",
+        "supplementalData.res",
+        "metaZones.res",
+        "timezoneTypes.res",
+        "pool.res",
+        "curr/res_index.res",
+        "nfkc.nrm",
+        "cnvalias.icu",
+        "uts46.nrm",
+    ):
         assert kept(item, 10_000), item
-    assert kept("ibm-5348_P100-1997.cnv", 30_000)            # windows-1252 stays
+    assert kept("ibm-5348_P100-1997.cnv", 30_000)  # windows-1252 stays
     for item in ("de.res", "zh_Hant_TW.res", "coll/de_.res", "zone/ja.res", "es_419.res", "ars.res"):
         assert not kept(item, 10_000), item
     assert not kept("gb18030.cnv", 232_816) and not kept("brkitr/cjdict.dict", 2_000_000)
     assert not kept("brkitr/root.res", 1_000)
 
 
-QT_ICU = r'''
+QT_ICU = r"""
 import json
 from PySide6.QtCore import QCollator, QLocale, QTimeZone
 out = {}
@@ -300,7 +326,7 @@ tz = QTimeZone(b"Asia/Jakarta")
 out["tz"] = [tz.isValid(), tz.offsetFromUtc(__import__("PySide6.QtCore").QtCore.QDateTime.currentDateTimeUtc())]
 out["tz name"] = tz.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("en_US"))
 print(json.dumps(out))
-'''
+"""
 
 
 def test_qt_works_on_the_slimmed_icu_data(tmp_path):
@@ -314,8 +340,10 @@ def test_qt_works_on_the_slimmed_icu_data(tmp_path):
     shutil.copyfile(libs[0], bundle / libs[0].name)
     assert slim.slim_icu_data(bundle) > 20_000_000
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    runs = [subprocess.run([sys.executable, "-c", QT_ICU], env=extra_env, capture_output=True, text=True, timeout=120)
-            for extra_env in (env, {**env, "LD_PRELOAD": str(bundle / libs[0].name)})]
+    runs = [
+        subprocess.run([sys.executable, "-c", QT_ICU], env=extra_env, capture_output=True, text=True, timeout=120)
+        for extra_env in (env, {**env, "LD_PRELOAD": str(bundle / libs[0].name)})
+    ]
     for run in runs:
         assert run.returncode == 0, run.stderr[-3000:]
     plain, slimmed = (json.loads(run.stdout) for run in runs)

@@ -1,5 +1,6 @@
 """Clock jumps: detected and shown; time stamps never run backwards, so no negative stay and no
 expired pass accepted because the clock was set back."""
+
 from __future__ import annotations
 
 import csv
@@ -7,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from guardstation.station.checkpoint import ManualEntry
-from guardstation.health.clock_guard import ClockGuard
 from guardstation.domain.freshness import Freshness
 from guardstation.domain.verdict_types import Action
+from guardstation.health.clock_guard import ClockGuard
+from guardstation.station.checkpoint import ManualEntry
 from tests.helpers.clock import FakeClock
 from tests.helpers.passes import PassFactory
 from tests.helpers.station import open_test_station
@@ -35,26 +36,26 @@ def test_jumps_are_detected_both_ways_and_stamps_never_go_back(wall):
     first = guard()
     wall.advance(minutes=10)
     assert guard() == first + timedelta(minutes=10) and guard.check() is None
-    wall.jump(days=-3)                                        # set back three days
+    wall.jump(days=-3)  # set back three days
     wall.advance(seconds=30)
     stamp = guard()
-    assert stamp == first + timedelta(minutes=10, seconds=30)      # continues from the last known time
+    assert stamp == first + timedelta(minutes=10, seconds=30)  # continues from the last known time
     jump = guard.check()
     assert jump.backwards and jump.seconds == pytest.approx(-3 * 86400)
-    wall.jump(days=3)                                         # put right again
+    wall.jump(days=3)  # put right again
     assert guard.check() is None and guard() == wall.current
-    wall.jump(days=400)                                       # far forwards
+    wall.jump(days=400)  # far forwards
     jump = guard.check()
     assert jump is not None and not jump.backwards and jump.seconds == pytest.approx(400 * 86400)
     wall.advance(hours=2)
-    assert guard.check() is None                             # a forward jump is shown for an hour
+    assert guard.check() is None  # a forward jump is shown for an hour
 
 
 def test_small_drift_is_not_a_jump(wall):
     guard = ClockGuard(wall, wall.monotonic)
     guard()
     wall.advance(minutes=30)
-    wall.jump(seconds=-50)                                    # NTP nudging the clock
+    wall.jump(seconds=-50)  # NTP nudging the clock
     assert guard.check() is None
     assert guard() >= wall.current
 
@@ -65,7 +66,7 @@ def test_no_expired_pass_accepted_after_the_clock_went_back(guarded, wall, passe
     assert station.checkpoint.scan(short).decision.action is Action.CHECK_IN
     wall.advance(days=2)
     assert station.checkpoint.scan(short).decision.reason.code == "expired"
-    wall.jump(days=-2, hours=-1)                              # someone sets the clock back
+    wall.jump(days=-2, hours=-1)  # someone sets the clock back
     wall.advance(seconds=20)
     other = passes_for(station, None, "Siti", days=1, valid_from=wall.current - timedelta(hours=1))
     decision = station.checkpoint.scan(other).decision
@@ -108,8 +109,9 @@ def _assert_export_durations_not_negative(station, tmp_path):
     from guardstation.reports import ExportRequest, parse_period, run_export
 
     now = station.checkpoint.now()
-    period = parse_period((now - timedelta(days=1)).date().isoformat(), (now + timedelta(days=1)).date().isoformat(),
-                          now.tzinfo)
+    period = parse_period(
+        (now - timedelta(days=1)).date().isoformat(), (now + timedelta(days=1)).date().isoformat(), now.tzinfo
+    )
     result = run_export(station.db, ExportRequest("shift", "csv", tmp_path / "log.csv", period, lang="en"), now=now)
     with open(result.path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -129,11 +131,11 @@ def test_the_real_clock_starts_from_the_last_recorded_event(home):
     ahead = open_station(home, clock=lambda: future)
     ahead.checkpoint.manual_entry(ManualEntry(nik="3513011708800008", name="Pak Tamu"))
     ahead.close()
-    station = open_station(home)                        # the real clock is now "behind" that visit
+    station = open_station(home)  # the real clock is now "behind" that visit
     try:
         assert isinstance(station.checkpoint.clock, ClockGuard)
         assert station.checkpoint.now() >= future
-        assert station.checkpoint.clock.check().backwards     # and it is shown as such
+        assert station.checkpoint.clock.check().backwards  # and it is shown as such
     finally:
         station.close()
 

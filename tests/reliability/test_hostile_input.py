@@ -1,6 +1,7 @@
 """Hostile input: mutated payloads, searches, export names, settings, trust files and rule packs are
 rejected cleanly; no export name replaces a station file; secrets never reach logs, settings,
 exports or the database."""
+
 from __future__ import annotations
 
 import base64
@@ -42,8 +43,16 @@ def test_search_with_control_characters_and_sql(station):
         assert visits.count_log(session) == 1
 
 
-@pytest.mark.parametrize("name", ["../guardstation.sqlite", "../guardstation.sqlite-wal", "../config.json",
-                                  "../secrets/keyring.json", "sub/../../guardstation.sqlite"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../guardstation.sqlite",
+        "../guardstation.sqlite-wal",
+        "../config.json",
+        "../secrets/keyring.json",
+        "sub/../../guardstation.sqlite",
+    ],
+)
 def test_export_names_never_replace_station_files(station, name):
     from guardstation.reports import ExportError, ExportRequest, run_export
 
@@ -54,8 +63,11 @@ def test_export_names_never_replace_station_files(station, name):
     target = (station.home / "exports" / name).resolve()
     before = target.read_bytes() if target.exists() else None
     with pytest.raises(ExportError) as refused:
-        run_export(station.db, ExportRequest("evacuation", "csv", station.home / "exports" / name, None),
-                   now=station.checkpoint.now())
+        run_export(
+            station.db,
+            ExportRequest("evacuation", "csv", station.home / "exports" / name, None),
+            now=station.checkpoint.now(),
+        )
     assert refused.value.code == "protected" and "stasiun" in refused.value.message("id")
     assert (target.read_bytes() if target.exists() else None) == before
     assert station.db.integrity_check(quick=False) == "ok"
@@ -65,23 +77,38 @@ def test_secrets_never_leave_the_keyring(tmp_path, monkeypatch, caplog):
     """A whole session on a station home, then every file in it is searched for every secret."""
     from guardstation.app import main
     from guardstation.log import setup_logging
-    from guardstation.station.checkpoint import ManualEntry
-    from guardstation.settings.model import Settings
-    from guardstation.store.secrets import DEPLOYMENT_SECRET, ISSUER_SECRET
     from guardstation.reports import ExportRequest, parse_period, run_export
+    from guardstation.settings.model import Settings
+    from guardstation.station.checkpoint import ManualEntry
     from guardstation.station.context import open_station
     from guardstation.station.pin import SupervisorPin, hash_pin
+    from guardstation.store.secrets import DEPLOYMENT_SECRET, ISSUER_SECRET
 
     home = tmp_path / "home"
     pin = "4826159037"
     token = "gs-token-" + base64.urlsafe_b64encode(os.urandom(24)).decode()
     caplog.set_level(logging.DEBUG)
     setup_logging(home, verbose=True)
-    assert main(["--home", str(home), "pass", "issue", "--name", "Budi Santoso", "--nik", "3513011708800008",
-                 "--out", str(tmp_path / "pass.png")]) == 0
+    assert (
+        main(
+            [
+                "--home",
+                str(home),
+                "pass",
+                "issue",
+                "--name",
+                "Budi Santoso",
+                "--nik",
+                "3513011708800008",
+                "--out",
+                str(tmp_path / "pass.png"),
+            ]
+        )
+        == 0
+    )
     station = open_station(home)
     try:
-        station.secrets.put("station-token", token)          # what enrolment stores
+        station.secrets.put("station-token", token)  # what enrolment stores
         settings = Settings.load(home)
         settings.supervisor_pin_hash = hash_pin(pin)
         settings.configured = True
@@ -102,8 +129,13 @@ def test_secrets_never_leave_the_keyring(tmp_path, monkeypatch, caplog):
     needles = {pin.encode(): "PIN", token.encode(): "station token"}
     for name, value in secrets.items():
         raw = base64.b64decode(value) if name != "station-token" else value.encode()
-        needles.update({value.encode(): name, raw.hex().encode(): f"{name} (hex)",
-                        base64.urlsafe_b64encode(raw).rstrip(b"=") : f"{name} (base64url)"})
+        needles.update(
+            {
+                value.encode(): name,
+                raw.hex().encode(): f"{name} (hex)",
+                base64.urlsafe_b64encode(raw).rstrip(b"="): f"{name} (base64url)",
+            }
+        )
     for record in caplog.records:
         text = record.getMessage().encode()
         assert not [label for needle, label in needles.items() if needle in text], record.getMessage()

@@ -1,6 +1,8 @@
 """A compressed 12-hour shift through Checkpoint, syncing to a server process all along: memory stays flat
-after the warm-up, no thread or file handle is left behind, and the queue drains. CI: 600 scans (1,000 without a server);
+after the warm-up, no thread or file handle is left behind, and the queue drains. CI: 600 scans (1,000
+without a server);
 `-m slow`: 50,000. Ratios within one run, no timings."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,9 +11,11 @@ from bench import faults
 
 
 def _assert_steady(result: faults.ShiftResult) -> None:
-    print(f"long shift: {result.scans} scans, RSS {result.rss_warm_mb:.1f} -> {result.rss_end_mb:.1f} MB "
-          f"({result.rss_growth_pct:+.2f} %), threads {result.threads_before}->{result.threads_after}, "
-          f"files {result.files_before}->{result.files_after}")
+    print(
+        f"long shift: {result.scans} scans, RSS {result.rss_warm_mb:.1f} -> {result.rss_end_mb:.1f} MB "
+        f"({result.rss_growth_pct:+.2f} %), threads {result.threads_before}->{result.threads_after}, "
+        f"files {result.files_before}->{result.files_after}"
+    )
     assert result.visits > result.scans // 3
     assert result.rss_growth_pct <= 10.0
     assert result.threads_after <= result.threads_before

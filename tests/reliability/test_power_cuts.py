@@ -1,5 +1,6 @@
 """Power cuts: a database whose WAL was cut (or its last frame torn) at a random byte reopens to
 exactly the transactions whose WAL frames survived, in order, with integrity ok."""
+
 from __future__ import annotations
 
 import pytest

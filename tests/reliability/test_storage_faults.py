@@ -1,5 +1,6 @@
 """Full and read-only storage: the station says so, refuses the scan (no verdict it could not keep),
 keeps what it has, and takes scans again once the disk is usable."""
+
 from __future__ import annotations
 
 import errno
@@ -8,8 +9,15 @@ import sqlite3
 import pytest
 from sqlalchemy import event
 
+from guardstation.health.disk_guard import (
+    DISK_FULL,
+    IO_ERROR,
+    READ_ONLY,
+    DiskGuard,
+    StorageUnavailable,
+    storage_problem,
+)
 from guardstation.station.checkpoint import ManualEntry
-from guardstation.health.disk_guard import DISK_FULL, IO_ERROR, READ_ONLY, DiskGuard, StorageUnavailable, storage_problem
 
 
 class Limits:
@@ -30,7 +38,7 @@ class Limits:
     def set(self, **kw) -> None:
         for name, value in kw.items():
             setattr(self, name, value)
-        self.station.db.engine.dispose()    # every connection from now on gets the new limits
+        self.station.db.engine.dispose()  # every connection from now on gets the new limits
 
     def page_count(self) -> int:
         with self.station.db.engine.connect() as conn:
@@ -67,7 +75,7 @@ def test_a_really_full_database_refuses_keeps_and_resumes(worker, station, passe
     kept = {o.visit_id for o in outcomes}
     assert len(kept) == 3 and failures == []
 
-    limits.set(max_pages=limits.page_count())      # not one page more: SQLite says "database or disk is full"
+    limits.set(max_pages=limits.page_count())  # not one page more: SQLite says "database or disk is full"
     for i in range(300):
         clock.advance(seconds=5)
         w.scan(passes(f"Tamu {i}"))
@@ -75,12 +83,12 @@ def test_a_really_full_database_refuses_keeps_and_resumes(worker, station, passe
             break
     assert failures and set(failures) == {DISK_FULL} and crashes == []
     shown = {o.visit_id for o in outcomes}
-    assert committed_ids(station) == shown          # every verdict shown is on disk, nothing else
+    assert committed_ids(station) == shown  # every verdict shown is on disk, nothing else
     before = len(outcomes)
     w.manual(ManualEntry(nik="3513011708800008", name="Pak Manual"))
-    assert len(outcomes) == before and failures[-1] == DISK_FULL   # by hand too: refused, not pretended
+    assert len(outcomes) == before and failures[-1] == DISK_FULL  # by hand too: refused, not pretended
 
-    limits.set(max_pages=1_000_000)                 # space is back
+    limits.set(max_pages=1_000_000)  # space is back
     w.scan(passes("Dewi"))
     assert len(outcomes) == before + 1
     assert outcomes[-1].visit_id in committed_ids(station) and kept <= committed_ids(station)
@@ -113,7 +121,7 @@ def test_low_disk_space_refuses_before_writing_and_resumes(gui, qtbot, station, 
     free["bytes"] = 5_000_000_000
     with qtbot.waitSignal(app.window.verdict_shown, timeout=5000):
         app.window.scan_requested.emit(passes("Budi"))
-    assert app.window.storage_status.text() == ""          # the warning goes once scans are kept again
+    assert app.window.storage_status.text() == ""  # the warning goes once scans are kept again
     assert committed_ids(station) == {shown[0].visit_id}
 
 
@@ -135,7 +143,7 @@ def test_disk_guard_rechecks_only_now_and_then_but_at_once_while_refusing():
     guard.check()
     now["t"] = 1.0
     guard.check()
-    assert len(calls) == 1                     # plenty of space: not asked again within 5 s
+    assert len(calls) == 1  # plenty of space: not asked again within 5 s
     free["bytes"] = 10
     now["t"] = 6.0
     with pytest.raises(StorageUnavailable) as refused:
@@ -143,19 +151,22 @@ def test_disk_guard_rechecks_only_now_and_then_but_at_once_while_refusing():
     assert refused.value.problem == DISK_FULL
     free["bytes"] = 10**10
     now["t"] = 6.5
-    guard.check()                              # while refusing, every attempt looks again
+    guard.check()  # while refusing, every attempt looks again
     assert len(calls) == 3
 
 
-@pytest.mark.parametrize(("exc", "problem"), [
-    (OSError(errno.ENOSPC, "No space left on device"), DISK_FULL),
-    (OSError(errno.EROFS, "Read-only file system"), READ_ONLY),
-    (OSError(errno.EIO, "Input/output error"), IO_ERROR),
-    (sqlite3.OperationalError("database or disk is full"), DISK_FULL),
-    (sqlite3.OperationalError("attempt to write a readonly database"), READ_ONLY),
-    (sqlite3.OperationalError("disk I/O error"), IO_ERROR),
-    (sqlite3.OperationalError("no such table: visit"), None),
-    (ValueError("bug"), None),
-])
+@pytest.mark.parametrize(
+    ("exc", "problem"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), DISK_FULL),
+        (OSError(errno.EROFS, "Read-only file system"), READ_ONLY),
+        (OSError(errno.EIO, "Input/output error"), IO_ERROR),
+        (sqlite3.OperationalError("database or disk is full"), DISK_FULL),
+        (sqlite3.OperationalError("attempt to write a readonly database"), READ_ONLY),
+        (sqlite3.OperationalError("disk I/O error"), IO_ERROR),
+        (sqlite3.OperationalError("no such table: visit"), None),
+        (ValueError("bug"), None),
+    ],
+)
 def test_storage_problems_are_named(exc, problem):
     assert storage_problem(exc) == problem

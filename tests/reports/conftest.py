@@ -20,6 +20,7 @@ until noon, then Bu Sumi; from 13:50 the station stands at "Pintu Samping" (a se
 
 The report is made at 15:00.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -50,12 +51,14 @@ def passes(station):
 class GateDay:
     station: object
     clock: object
-    outcomes: list = field(default_factory=list)   # (time, name, colour, action)
-    keys: dict = field(default_factory=dict)       # name -> subject key
+    outcomes: list = field(default_factory=list)  # (time, name, colour, action)
+    keys: dict = field(default_factory=dict)  # name -> subject key
 
     def expect(self, outcome, name: str, colour: str, action: str) -> None:
-        assert (outcome.decision.colour.value, outcome.decision.action.value) == (colour, action), \
-            (name, outcome.decision)
+        assert (outcome.decision.colour.value, outcome.decision.action.value) == (colour, action), (
+            name,
+            outcome.decision,
+        )
         self.outcomes.append((outcome.at, name, colour, action))
         if outcome.credential.subject_key:
             self.keys.setdefault(name, outcome.credential.subject_key)
@@ -70,8 +73,8 @@ def set_gate(station, gate: str) -> None:
 
 @pytest.fixture
 def gate_day(station, clock, passes) -> GateDay:
-    from guardstation.station.checkpoint import ManualEntry
     from guardstation.domain.credential import PersonKind
+    from guardstation.station.checkpoint import ManualEntry
     from guardstation.store import reference
 
     cp = station.checkpoint
@@ -102,8 +105,12 @@ def gate_day(station, clock, passes) -> GateDay:
     scan(at(8, 30), "Rudi Hartono", "red", "deny")
     scan(at(8, 40), "Budi Santoso", "green", "check_out")
     clock.current = at(8, 45)
-    day.expect(cp.manual_entry(ManualEntry(NUR_NIK, "Nur Aini", "Layanan KTP", "Dispendukcapil")),
-               "Nur Aini", "yellow", "check_in")
+    day.expect(
+        cp.manual_entry(ManualEntry(NUR_NIK, "Nur Aini", "Layanan KTP", "Dispendukcapil")),
+        "Nur Aini",
+        "yellow",
+        "check_in",
+    )
     scan(at(8, 50), "Eko Prasetyo", "red", "deny")
     scan(at(9, 0), "Siti Rahayu", "green", "check_out")
     cp.guard = "Bu Sumi"

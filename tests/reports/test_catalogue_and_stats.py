@@ -1,4 +1,5 @@
 """Report words in both languages; the pure arithmetic (occupancy sweep, gaps, opening hours); the XLSX writer."""
+
 from __future__ import annotations
 
 import re
@@ -33,6 +34,7 @@ def test_every_key_used_in_the_reports_exists():
     from pathlib import Path
 
     import guardstation.reports as package
+
     used = set()
     for path in Path(package.__file__).parent.glob("*.py"):
         source = path.read_text("utf-8")
@@ -63,10 +65,10 @@ def test_time_zone_labels():
 
 def test_occupancy_sweep_by_hour():
     sweep = OccupancySweep(t(0), t(0) + timedelta(days=1), WIB, now=t(12))
-    sweep.carry_in(t(8, 30))                  # inside since yesterday, leaves 08:30
-    sweep.add(t(8, 0), t(9, 0))               # leaves exactly at 09:00: not inside during 09:xx
+    sweep.carry_in(t(8, 30))  # inside since yesterday, leaves 08:30
+    sweep.add(t(8, 0), t(9, 0))  # leaves exactly at 09:00: not inside during 09:xx
     sweep.add(t(8, 10), t(10, 15))
-    sweep.add(t(8, 20), None)                 # still inside: until now (12:00)
+    sweep.add(t(8, 20), None)  # still inside: until now (12:00)
     sweep.add(t(10, 0), t(10, 5))
     hours = {b.start.hour: (b.peak, b.entries) for b in sweep.timeline()}
     assert hours[0] == (1, 0) and hours[7] == (1, 0)
@@ -78,7 +80,7 @@ def test_occupancy_sweep_by_hour():
 
 
 def test_long_periods_keep_no_timeline_but_an_hour_of_day_summary():
-    start = t(0) - timedelta(days=3650)      # ten years: memory must not follow
+    start = t(0) - timedelta(days=3650)  # ten years: memory must not follow
     sweep = OccupancySweep(start, t(0) + timedelta(days=2), WIB, now=t(23) + timedelta(days=1))
     assert not sweep.keep_timeline
     sweep.add(t(8), t(10))
@@ -95,24 +97,34 @@ def test_long_periods_keep_no_timeline_but_an_hour_of_day_summary():
 def test_gaps_only_count_inside_opening_hours():
     opening = OpeningHours(time(7), time(17), frozenset({1, 2, 3, 4, 5}))
     gaps = GapFinder(t(0), t(0) + timedelta(days=7), opening, timedelta(minutes=60), WIB)
-    for stamp in (t(7, 30), t(8, 0), t(10, 0), t(16, 30)):          # Monday
+    for stamp in (t(7, 30), t(8, 0), t(10, 0), t(16, 30)):  # Monday
         gaps.add(stamp)
     for stamp in (t(7, 5, MON + timedelta(days=1)), t(16, 55, MON + timedelta(days=1))):  # Tuesday
         gaps.add(stamp)
     found = gaps.finish()
     # Monday 08:00-10:00 and 10:00-16:30; Tuesday 07:05-16:55; Wednesday to Friday whole days; not the weekend.
-    assert found[:3] == [(t(8), t(10)), (t(10), t(16, 30)), (t(7, 5, MON + timedelta(days=1)),
-                                                                 t(16, 55, MON + timedelta(days=1)))]
+    assert found[:3] == [
+        (t(8), t(10)),
+        (t(10), t(16, 30)),
+        (t(7, 5, MON + timedelta(days=1)), t(16, 55, MON + timedelta(days=1))),
+    ]
     assert [(a.date(), a.time(), b.time()) for a, b in found[3:]] == [
-        (date(2026, 11, d), time(7), time(17)) for d in (25, 26, 27)]
+        (date(2026, 11, d), time(7), time(17)) for d in (25, 26, 27)
+    ]
 
 
 def test_opening_hours_from_policy():
     assert OpeningHours.from_policy({}) == OpeningHours()
-    custom = OpeningHours.from_policy({"opening_hours": {"open": "07:30", "close": "16:00", "days": [1, 2, 3, 4, 5, 6]}})
+    custom = OpeningHours.from_policy(
+        {"opening_hours": {"open": "07:30", "close": "16:00", "days": [1, 2, 3, 4, 5, 6]}}
+    )
     assert (custom.opens, custom.closes, custom.weekdays) == (time(7, 30), time(16), frozenset(range(1, 7)))
-    for broken in ({"opening_hours": {"open": "16:00", "close": "07:00"}}, {"opening_hours": {"open": "x"}},
-                   {"opening_hours": {"days": []}}, {"opening_hours": "07-17"}):
+    for broken in (
+        {"opening_hours": {"open": "16:00", "close": "07:00"}},
+        {"opening_hours": {"open": "x"}},
+        {"opening_hours": {"days": []}},
+        {"opening_hours": "07-17"},
+    ):
         assert OpeningHours.from_policy(broken) == OpeningHours()
 
 
@@ -131,8 +143,13 @@ def test_xlsx_writer_round_trip(tmp_path):
     ws = wb["Log 2026 11"]
     assert [c.value for c in ws[1]] == ["Nama", "Jumlah", "Waktu", "Tanggal", "Ya?"]
     assert ws["A1"].font.b
-    assert [c.value for c in ws[2]] == ["  Siti & <Budi>  ", 3, datetime(2026, 11, 23, 8, 5, 30),
-                                       datetime(2026, 11, 23), True]
+    assert [c.value for c in ws[2]] == [
+        "  Siti & <Budi>  ",
+        3,
+        datetime(2026, 11, 23, 8, 5, 30),
+        datetime(2026, 11, 23),
+        True,
+    ]
     assert ws["C2"].number_format == "yyyy\\-mm\\-dd\\ hh:mm:ss" and ws["D2"].is_date
     assert [c.value for c in ws[3]] == ["bell\ufffd and nul\ufffd", 2.5, None, None, False]
     assert ws["A4"].value == "=1+1" and ws["A4"].data_type == "s"

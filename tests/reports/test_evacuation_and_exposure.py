@@ -1,4 +1,5 @@
 """Evacuation list = exactly who is inside, per gate; exposure window on known stays, edges included."""
+
 from __future__ import annotations
 
 import csv
@@ -33,8 +34,8 @@ def test_evacuation_is_exactly_who_is_inside_per_gate(gate_day, station, clock):
         from sqlalchemy import select
 
         from guardstation.store.models import Visit
-        agus = session.scalars(select(Visit).where(Visit.display_name == "Agus Wijaya",
-                                                   Visit.status == "inside")).one()
+
+        agus = session.scalars(select(Visit).where(Visit.display_name == "Agus Wijaya", Visit.status == "inside")).one()
     station.checkpoint.check_out(agus.visit_id)
     doc, count = evacuation.document(context(station, clock))
     assert count == 2 and [[r[1] for r in t.rows] for t in doc.tables] == [["Nur Aini"], ["Wahyu Hidayat"]]
@@ -58,9 +59,13 @@ def test_exposure_on_the_known_day(gate_day, station, clock, day_period):
     assert found == {"Siti Rahayu": 50, "Dewi Lestari": 50, "Nur Aini": 25}
     # Refused people never entered; Agus's later visit (13:00) and Wahyu (14:00) were long after.
     assert exposure_report.contact_keys(ctx, budi, day_period) == {
-        gate_day.keys["Siti Rahayu"], gate_day.keys["Dewi Lestari"], gate_day.keys["Nur Aini"]}
+        gate_day.keys["Siti Rahayu"],
+        gate_day.keys["Dewi Lestari"],
+        gate_day.keys["Nur Aini"],
+    }
     # A window that ends before Budi came: no stays, no contacts.
     from guardstation.reports import Period
+
     assert exposure_report.find(ctx, budi, Period(at(6, 0), at(7, 59)))[0] == []
 
 
@@ -72,19 +77,34 @@ def at(hour: int, minute: int = 0, second: int = 0, day: datetime = datetime(202
 def edge_day(station, clock, passes):
     """Tuesday: the subject is inside 10:00-10:30; others arrive and leave around the 30-minute edge."""
     station.checkpoint.capacity = None
-    cards = {name: passes(name, 2) for name in ("Subjek", "Pas 30 menit", "Lewat 1 detik", "Keluar saat masuk",
-                                                 "Keluar 1 detik sebelum", "Masih di dalam")}
+    cards = {
+        name: passes(name, 2)
+        for name in (
+            "Subjek",
+            "Pas 30 menit",
+            "Lewat 1 detik",
+            "Keluar saat masuk",
+            "Keluar 1 detik sebelum",
+            "Masih di dalam",
+        )
+    }
 
     def scan(hour, minute, second, name):
         clock.current = at(hour, minute, second, TUESDAY)
         return station.checkpoint.scan(cards[name])
 
     keys = {}
-    for hour, minute, second, name in [(9, 0, 0, "Keluar saat masuk"), (9, 0, 0, "Keluar 1 detik sebelum"),
-                                       (9, 30, 0, "Masih di dalam"), (9, 59, 59, "Keluar 1 detik sebelum"),
-                                       (10, 0, 0, "Subjek"), (10, 0, 0, "Keluar saat masuk"),
-                                       (10, 30, 0, "Subjek"), (11, 0, 0, "Pas 30 menit"),
-                                       (11, 0, 1, "Lewat 1 detik")]:
+    for hour, minute, second, name in [
+        (9, 0, 0, "Keluar saat masuk"),
+        (9, 0, 0, "Keluar 1 detik sebelum"),
+        (9, 30, 0, "Masih di dalam"),
+        (9, 59, 59, "Keluar 1 detik sebelum"),
+        (10, 0, 0, "Subjek"),
+        (10, 0, 0, "Keluar saat masuk"),
+        (10, 30, 0, "Subjek"),
+        (11, 0, 0, "Pas 30 menit"),
+        (11, 0, 1, "Lewat 1 detik"),
+    ]:
         outcome = scan(hour, minute, second, name)
         keys.setdefault(name, outcome.credential.subject_key)
     clock.current = at(12, 0, 0, TUESDAY)
@@ -106,11 +126,18 @@ def test_exposure_window_limits_the_subjects_stays(edge_day, station, clock):
 
     ctx = context(station, clock)
     # T2 before the subject came: nothing; T1 after the subject left: nothing either.
-    assert exposure_report.contact_keys(ctx, edge_day["Subjek"], Period(at(8, day=TUESDAY), at(9, 59, day=TUESDAY))) == set()
-    assert exposure_report.contact_keys(ctx, edge_day["Subjek"], Period(at(10, 31, day=TUESDAY), at(23, day=TUESDAY))) == set()
+    assert (
+        exposure_report.contact_keys(ctx, edge_day["Subjek"], Period(at(8, day=TUESDAY), at(9, 59, day=TUESDAY)))
+        == set()
+    )
+    assert (
+        exposure_report.contact_keys(ctx, edge_day["Subjek"], Period(at(10, 31, day=TUESDAY), at(23, day=TUESDAY)))
+        == set()
+    )
     # A window touching the stay counts the whole stay (plus 30 minutes), as central tracing does.
     assert edge_day["Pas 30 menit"] in exposure_report.contact_keys(
-        ctx, edge_day["Subjek"], Period(at(10, 29, day=TUESDAY), at(10, 29, 30, day=TUESDAY)))
+        ctx, edge_day["Subjek"], Period(at(10, 29, day=TUESDAY), at(10, 29, 30, day=TUESDAY))
+    )
 
 
 def test_exposure_subject_by_nik(station, clock, passes, export, tmp_path):

@@ -1,4 +1,5 @@
 """A cancelled export, a bad path or a full disk leaves nothing under the target name, and no temp file."""
+
 from __future__ import annotations
 
 import errno
@@ -9,8 +10,15 @@ import pytest
 from guardstation.reports import ExportCancelled, ExportError, output, shift, xlsx
 from guardstation.reports.pdf import ReportTemplate
 
-ALL = [("shift", "csv"), ("shift", "xlsx"), ("shift", "pdf"), ("monitoring", "pdf"), ("monitoring", "xlsx"),
-       ("evacuation", "pdf"), ("exposure", "csv")]
+ALL = [
+    ("shift", "csv"),
+    ("shift", "xlsx"),
+    ("shift", "pdf"),
+    ("monitoring", "pdf"),
+    ("monitoring", "xlsx"),
+    ("evacuation", "pdf"),
+    ("exposure", "csv"),
+]
 
 
 def files_in(folder) -> list[str]:
@@ -35,8 +43,14 @@ def test_cancel_before_the_end_leaves_nothing(gate_day, export, day_period, out_
     cancel.set()
     target = out_dir / f"report.{fmt}"
     with pytest.raises(ExportCancelled) as caught:
-        export(kind, fmt, target, None if kind == "evacuation" else day_period, cancel=cancel,
-               **request_fields(kind, gate_day))
+        export(
+            kind,
+            fmt,
+            target,
+            None if kind == "evacuation" else day_period,
+            cancel=cancel,
+            **request_fields(kind, gate_day),
+        )
     assert files_in(out_dir) == ["other.txt"]
     assert caught.value.message("id") == "Ekspor dibatalkan; tidak ada berkas yang ditulis."
     assert caught.value.message("en") == "Export cancelled; no file was written."
@@ -45,8 +59,11 @@ def test_cancel_before_the_end_leaves_nothing(gate_day, export, day_period, out_
 def test_cancel_from_the_progress_callback_mid_export(gate_day, export, day_period, out_dir, monkeypatch, station):
     """The GUI's cancel button sets the flag while rows stream: the export stops at the next check."""
     original = output.Ticker.__init__
-    monkeypatch.setattr(output.Ticker, "__init__", lambda self, total, progress=None, cancel=None, every=1000:
-                        original(self, total, progress, cancel, every=2))
+    monkeypatch.setattr(
+        output.Ticker,
+        "__init__",
+        lambda self, total, progress=None, cancel=None, every=1000: original(self, total, progress, cancel, every=2),
+    )
     cancel = threading.Event()
     seen = []
 
@@ -66,6 +83,7 @@ def test_cancel_from_the_progress_callback_mid_export(gate_day, export, day_peri
         from sqlalchemy import select
 
         from guardstation.store.models import AuditLog
+
         assert session.scalars(select(AuditLog).where(AuditLog.action == "export")).all() == []
 
 
@@ -101,6 +119,7 @@ class FullDisk:
 
     def writer(self, handle, **kw):
         import csv
+
         real = csv.writer(handle, **kw)
         outer = self
 
@@ -111,6 +130,7 @@ class FullDisk:
                 outer.left -= 1
                 real.writerow(row)
                 handle.flush()  # the partial file really is on disk
+
         return Writer()
 
 

@@ -1,4 +1,5 @@
 """The visit log as CSV and XLSX, read back cell by cell."""
+
 from __future__ import annotations
 
 import csv
@@ -13,12 +14,44 @@ from guardstation.reports import ExportRequest, run_export
 from guardstation.reports.shift import LOG_COLUMNS
 from guardstation.store.models import AuditLog, Visit
 
-ID_HEADERS = ["Waktu masuk (WIB, UTC+07:00)", "Waktu keluar (WIB, UTC+07:00)", "Lama (menit)", "Nama",
-              "NIK (disamarkan)", "Jenis", "Kredensial", "Cara masuk", "Keputusan", "Alasan", "Status", "Keperluan",
-              "Tujuan (yang dikunjungi)", "Gerbang masuk", "Gerbang keluar", "Petugas", "ID kunjungan"]
-EN_HEADERS = ["Time in (WIB, UTC+07:00)", "Time out (WIB, UTC+07:00)", "Duration (min)", "Name", "NIK (masked)",
-              "Person", "Credential", "Entry", "Verdict", "Reason", "Status", "Purpose", "Host (visiting)",
-              "Gate in", "Gate out", "Guard", "Visit ID"]
+ID_HEADERS = [
+    "Waktu masuk (WIB, UTC+07:00)",
+    "Waktu keluar (WIB, UTC+07:00)",
+    "Lama (menit)",
+    "Nama",
+    "NIK (disamarkan)",
+    "Jenis",
+    "Kredensial",
+    "Cara masuk",
+    "Keputusan",
+    "Alasan",
+    "Status",
+    "Keperluan",
+    "Tujuan (yang dikunjungi)",
+    "Gerbang masuk",
+    "Gerbang keluar",
+    "Petugas",
+    "ID kunjungan",
+]
+EN_HEADERS = [
+    "Time in (WIB, UTC+07:00)",
+    "Time out (WIB, UTC+07:00)",
+    "Duration (min)",
+    "Name",
+    "NIK (masked)",
+    "Person",
+    "Credential",
+    "Entry",
+    "Verdict",
+    "Reason",
+    "Status",
+    "Purpose",
+    "Host (visiting)",
+    "Gate in",
+    "Gate out",
+    "Guard",
+    "Visit ID",
+]
 
 
 def ids_by_name(station) -> dict[str, list[str]]:
@@ -42,9 +75,25 @@ def test_xlsx_read_back_cell_by_cell(gate_day, export, day_period, tmp_path, sta
     ids = ids_by_name(station)
 
     budi = [c.value for c in sheet[2]]
-    assert budi == [datetime(2026, 11, 23, 8, 0), datetime(2026, 11, 23, 8, 40), 40, "Budi Santoso", None,
-                    "Pegawai", "Kartu kunjungan", "Pindai QR", "HIJAU", "Vaksin lengkap (2 dosis)", "Sudah keluar",
-                    None, None, "Pintu Depan", "Pintu Depan", "Pak Slamet", ids["Budi Santoso"][0]]
+    assert budi == [
+        datetime(2026, 11, 23, 8, 0),
+        datetime(2026, 11, 23, 8, 40),
+        40,
+        "Budi Santoso",
+        None,
+        "Pegawai",
+        "Kartu kunjungan",
+        "Pindai QR",
+        "HIJAU",
+        "Vaksin lengkap (2 dosis)",
+        "Sudah keluar",
+        None,
+        None,
+        "Pintu Depan",
+        "Pintu Depan",
+        "Pak Slamet",
+        ids["Budi Santoso"][0],
+    ]
     assert sheet["A2"].is_date and sheet["B2"].is_date  # real date cells, sortable in Excel
 
     full = [c.value for c in sheet[5]]  # Agus at 08:25: refused, building full
@@ -52,9 +101,25 @@ def test_xlsx_read_back_cell_by_cell(gate_day, export, day_period, tmp_path, sta
     assert full[8:11] == ["PENUH", "Kapasitas penuh (3/3)", "Ditolak"]
 
     nur = [c.value for c in sheet[7]]  # entered by hand: the only row with a (masked) NIK
-    assert nur == [datetime(2026, 11, 23, 8, 45), None, None, "Nur Aini", "3513********0001", None, "NIK (KTP)",
-                   "Manual", "KUNING", "Entri manual — periksa KTP dan kartu vaksin", "Di dalam", "Layanan KTP",
-                   "Dispendukcapil", "Pintu Depan", None, "Pak Slamet", ids["Nur Aini"][0]]
+    assert nur == [
+        datetime(2026, 11, 23, 8, 45),
+        None,
+        None,
+        "Nur Aini",
+        "3513********0001",
+        None,
+        "NIK (KTP)",
+        "Manual",
+        "KUNING",
+        "Entri manual — periksa KTP dan kartu vaksin",
+        "Di dalam",
+        "Layanan KTP",
+        "Dispendukcapil",
+        "Pintu Depan",
+        None,
+        "Pak Slamet",
+        ids["Nur Aini"][0],
+    ]
 
     forged = [c.value for c in sheet[8]]
     assert forged[3] is None and forged[8:11] == ["MERAH", "Tanda tangan tidak sah", "Ditolak"]
@@ -81,10 +146,20 @@ def test_xlsx_in_english(gate_day, export, day_period, tmp_path):
     assert book.sheetnames == ["Visit log", "Summary", "About"]
     sheet = book["Visit log"]
     assert [c.value for c in sheet[1]] == EN_HEADERS
-    assert [c.value for c in sheet[2]][5:11] == ["Employee", "Visitor pass", "QR scan", "GREEN",
-                                                 "Fully vaccinated (2 doses)", "Left"]
-    assert [c.value for c in sheet[7]][7:11] == ["By hand", "YELLOW",
-                                                 "Manual entry — check ID card and vaccination card", "Inside"]
+    assert [c.value for c in sheet[2]][5:11] == [
+        "Employee",
+        "Visitor pass",
+        "QR scan",
+        "GREEN",
+        "Fully vaccinated (2 doses)",
+        "Left",
+    ]
+    assert [c.value for c in sheet[7]][7:11] == [
+        "By hand",
+        "YELLOW",
+        "Manual entry — check ID card and vaccination card",
+        "Inside",
+    ]
 
 
 def test_csv_read_back_cell_by_cell(gate_day, export, day_period, tmp_path, station):
@@ -97,14 +172,46 @@ def test_csv_read_back_cell_by_cell(gate_day, export, day_period, tmp_path, stat
     assert rows[0] == ID_HEADERS
     assert len(rows) == 11
     ids = ids_by_name(station)
-    assert rows[1] == ["2026-11-23 08:00:00+07:00", "2026-11-23 08:40:00+07:00", "40", "Budi Santoso", "",
-                       "Pegawai", "Kartu kunjungan", "Pindai QR", "HIJAU", "Vaksin lengkap (2 dosis)",
-                       "Sudah keluar", "", "", "Pintu Depan", "Pintu Depan", "Pak Slamet", ids["Budi Santoso"][0]]
+    assert rows[1] == [
+        "2026-11-23 08:00:00+07:00",
+        "2026-11-23 08:40:00+07:00",
+        "40",
+        "Budi Santoso",
+        "",
+        "Pegawai",
+        "Kartu kunjungan",
+        "Pindai QR",
+        "HIJAU",
+        "Vaksin lengkap (2 dosis)",
+        "Sudah keluar",
+        "",
+        "",
+        "Pintu Depan",
+        "Pintu Depan",
+        "Pak Slamet",
+        ids["Budi Santoso"][0],
+    ]
     assert rows[6][:5] == ["2026-11-23 08:45:00+07:00", "", "", "Nur Aini", "3513********0001"]
-    assert rows[6][7:13] == ["Manual", "KUNING", "Entri manual — periksa KTP dan kartu vaksin", "Di dalam",
-                             "Layanan KTP", "Dispendukcapil"]
-    assert [r[8] for r in rows[1:]] == ["HIJAU", "HIJAU", "KUNING", "PENUH", "MERAH", "KUNING", "MERAH", "HIJAU",
-                                        "HITAM", "HIJAU"]
+    assert rows[6][7:13] == [
+        "Manual",
+        "KUNING",
+        "Entri manual — periksa KTP dan kartu vaksin",
+        "Di dalam",
+        "Layanan KTP",
+        "Dispendukcapil",
+    ]
+    assert [r[8] for r in rows[1:]] == [
+        "HIJAU",
+        "HIJAU",
+        "KUNING",
+        "PENUH",
+        "MERAH",
+        "KUNING",
+        "MERAH",
+        "HIJAU",
+        "HITAM",
+        "HIJAU",
+    ]
     # Times read back as the same instants.
     assert datetime.fromisoformat(rows[1][0]) == gate_day.outcomes[0][0]
 
@@ -115,13 +222,14 @@ def test_chosen_columns_and_no_formula_injection(station, clock, export, tmp_pat
 
     clock.current = day_period.start.replace(hour=9)
     station.checkpoint.guard = "=cmd|' /C calc'!A0"
-    station.checkpoint.manual_entry(ManualEntry("3513014708850001", '=HYPERLINK("http://x","klik")',
-                                                "+62 812", "@host"))
+    station.checkpoint.manual_entry(
+        ManualEntry("3513014708850001", '=HYPERLINK("http://x","klik")', "+62 812", "@host")
+    )
     result = export("shift", "csv", tmp_path / "few.csv", day_period, columns=("name", "purpose", "host", "guard"))
     with open(result.path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["Nama", "Keperluan", "Tujuan (yang dikunjungi)", "Petugas"]
-    assert rows[1] == ["'=HYPERLINK(\"http://x\",\"klik\")", "'+62 812", "'@host", "'=cmd|' /C calc'!A0"]
+    assert rows[1] == ['\'=HYPERLINK("http://x","klik")', "'+62 812", "'@host", "'=cmd|' /C calc'!A0"]
     xlsx = export("shift", "xlsx", tmp_path / "few.xlsx", day_period, columns=("name", "nik"))
     sheet = load_workbook(xlsx.path).active
     assert [c.value for c in sheet[2]] == ['=HYPERLINK("http://x","klik")', "3513********0001"]
@@ -164,12 +272,18 @@ def test_progress_counts_up_to_the_total(station, clock, passes, tmp_path, monke
         clock.advance(minutes=1)
         station.checkpoint.scan(text)
     original = output.Ticker.__init__
-    monkeypatch.setattr(output.Ticker, "__init__",
-                        lambda self, total, progress=None, cancel=None, every=1000:
-                        original(self, total, progress, cancel, every=7))
+    monkeypatch.setattr(
+        output.Ticker,
+        "__init__",
+        lambda self, total, progress=None, cancel=None, every=1000: original(self, total, progress, cancel, every=7),
+    )
     calls: list[tuple[int, int]] = []
-    run_export(station.db, ExportRequest("shift", "xlsx", tmp_path / "p.xlsx", day_period), now=clock(),
-               progress=lambda done, total: calls.append((done, total)))
+    run_export(
+        station.db,
+        ExportRequest("shift", "xlsx", tmp_path / "p.xlsx", day_period),
+        now=clock(),
+        progress=lambda done, total: calls.append((done, total)),
+    )
     assert calls[0] == (0, 40) and calls[-1] == (40, 40)
     done = [d for d, _ in calls]
     assert done == sorted(done) and len(set(done)) == len(done) and len(calls) >= 6

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import qrcode
 
-from tests.helpers.paths import DATA as CORPUS_DIR   # tests/data/README.md says where the corpora come from
+from tests.helpers.paths import DATA as CORPUS_DIR  # tests/data/README.md says where the corpora come from
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,7 @@ class Recorder:
 
 def _run_folder(folder, cooldown_s: float) -> Recorder:
     recorder = Recorder()
-    clock = FakeClock(monotonic=0.0)    # driven by frames, so unpaced playback keeps the source's timeline
+    clock = FakeClock(monotonic=0.0)  # driven by frames, so unpaced playback keeps the source's timeline
 
     def on_frame(result):
         clock.advance(1 / NOMINAL_FPS)  # before the worker debounces this frame's codes

@@ -5,7 +5,6 @@ from __future__ import annotations
 from guardstation.scanner import Debouncer
 from tests.helpers.clock import FakeClock
 
-
 FRAME = 1 / 30
 
 

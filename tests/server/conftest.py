@@ -6,6 +6,7 @@ stops it at the end. If it cannot start, the PostgreSQL tests FAIL with the
 reason (they are never skipped). GUARDSTATION_TEST_PG_URL points the tests at
 an existing server instead (its database is emptied between tests).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -64,8 +65,11 @@ def _sqlite_template(tmp_path_factory) -> Path:
 
 def _empty_postgres(db) -> None:
     with db.engine.begin() as conn:
-        tables = [t for t in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
-                  if t not in KEEP_TABLES]
+        tables = [
+            t
+            for t in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
+            if t not in KEEP_TABLES
+        ]
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         conn.execute(text("INSERT INTO change_counter (id, last_seq) VALUES (1, 0)"))
 
@@ -126,24 +130,34 @@ class Gate:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def event(self, kind: str, visit_id: str, *, subject: str | None = None, at: datetime | None = None,
-              **body: Any) -> dict[str, Any]:
+    def event(
+        self, kind: str, visit_id: str, *, subject: str | None = None, at: datetime | None = None, **body: Any
+    ) -> dict[str, Any]:
         self.seq += 1
         at = at or self.clock()
         stamp = self.hlc.now(int(at.timestamp() * 1000))
         payload = {"schema_v": 1, "visit_id": visit_id, "gate": self.name, **body}
         if subject is not None:
             payload["subject_key"] = subject
-        return {"event_id": new_id(), "seq": self.seq, "kind": kind, "schema_v": 1, "hlc": stamp.encode(),
-                "occurred_at": (at + timedelta(milliseconds=self.offset_ms)).isoformat(),
-                "clock_offset_ms": self.offset_ms, "body": payload}
+        return {
+            "event_id": new_id(),
+            "seq": self.seq,
+            "kind": kind,
+            "schema_v": 1,
+            "hlc": stamp.encode(),
+            "occurred_at": (at + timedelta(milliseconds=self.offset_ms)).isoformat(),
+            "clock_offset_ms": self.offset_ms,
+            "body": payload,
+        }
 
     def push(self, events: list[dict], *, epoch: int | None = None, gzip_body: bool = False, expect: int = 200):
         doc = {"station_id": self.station_id, "epoch": epoch or self.epoch, "events": events}
         if gzip_body:
-            r = self.client.post("/v1/sync/push", content=gzip.compress(json.dumps(doc).encode()),
-                                 headers={**self.auth, "Content-Type": "application/json",
-                                          "Content-Encoding": "gzip"})
+            r = self.client.post(
+                "/v1/sync/push",
+                content=gzip.compress(json.dumps(doc).encode()),
+                headers={**self.auth, "Content-Type": "application/json", "Content-Encoding": "gzip"},
+            )
         else:
             r = self.client.post("/v1/sync/push", json=doc, headers=self.auth)
         assert r.status_code == expect, r.text

@@ -1,11 +1,13 @@
 """bulk.Pipeline: statements in order, rows, SQLAlchemy errors, expect_rows, UtcDateTime parameters."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
-from sqlalchemy import bindparam, exc as sa_exc, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import exc as sa_exc
 
 from guardstation.server import bulk
 from guardstation.server.models import ChangeCounter, Site
@@ -19,8 +21,14 @@ _site = Site.__table__
 _ADD = update(_counter).where(_counter.c.id == 1).values(last_seq=_counter.c.last_seq + bindparam("n"))
 _TIMES = update(_counter).where(_counter.c.id == bindparam("cid")).values(last_seq=_counter.c.last_seq * bindparam("k"))
 _READ = select(_counter.c.last_seq).where(_counter.c.id == 1)
-_ADD_SITE = insert(_site).values(site_id=bindparam("sid"), name=bindparam("name"), capacity=None, policy_json="{}",
-                                 created_at=bindparam("at"), updated_at=bindparam("at"))
+_ADD_SITE = insert(_site).values(
+    site_id=bindparam("sid"),
+    name=bindparam("name"),
+    capacity=None,
+    policy_json="{}",
+    created_at=bindparam("at"),
+    updated_at=bindparam("at"),
+)
 _SITE_TIME = select(_site.c.created_at).where(_site.c.site_id == bindparam("sid"))
 
 
@@ -43,7 +51,7 @@ def test_statements_run_in_order_and_rows_can_be_read_inside_the_block(db):
     with db.write() as s:
         with bulk.Pipeline(s) as send:
             first = send(_ADD, {"n": 1}, expect_rows=1)
-            send(_TIMES, {"cid": 1, "k": 10}, expect_rows=1)     # (0 + 1) * 10, not 0 * 10 + 1
+            send(_TIMES, {"cid": 1, "k": 10}, expect_rows=1)  # (0 + 1) * 10, not 0 * 10 + 1
             read = send(_READ)
             assert [tuple(r) for r in read.rows()] == [(10,)]
         assert first.rowcount == 1
@@ -69,9 +77,9 @@ def test_unique_violation_raises_integrity_error_and_commits_nothing(db):
                 send(_ADD_SITE, _site_params())
                 send(_ADD_SITE, _site_params())
     if db.dialect == "postgresql":
-        assert isinstance(caught.value.orig, psycopg.errors.UniqueViolation)   # wrapped, as execute() does
+        assert isinstance(caught.value.orig, psycopg.errors.UniqueViolation)  # wrapped, as execute() does
     assert _counter_value(db) == 0 and _sites(db) == 0
-    with db.write() as s:                               # the connection is usable again afterwards
+    with db.write() as s:  # the connection is usable again afterwards
         with bulk.Pipeline(s) as send:
             send(_ADD_SITE, _site_params(), expect_rows=1)
     assert _sites(db) == 1
@@ -94,7 +102,7 @@ def test_expect_rows_mismatch_raises_and_rolls_back(db):
         with db.write() as s:
             with bulk.Pipeline(s) as send:
                 send(_ADD, {"n": 7}, expect_rows=1)
-                send(_TIMES, {"cid": 2, "k": 3}, expect_rows=1)   # there is no counter row 2
+                send(_TIMES, {"cid": 2, "k": 3}, expect_rows=1)  # there is no counter row 2
     assert _counter_value(db) == 0
 
 
@@ -104,8 +112,8 @@ def test_aware_time_with_offset_is_stored_as_the_same_instant(db):
         with bulk.Pipeline(s) as send:
             send(_ADD_SITE, _site_params(at=AT), expect_rows=1)
             read = send(_SITE_TIME, {"sid": "s1"})
-            (raw,), = read.rows()
-        assert raw == AT                                  # same instant, whatever the driver returns
+            ((raw,),) = read.rows()
+        assert raw == AT  # same instant, whatever the driver returns
     with db.read() as s:
         stored = s.scalar(select(Site.created_at).where(Site.site_id == "s1"))
     assert stored == AT and stored.utcoffset() == timedelta(0)

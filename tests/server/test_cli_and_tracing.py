@@ -1,4 +1,5 @@
 """The admin CLI (every command with --json) and exposure tracing end to end: flag -> contacts -> alerts."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from guardstation.server.cli import main
-
 from tests.helpers.paths import RULES
 
 
@@ -33,8 +33,9 @@ def test_init_site_code_and_station_commands(capsys, db_url, db, client):
     assert updated["capacity"] == 12
     code, _ = cli(capsys, db_url, "enroll-code", site["site_id"], "--valid-hours", "2")
     assert len(code["code"]) == 19 and code["expires_at"]
-    r = client.post("/v1/enroll", json={"enrollment_code": code["code"], "station_name": "Pintu Depan",
-                                        "app_version": "0.1.0"})
+    r = client.post(
+        "/v1/enroll", json={"enrollment_code": code["code"], "station_name": "Pintu Depan", "app_version": "0.1.0"}
+    )
     assert r.status_code == 200
     station_id = r.json()["station_id"]
     stations, _ = cli(capsys, db_url, "station", "list")
@@ -58,8 +59,17 @@ def test_rules_publish_validates(capsys, db_url, db, tmp_path):
     data, _ = cli(capsys, db_url, "rules", "publish", str(RULES / "id-2022.json"))
     assert data["pack_id"] and data["effective_from"]
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"format": 1, "id": "x", "name": "x", "effective_from": "2022-01-01",
-                               "vaccination": [{"min_doses": 0, "colour": "green"}]}))
+    bad.write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "id": "x",
+                "name": "x",
+                "effective_from": "2022-01-01",
+                "vaccination": [{"min_doses": 0, "colour": "green"}],
+            }
+        )
+    )
     refused, err = cli(capsys, db_url, "rules", "publish", str(bad), code=2)
     assert refused["error"] == "bad_rule_pack" and "UTC offset" in refused["message"]
     (tmp_path / "broken.json").write_text("{nope")
@@ -83,31 +93,47 @@ def test_exposure_tracing_end_to_end(capsys, db_url, deployment, server_clock):
     inside at the same time and B came 20 minutes after P left; C came an hour later. At the MPP, D overlapped.
     Flagging P marks A, B and D close contacts, not C, and sends each site its alert."""
     bupati, mpp, rsud = (deployment.site(n) for n in ("Kantor Bupati", "Mal Pelayanan Publik", "RSUD"))
-    gb, gb2, gm, gr = (deployment.gate(bupati, "Depan"), deployment.gate(bupati, "Belakang"),
-                       deployment.gate(mpp, "Lobby"), deployment.gate(rsud, "IGD"))
+    gb, gb2, gm, gr = (
+        deployment.gate(bupati, "Depan"),
+        deployment.gate(bupati, "Belakang"),
+        deployment.gate(mpp, "Lobby"),
+        deployment.gate(rsud, "IGD"),
+    )
     P, A, B, C, D, E = (f"{n:032x}" for n in range(1, 7))
-    friday = server_clock() - timedelta(days=3)          # Friday 08:00 WIB
+    friday = server_clock() - timedelta(days=3)  # Friday 08:00 WIB
     saturday = friday + timedelta(days=1)
-    m = lambda base, minutes: base + timedelta(minutes=minutes)   # noqa: E731
-    gb.push([gb.event("check_in", "p1", subject=P, at=m(friday, 60)),
-             gb.event("check_in", "a1", subject=A, at=m(friday, 30)),
-             gb.event("check_in", "b1", subject=B, at=m(friday, 140))])
-    gb2.push([gb2.event("check_out", "p1", subject=P, at=m(friday, 120)),       # P left by the back gate
-              gb2.event("check_out", "a1", subject=A, at=m(friday, 90)),
-              gb2.event("check_in", "c1", subject=C, at=m(friday, 181)),
-              gb2.event("check_out", "b1", subject=B, at=m(friday, 200))])
-    gm.push([gm.event("check_in", "p2", subject=P, at=m(saturday, 0)),
-             gm.event("check_in", "d1", subject=D, at=m(saturday, 10)),
-             gm.event("check_out", "p2", subject=P, at=m(saturday, 30))])
-    gr.push([gr.event("check_in", "e1", subject=E, at=m(friday, 60))])           # same time, other site
+    m = lambda base, minutes: base + timedelta(minutes=minutes)  # noqa: E731
+    gb.push(
+        [
+            gb.event("check_in", "p1", subject=P, at=m(friday, 60)),
+            gb.event("check_in", "a1", subject=A, at=m(friday, 30)),
+            gb.event("check_in", "b1", subject=B, at=m(friday, 140)),
+        ]
+    )
+    gb2.push(
+        [
+            gb2.event("check_out", "p1", subject=P, at=m(friday, 120)),  # P left by the back gate
+            gb2.event("check_out", "a1", subject=A, at=m(friday, 90)),
+            gb2.event("check_in", "c1", subject=C, at=m(friday, 181)),
+            gb2.event("check_out", "b1", subject=B, at=m(friday, 200)),
+        ]
+    )
+    gm.push(
+        [
+            gm.event("check_in", "p2", subject=P, at=m(saturday, 0)),
+            gm.event("check_in", "d1", subject=D, at=m(saturday, 10)),
+            gm.event("check_out", "p2", subject=P, at=m(saturday, 30)),
+        ]
+    )
+    gr.push([gr.event("check_in", "e1", subject=E, at=m(friday, 60))])  # same time, other site
     for gate in (gb, gb2, gm, gr):
-        gate.pull_all()                                                         # cursors up to date
+        gate.pull_all()  # cursors up to date
 
     result, _ = cli(capsys, db_url, "status", "flag", P, "--positive", "--since", "2026-11-21")
     contacts = {c["subject_key"]: c for c in result["contacts"]}
     assert set(contacts) == {A, B, D}
     assert {v["visit_id"] for v in result["case_visits"]} == {"p1", "p2"}
-    assert datetime.fromisoformat(contacts[A]["valid_from"]) == m(friday, 60)          # when P arrived
+    assert datetime.fromisoformat(contacts[A]["valid_from"]) == m(friday, 60)  # when P arrived
     assert datetime.fromisoformat(contacts[A]["valid_until"]) == m(friday, 90) + timedelta(days=14)
     assert contacts[B]["sites"] == [bupati] and contacts[D]["sites"] == [mpp]
     assert sorted(a["site_id"] for a in result["alerts"]) == sorted([bupati, mpp])
@@ -123,8 +149,11 @@ def test_exposure_tracing_end_to_end(capsys, db_url, deployment, server_clock):
             (alert,) = alerts
             assert alert["site_id"] == gate.site_id and alert["kind"] == "exposure"
             assert "kontak erat" in alert["message_id"]
-    bupati_alert = [c["data"] for c in gb.client.get("/v1/sync/pull", params={"cursor": 0, "limit": 5000},
-                                                     headers=gb.auth).json()["changes"] if c["stream"] == "alert"][0]
+    bupati_alert = [
+        c["data"]
+        for c in gb.client.get("/v1/sync/pull", params={"cursor": 0, "limit": 5000}, headers=gb.auth).json()["changes"]
+        if c["stream"] == "alert"
+    ][0]
     assert {c["subject_key"] for c in bupati_alert["contacts"]} == {A, B}
 
     # Flagging again does not shorten anything and sends the same contacts.
@@ -133,16 +162,16 @@ def test_exposure_tracing_end_to_end(capsys, db_url, deployment, server_clock):
 
 
 def test_flag_refuses_bad_input(capsys, db_url, db):
-    refused, _ = cli(capsys, db_url, "status", "flag", "3513014507900001", "--positive", "--since", "2026-11-21",
-                     code=2)
+    refused, _ = cli(
+        capsys, db_url, "status", "flag", "3513014507900001", "--positive", "--since", "2026-11-21", code=2
+    )
     assert refused["error"] == "nik_given"
     refused, _ = cli(capsys, db_url, "status", "flag", "a" * 32, "--positive", "--since", "yesterday", code=2)
     assert refused["error"] == "bad_since"
-    refused, _ = cli(capsys, db_url, "status", "flag", "a" * 32, "--positive", "--since", "2026-11-21T08:00",
-                     code=2)
+    refused, _ = cli(capsys, db_url, "status", "flag", "a" * 32, "--positive", "--since", "2026-11-21T08:00", code=2)
     assert refused["error"] == "bad_since"
     with pytest.raises(SystemExit):
-        main(["status", "flag", "a" * 32, "--since", "2026-11-21", "--db", db_url])   # --positive is required
+        main(["status", "flag", "a" * 32, "--since", "2026-11-21", "--db", db_url])  # --positive is required
 
 
 def test_flag_through_the_admin_api(deployment, db, client, server_clock, capsys, db_url):
@@ -151,12 +180,18 @@ def test_flag_through_the_admin_api(deployment, db, client, server_clock, capsys
     P, A = "a" * 32, "b" * 32
     gate.push([gate.event("check_in", "p", subject=P), gate.event("check_in", "a", subject=A)])
     token, _ = cli(capsys, db_url, "admin-token", "diskominfo")
-    r = client.post("/v1/admin/status/flag", json={"subject_key": P, "since": "2026-11-22T10:00:00+07:00"},
-                    headers={"Authorization": f"Bearer {token['token']}"})
+    r = client.post(
+        "/v1/admin/status/flag",
+        json={"subject_key": P, "since": "2026-11-22T10:00:00+07:00"},
+        headers={"Authorization": f"Bearer {token['token']}"},
+    )
     assert r.status_code == 200, r.text
-    assert [c["subject_key"] for c in r.json()["contacts"]] == [A]   # both still inside: open visits count
-    r = client.post("/v1/admin/status/flag", json={"subject_key": P, "since": "not-a-date"},
-                    headers={"Authorization": f"Bearer {token['token']}"})
+    assert [c["subject_key"] for c in r.json()["contacts"]] == [A]  # both still inside: open visits count
+    r = client.post(
+        "/v1/admin/status/flag",
+        json={"subject_key": P, "since": "not-a-date"},
+        headers={"Authorization": f"Bearer {token['token']}"},
+    )
     assert r.status_code == 422 and r.json()["error"] == "bad_since"
 
 
@@ -182,7 +217,7 @@ def test_trust_publish_reaches_every_station(capsys, db_url, deployment, corpus,
     published, _ = cli(capsys, db_url, "trust", "publish", str(cert))
     (key,) = published["keys"]
     assert key["scheme"] == "dcc" and key["not_after"]
-    again, _ = cli(capsys, db_url, "trust", "publish", str(cert))         # same key: nothing new to pull
+    again, _ = cli(capsys, db_url, "trust", "publish", str(cert))  # same key: nothing new to pull
     assert again["keys"] == published["keys"]
     keys = [c["data"] for c in gate.pull_all() if c["stream"] == "trust_key"]
     assert len(keys) == 1 and base64.b64decode(keys[0]["public_der"])

@@ -1,4 +1,5 @@
 """Enrolment with one-time codes, bearer tokens stored only as hashes, revocation."""
+
 from __future__ import annotations
 
 import base64

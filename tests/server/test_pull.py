@@ -1,4 +1,5 @@
 """Pull: one cursor over every stream, pages, site isolation, and no skipped rows under concurrency."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ from datetime import timedelta
 
 from guardstation.server import changelog, service
 from guardstation.server.changelog import Change
-
 from tests.helpers.paths import RULES
 
 
@@ -63,18 +63,17 @@ def test_a_station_sees_only_its_site_and_never_its_own_events(deployment, db, s
     a2.push([a2.event("check_in", "s2-v1", subject="2" * 32)])
     with db.write() as s:
         service.update_site(s, s2, server_clock(), capacity=99)
-        changelog.append(s, [Change("alert", "append", {"alert_id": "x", "site_id": s2}, site_id=s2)],
-                         server_clock())
+        changelog.append(s, [Change("alert", "append", {"alert_id": "x", "site_id": s2}, site_id=s2)], server_clock())
         service.publish_rule_pack(s, json.loads((RULES / "id-2022.json").read_text()), server_clock())
     seen_b1 = _by_stream(b1.pull_all())
     assert [c["data"]["body"]["visit_id"] for c in seen_b1["visit_event"]] == ["s1-v1"]
     assert [c["data"]["site_id"] for c in seen_b1["site_config"]] == [s1]
     assert "alert" not in seen_b1
-    assert len(seen_b1["rule_pack"]) == 1                       # deployment-wide
+    assert len(seen_b1["rule_pack"]) == 1  # deployment-wide
     seen_a1 = _by_stream(a1.pull_all())
-    assert "visit_event" not in seen_a1                          # its own events never come back
+    assert "visit_event" not in seen_a1  # its own events never come back
     seen_a2 = _by_stream(a2.pull_all())
-    assert "visit_event" not in seen_a2                          # s1's visits are not s2's business
+    assert "visit_event" not in seen_a2  # s1's visits are not s2's business
     assert [c["data"]["capacity"] for c in seen_a2["site_config"]] == [50, 99]
     assert [c["data"]["alert_id"] for c in seen_a2["alert"]] == ["x"]
     # Occupancy of another site is refused.
@@ -86,8 +85,14 @@ def test_old_closed_visits_are_not_sent_open_ones_are(deployment, server_clock):
     site = deployment.site()
     a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
     two_days_ago = server_clock() - timedelta(days=2)
-    a.push([a.event("check_in", "closed", at=two_days_ago), a.event("check_out", "closed", at=two_days_ago),
-            a.event("check_in", "still-inside", at=two_days_ago), a.event("check_in", "today")])
+    a.push(
+        [
+            a.event("check_in", "closed", at=two_days_ago),
+            a.event("check_out", "closed", at=two_days_ago),
+            a.event("check_in", "still-inside", at=two_days_ago),
+            a.event("check_in", "today"),
+        ]
+    )
     got = [(c["data"]["kind"], c["data"]["body"]["visit_id"]) for c in b.pull_all() if c["stream"] == "visit_event"]
     assert got == [("check_in", "still-inside"), ("check_in", "today")]
 
@@ -100,14 +105,18 @@ def test_no_row_is_skipped_while_writers_run_concurrently(deployment, db, client
     writers = [deployment.gate(site, f"W{i}") for i in range(4)]
     per_writer, batch = 60, 3
     errors: list[BaseException] = []
-    batches = {w.station_id: [[w.event("check_in", f"{w.name}-{i}-{j}") for j in range(batch)]
-                              for i in range(per_writer // batch)] for w in writers}
+    batches = {
+        w.station_id: [
+            [w.event("check_in", f"{w.name}-{i}-{j}") for j in range(batch)] for i in range(per_writer // batch)
+        ]
+        for w in writers
+    }
 
     def write(w):
         try:
             for events in batches[w.station_id]:
                 w.push(events)
-        except BaseException as exc:   # noqa: BLE001 - reported below
+        except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(w,)) for w in writers]
@@ -129,14 +138,14 @@ def test_no_row_is_skipped_while_writers_run_concurrently(deployment, db, client
         t.join()
     assert not errors, errors
     assert len(visits) == len(set(visits)) == per_writer * len(writers)
-    assert seen == list(range(seen[0], seen[0] + len(seen)))      # contiguous: nothing skipped
+    assert seen == list(range(seen[0], seen[0] + len(seen)))  # contiguous: nothing skipped
 
 
 def test_a_station_far_behind_walks_past_other_sites_in_windows(deployment, db, client, server_clock, monkeypatch):
     monkeypatch.setattr(changelog, "SCAN_WINDOW", 10)
     mine, other = deployment.site("Kantor Bupati"), deployment.site("RSUD")
     reader, a = deployment.gate(mine, "reader"), deployment.gate(other, "A")
-    a.push([a.event("check_in", f"o{i}") for i in range(35)])      # 35 rows the reader never gets
+    a.push([a.event("check_in", f"o{i}") for i in range(35)])  # 35 rows the reader never gets
     writer = deployment.gate(mine, "W")
     writer.push([writer.event("check_in", "mine")])
     pages, got = 0, []
@@ -158,16 +167,19 @@ def test_a_pulled_visit_event_is_the_wire_event_with_where_and_when_it_was_store
 
     site = deployment.site()
     a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
-    a.offset_ms = 90_000                               # A's clock runs 90 s fast
-    sent = [a.event("check_in", "v1", subject=f"{1:032x}", purpose="Rapat dinas", note="tamu \"VIP\" é"),
-            a.event("check_out", "v1")]
-    a.push(list(reversed(sent)))                       # the order of the request does not matter
+    a.offset_ms = 90_000  # A's clock runs 90 s fast
+    sent = [
+        a.event("check_in", "v1", subject=f"{1:032x}", purpose="Rapat dinas", note='tamu "VIP" é'),
+        a.event("check_out", "v1"),
+    ]
+    a.push(list(reversed(sent)))  # the order of the request does not matter
     got = [c for c in b.pull_all() if c["stream"] == "visit_event"]
     assert [c["data"]["seq"] for c in got] == [1, 2]
     for change, wire in zip(got, sent):
         data = change["data"]
         assert {k: data[k] for k in ("event_id", "seq", "kind", "schema_v", "hlc", "clock_offset_ms", "body")} == {
-            k: wire[k] for k in ("event_id", "seq", "kind", "schema_v", "hlc", "clock_offset_ms", "body")}
+            k: wire[k] for k in ("event_id", "seq", "kind", "schema_v", "hlc", "clock_offset_ms", "body")
+        }
         assert data["station_id"] == a.station_id and data["time_uncertain"] is False
         occurred, corrected = (datetime.fromisoformat(data[k]) for k in ("occurred_at", "corrected_at"))
         assert occurred == datetime.fromisoformat(wire["occurred_at"])

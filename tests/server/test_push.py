@@ -1,4 +1,5 @@
 """Push: idempotent by event id, rejects recorded and acknowledged, epochs, gzip, limits, bad input."""
+
 from __future__ import annotations
 
 import gzip
@@ -46,19 +47,22 @@ def test_empty_push_is_fine(deployment):
     assert out["acked_through"] == 0 and out["rejected"] == []
 
 
-@pytest.mark.parametrize("change, code", [
-    (lambda e: e.update(kind="teleport"), "unknown_kind"),
-    (lambda e: e["body"].pop("visit_id"), "missing_visit_id"),
-    (lambda e: e["body"].update(visit_id=""), "bad_visit_id"),
-    (lambda e: e["body"].update(visit_id="x" * 65), "bad_visit_id"),
-    (lambda e: e["body"].update(subject_key=12), "bad_subject_key"),
-    (lambda e: e["body"].update(gate="\x00"), "bad_gate"),
-    (lambda e: e["body"].update(site_id="another-site"), "other_site"),
-    (lambda e: e.update(hlc="yesterday"), "bad_hlc"),
-    (lambda e: e.update(hlc="1-2-x y"), "bad_hlc"),
-    (lambda e: e.update(schema_v=2), "unsupported_schema"),
-    (lambda e: e["body"].update(blob="x" * 20000), "body_too_large"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        (lambda e: e.update(kind="teleport"), "unknown_kind"),
+        (lambda e: e["body"].pop("visit_id"), "missing_visit_id"),
+        (lambda e: e["body"].update(visit_id=""), "bad_visit_id"),
+        (lambda e: e["body"].update(visit_id="x" * 65), "bad_visit_id"),
+        (lambda e: e["body"].update(subject_key=12), "bad_subject_key"),
+        (lambda e: e["body"].update(gate="\x00"), "bad_gate"),
+        (lambda e: e["body"].update(site_id="another-site"), "other_site"),
+        (lambda e: e.update(hlc="yesterday"), "bad_hlc"),
+        (lambda e: e.update(hlc="1-2-x y"), "bad_hlc"),
+        (lambda e: e.update(schema_v=2), "unsupported_schema"),
+        (lambda e: e["body"].update(blob="x" * 20000), "body_too_large"),
+    ],
+)
 def test_unacceptable_events_are_rejected_recorded_and_acked(deployment, db, change, code):
     gate = deployment.gate(deployment.site())
     good = gate.event("check_in", "v1")
@@ -72,7 +76,7 @@ def test_unacceptable_events_are_rejected_recorded_and_acked(deployment, db, cha
     with db.read() as s:
         row = s.scalars(select(RejectedEvent)).one()
         assert row.code == code and row.station_id == gate.station_id
-        assert json.loads(row.raw_json)["event_id"] == bad["event_id"]   # kept verbatim, nothing lost
+        assert json.loads(row.raw_json)["event_id"] == bad["event_id"]  # kept verbatim, nothing lost
     # Sent again (the ack was lost): the same answer, still recorded once.
     assert gate.push([good, bad, after])["rejected"] == [{"event_id": bad["event_id"], "code": code}]
     assert _count(db, RejectedEvent) == 1
@@ -132,13 +136,13 @@ def test_restored_backup_is_detected_and_resolved_with_a_new_epoch(deployment, d
     gate = deployment.gate(deployment.site())
     sent = [gate.event("check_in", f"v{i}") for i in range(1, 5)]
     gate.push(sent)
-    gate.seq = 2                                               # restored backup: counter went back
-    unacked_in_backup = sent[1]                                 # the backup still had seq 2 unacked
-    new = gate.event("check_in", "v-after-restore")             # seq 3, a different event
+    gate.seq = 2  # restored backup: counter went back
+    unacked_in_backup = sent[1]  # the backup still had seq 2 unacked
+    new = gate.event("check_in", "v-after-restore")  # seq 3, a different event
     conflict = gate.push([unacked_in_backup, new], expect=409)
     assert conflict["error"] == "epoch_conflict" and conflict["epoch"] == 2
     gate.epoch = conflict["epoch"]
-    out = gate.push([unacked_in_backup, new])                   # same ids, new epoch
+    out = gate.push([unacked_in_backup, new])  # same ids, new epoch
     assert out["rejected"] == [] and out["acked_through"] == 3
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Event)) == 5
@@ -158,12 +162,18 @@ def test_gzip_bodies(deployment, db):
 
 def test_bad_gzip_is_400(deployment, client):
     gate = deployment.gate(deployment.site())
-    r = client.post("/v1/sync/push", content=b"\x1f\x8b not gzip at all",
-                    headers={**gate.auth, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    r = client.post(
+        "/v1/sync/push",
+        content=b"\x1f\x8b not gzip at all",
+        headers={**gate.auth, "Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert r.status_code == 400 and r.json()["error"] == "bad_gzip"
     truncated = gzip.compress(b'{"station_id": "x", "epoch": 1, "events": []}')[:-10]
-    r = client.post("/v1/sync/push", content=truncated,
-                    headers={**gate.auth, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    r = client.post(
+        "/v1/sync/push",
+        content=truncated,
+        headers={**gate.auth, "Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert r.status_code == 400
     r = client.post("/v1/sync/push", content=b"{}", headers={**gate.auth, "Content-Encoding": "br"})
     assert r.status_code == 415
@@ -177,28 +187,43 @@ def test_oversize_bodies_are_413(deployment, client):
     # A gzip bomb: 60 MB of spaces compress to ~60 KB, under the wire limit, over the inflated one.
     bomb = gzip.compress(b" " * (60 * 1024 * 1024), compresslevel=9)
     assert len(bomb) < 5 * 1024 * 1024
-    r = client.post("/v1/sync/push", content=bomb,
-                    headers={**gate.auth, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    r = client.post(
+        "/v1/sync/push",
+        content=bomb,
+        headers={**gate.auth, "Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert r.status_code == 413
     # Too many events in one push.
-    r = client.post("/v1/sync/push", headers=gate.auth, json={
-        "station_id": gate.station_id, "epoch": 1, "events": [gate.event("check_in", "v") for _ in range(2001)]})
+    r = client.post(
+        "/v1/sync/push",
+        headers=gate.auth,
+        json={"station_id": gate.station_id, "epoch": 1, "events": [gate.event("check_in", "v") for _ in range(2001)]},
+    )
     assert r.status_code == 422
 
 
-@pytest.mark.parametrize("content", [
-    b"{not json", b"", b"[]", b"null", b'"text"', b'{"station_id": 5}', b"[" * 100000,
-    b'{"station_id": "s", "epoch": 1, "events": [], "extra": 1}',
-    b'{"station_id": "s", "epoch": 0, "events": []}',
-    b'{"station_id": "s", "epoch": 1, "events": [{"event_id": "x"}]}',
-    '{"station_id": "s\u0000", "epoch": 1, "events": []}'.encode(),
-    b'{"station_id": "s", "epoch": 1, "events": [{"event_id": "0192f0c4-7c1e-7000-8000-000000000001", "seq": 1,'
-    b' "kind": "check_in", "schema_v": 1, "hlc": "1-0-a", "occurred_at": "2026-11-23T08:00:00", '
-    b'"clock_offset_ms": 0, "body": {}}]}',
-    b'{"station_id": "s", "epoch": 1, "events": [{"event_id": "0192f0c4-7c1e-7000-8000-000000000001", "seq": 1,'
-    b' "kind": "check_in", "schema_v": 1, "hlc": "1-0-a", "occurred_at": "0001-01-01T00:00:00+14:00", '
-    b'"clock_offset_ms": 0, "body": {}}]}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"",
+        b"[]",
+        b"null",
+        b'"text"',
+        b'{"station_id": 5}',
+        b"[" * 100000,
+        b'{"station_id": "s", "epoch": 1, "events": [], "extra": 1}',
+        b'{"station_id": "s", "epoch": 0, "events": []}',
+        b'{"station_id": "s", "epoch": 1, "events": [{"event_id": "x"}]}',
+        '{"station_id": "s\u0000", "epoch": 1, "events": []}'.encode(),
+        b'{"station_id": "s", "epoch": 1, "events": [{"event_id": "0192f0c4-7c1e-7000-8000-000000000001", "seq": 1,'
+        b' "kind": "check_in", "schema_v": 1, "hlc": "1-0-a", "occurred_at": "2026-11-23T08:00:00", '
+        b'"clock_offset_ms": 0, "body": {}}]}',
+        b'{"station_id": "s", "epoch": 1, "events": [{"event_id": "0192f0c4-7c1e-7000-8000-000000000001", "seq": 1,'
+        b' "kind": "check_in", "schema_v": 1, "hlc": "1-0-a", "occurred_at": "0001-01-01T00:00:00+14:00", '
+        b'"clock_offset_ms": 0, "body": {}}]}',
+    ],
+)
 def test_malformed_requests_are_4xx_with_a_message(deployment, client, content):
     gate = deployment.gate(deployment.site())
     r = client.post("/v1/sync/push", content=content, headers={**gate.auth, "Content-Type": "application/json"})
@@ -209,9 +234,9 @@ def test_malformed_requests_are_4xx_with_a_message(deployment, client, content):
 
 def test_corrected_time_and_uncertainty(deployment, db, server_clock):
     gate = deployment.gate(deployment.site())
-    gate.offset_ms = 90_000                                    # the station's clock runs 1.5 minutes fast
+    gate.offset_ms = 90_000  # the station's clock runs 1.5 minutes fast
     small = gate.event("check_in", "v1")
-    gate.offset_ms = -6 * 3600 * 1000                          # six hours slow: corrected, but flagged
+    gate.offset_ms = -6 * 3600 * 1000  # six hours slow: corrected, but flagged
     large = gate.event("check_in", "v2")
     gate.offset_ms = 0
     future = gate.event("check_in", "v3", at=server_clock() + timedelta(hours=2))
@@ -230,7 +255,7 @@ def test_push_answers_carry_server_time_and_hlc(deployment, server_clock):
     ahead = gate.event("check_in", "v1", at=server_clock() + timedelta(minutes=3))
     out = gate.push([ahead])
     wall = int(out["server_hlc"].split("-")[0])
-    assert wall >= int(ahead["hlc"].split("-")[0])             # never behind what it has seen
+    assert wall >= int(ahead["hlc"].split("-")[0])  # never behind what it has seen
     assert out["server_time"].startswith("2026-11-23T01:00:00")
 
 
@@ -259,7 +284,8 @@ def test_a_mixed_batch_is_sorted_out_event_by_event(deployment, db, client):
     stored_before = a.event("check_in", "v-old", subject="0" * 32)
     rejected_before = dict(a.event("check_in", "v-r"), kind="teleport")
     assert a.push([stored_before, rejected_before])["rejected"] == [
-        {"event_id": rejected_before["event_id"], "code": "unknown_kind"}]
+        {"event_id": rejected_before["event_id"], "code": "unknown_kind"}
+    ]
     b_event = b.event("check_in", "v-b")
     b.push([b_event])
 
@@ -275,17 +301,27 @@ def test_a_mixed_batch_is_sorted_out_event_by_event(deployment, db, client):
     batch = [v1_in, stored_before, rejected_before, v2_in, taken, foreign, v2_in, no_visit, v1_out, denied, notice]
     out = a.push(batch)
     assert out["acked_through"] == notice["seq"]
-    assert sorted((r["event_id"], r["code"]) for r in out["rejected"]) == sorted([
-        (rejected_before["event_id"], "unknown_kind"), (taken["event_id"], "event_id_taken"),
-        (foreign["event_id"], "foreign_visit"), (no_visit["event_id"], "missing_visit_id")])
+    assert sorted((r["event_id"], r["code"]) for r in out["rejected"]) == sorted(
+        [
+            (rejected_before["event_id"], "unknown_kind"),
+            (taken["event_id"], "event_id_taken"),
+            (foreign["event_id"], "foreign_visit"),
+            (no_visit["event_id"], "missing_visit_id"),
+        ]
+    )
     new = [v1_in, v2_in, v1_out, denied, notice]
     with db.read() as s:
-        assert {e.event_id for e in s.scalars(select(Event).where(Event.station_id == a.station_id))} == \
-            {stored_before["event_id"], *(e["event_id"] for e in new)}
+        assert {e.event_id for e in s.scalars(select(Event).where(Event.station_id == a.station_id))} == {
+            stored_before["event_id"],
+            *(e["event_id"] for e in new),
+        }
         assert s.get(Event, b_event["event_id"]).station_id == b.station_id
         assert {(r.event_id, r.code) for r in s.scalars(select(RejectedEvent))} == {
-            (rejected_before["event_id"], "unknown_kind"), (taken["event_id"], "event_id_taken"),
-            (foreign["event_id"], "foreign_visit"), (no_visit["event_id"], "missing_visit_id")}
+            (rejected_before["event_id"], "unknown_kind"),
+            (taken["event_id"], "event_id_taken"),
+            (foreign["event_id"], "foreign_visit"),
+            (no_visit["event_id"], "missing_visit_id"),
+        }
         v1, v2 = s.get(Visit, "v1"), s.get(Visit, "v2")
         assert (v1.in_event_id, v1.out_event_id, v1.subject_key) == (v1_in["event_id"], v1_out["event_id"], "1" * 32)
         assert v1.time_out is not None and v1.time_out == v1.raw_time_out
@@ -293,12 +329,14 @@ def test_a_mixed_batch_is_sorted_out_event_by_event(deployment, db, client):
         assert s.get(Visit, "v-denied") is None and s.get(Station, a.station_id).last_seq == notice["seq"]
     # The other gate hears about the new visit events, once each, and nothing else of this push.
     published = [c["data"]["event_id"] for c in b.pull_all() if c["stream"] == "visit_event"]
-    assert sorted(published) == sorted([stored_before["event_id"], v1_in["event_id"], v2_in["event_id"],
-                                        v1_out["event_id"]])
+    assert sorted(published) == sorted(
+        [stored_before["event_id"], v1_in["event_id"], v2_in["event_id"], v1_out["event_id"]]
+    )
     # The whole batch again (the ack was lost): the same answer, nothing stored twice.
     again = a.push(batch)
-    assert sorted((r["event_id"], r["code"]) for r in again["rejected"]) == \
-        sorted((r["event_id"], r["code"]) for r in out["rejected"])
+    assert sorted((r["event_id"], r["code"]) for r in again["rejected"]) == sorted(
+        (r["event_id"], r["code"]) for r in out["rejected"]
+    )
     assert _count(db, Event) == 8 and _count(db, RejectedEvent) == 4
     assert [c for c in b.pull_all() if c["stream"] == "visit_event"] == []
 
@@ -318,7 +356,7 @@ def test_an_id_stored_by_another_station_meanwhile_runs_the_push_again(deploymen
         found = real_lookup(*args, **kw)
         calls.append(1)
         if len(calls) == 1:
-            found.owners.clear()           # as if the other station's commit came just after the check
+            found.owners.clear()  # as if the other station's commit came just after the check
         return found
 
     monkeypatch.setattr(ingest, "_read_stored", lookup_that_misses_the_first_time)
@@ -342,7 +380,9 @@ def test_text_that_cannot_be_stored_anywhere_in_the_body(deployment, db, client)
     doc = json.dumps({"station_id": gate.station_id, "epoch": 1, "events": [ev]})
     surrogate = doc.replace('"gate": "Pintu Depan"', '"gate": "Pintu Depan", "note": "\\ud800"')
     assert surrogate != doc
-    r = client.post("/v1/sync/push", content=surrogate.encode(), headers={**gate.auth, "Content-Type": "application/json"})
+    r = client.post(
+        "/v1/sync/push", content=surrogate.encode(), headers={**gate.auth, "Content-Type": "application/json"}
+    )
     assert 400 <= r.status_code < 500 and r.json()["message"], r.text
     nul_gate = gate.event("check_in", "v2")
     nul_gate["body"]["gate"] = "Pintu\x00"
@@ -362,7 +402,9 @@ def test_a_push_must_be_json(deployment, client):
     assert r.status_code == 422 and r.json()["error"] == "invalid_request"
     r = client.post("/v1/sync/push", content=b"{not json", headers={**gate.auth, "Content-Type": "application/json"})
     assert r.status_code == 422 and r.json()["error"] == "invalid_json" and "JSON" in r.json()["message"]
-    r = client.post("/v1/sync/push", content=doc, headers={**gate.auth, "Content-Type": "application/json; charset=utf-8"})
+    r = client.post(
+        "/v1/sync/push", content=doc, headers={**gate.auth, "Content-Type": "application/json; charset=utf-8"}
+    )
     assert r.status_code == 200
 
 
@@ -381,7 +423,7 @@ def test_a_visit_created_by_another_station_meanwhile_runs_the_push_again(deploy
         found = real_lookup(*args, **kw)
         calls.append(1)
         if len(calls) == 1:
-            found.visits.clear()           # as if A's commit came just after the check
+            found.visits.clear()  # as if A's commit came just after the check
         return found
 
     monkeypatch.setattr(ingest, "_read_stored", lookup_that_misses_the_visit_the_first_time)
@@ -391,6 +433,10 @@ def test_a_visit_created_by_another_station_meanwhile_runs_the_push_again(deploy
     with db.read() as s:
         v1 = s.get(Visit, "v1")
         assert (v1.in_event_id, v1.out_event_id, v1.gate_in, v1.gate_out) == (
-            check_in["event_id"], check_out["event_id"], "A", "B")
+            check_in["event_id"],
+            check_out["event_id"],
+            "A",
+            "B",
+        )
         assert s.get(Visit, "v2").time_out is None
         assert _count(db, Event) == 3

@@ -1,4 +1,5 @@
 """The Alembic migrations build exactly the schema the models describe, on both databases."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
@@ -34,15 +35,16 @@ def test_visit_event_changes_survive_migration_0004_both_ways(db, deployment):
 
     site = deployment.site()
     a, b = deployment.gate(site, "A"), deployment.gate(site, "B")
-    a.push([a.event("check_in", "v1", subject=f"{1:032x}", note="é \"x\""), a.event("check_out", "v1")])
+    a.push([a.event("check_in", "v1", subject=f"{1:032x}", note='é "x"'), a.event("check_out", "v1")])
     before = [c for c in b.pull_all() if c["stream"] == "visit_event"]
     assert len(before) == 2
     try:
         with db.engine.begin() as conn:
             command.downgrade(_alembic_config(conn), "0003")
         with db.engine.connect() as conn:
-            stored = conn.exec_driver_sql("SELECT seq, data_json FROM change_log WHERE stream = 'visit_event' "
-                                          "ORDER BY seq").all()
+            stored = conn.exec_driver_sql(
+                "SELECT seq, data_json FROM change_log WHERE stream = 'visit_event' ORDER BY seq"
+            ).all()
         assert [(seq, json.loads(data)) for seq, data in stored] == [(c["seq"], c["data"]) for c in before]
     finally:
         with db.engine.begin() as conn:

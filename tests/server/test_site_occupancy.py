@@ -1,4 +1,5 @@
 """Occupancy from events by set union: gates, arrival order and duplicates do not change it."""
+
 from __future__ import annotations
 
 import json
@@ -37,13 +38,13 @@ def test_check_out_before_its_check_in_waits(deployment, db, server_clock):
     check_in = a.event("check_in", "v1", subject="1" * 32)
     server_clock.advance(minutes=20)
     check_out = b.event("check_out", "v1", subject="1" * 32)
-    b.push([check_out])                       # gate A is offline: its check-in comes later
+    b.push([check_out])  # gate A is offline: its check-in comes later
     assert _inside(b)["inside"] == 0
     with db.read() as s:
         v = s.get(Visit, "v1")
         assert v.time_in is None and v.time_out is not None
     a.push([check_in])
-    assert _inside(a)["inside"] == 0          # closed the moment the check-in is there
+    assert _inside(a)["inside"] == 0  # closed the moment the check-in is there
     with db.read() as s:
         v = s.get(Visit, "v1")
         assert v.gate_in == "A" and v.gate_out == "B" and v.time_out - v.time_in == timedelta(minutes=20)
@@ -76,13 +77,15 @@ def test_void_and_correction(deployment, server_clock):
     closing = server_clock() + timedelta(hours=1)
     a.push([a.event("correction", "v2", time_out=closing.isoformat())])
     assert _inside(a)["inside"] == 1
-    a.push([a.event("correction", "v2", time_out=None)])        # a later correction re-opens it
+    a.push([a.event("correction", "v2", time_out=None)])  # a later correction re-opens it
     assert _inside(a)["inside"] == 2
 
 
 def _views(rows):
-    return [VisitEventView(r.event_id, r.visit_id, r.kind, r.corrected_at, r.hlc, r.gate, r.station_id,
-                           r.subject_key) for r in rows]
+    return [
+        VisitEventView(r.event_id, r.visit_id, r.kind, r.corrected_at, r.hlc, r.gate, r.station_id, r.subject_key)
+        for r in rows
+    ]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -99,13 +102,14 @@ def test_any_arrival_order_gives_the_domain_merge(deployment, db, server_clock, 
         start = t0 + timedelta(minutes=rng.randint(0, 300))
         g_in = rng.choice(gates)
         queued[g_in.station_id].append(g_in.event("check_in", visit, subject=f"{i:032x}", at=start))
-        for _ in range(rng.choice([0, 1, 1, 2])):        # no check-out, one, or two at different gates
+        for _ in range(rng.choice([0, 1, 1, 2])):  # no check-out, one, or two at different gates
             g_out = rng.choice(gates)
-            queued[g_out.station_id].append(g_out.event("check_out", visit, subject=f"{i:032x}",
-                                                        at=start + timedelta(minutes=rng.randint(1, 120))))
+            queued[g_out.station_id].append(
+                g_out.event("check_out", visit, subject=f"{i:032x}", at=start + timedelta(minutes=rng.randint(1, 120)))
+            )
     for g in gates:
         events = queued[g.station_id]
-        sends = events + rng.sample(events, k=len(events) // 3)   # some sent twice (lost acks)
+        sends = events + rng.sample(events, k=len(events) // 3)  # some sent twice (lost acks)
         rng.shuffle(sends)
         while sends:
             n = rng.randint(1, 6)
@@ -142,14 +146,16 @@ def test_visits_coming_and_going_within_big_batches_give_the_domain_merge(deploy
     for i in range(80):
         visit, subject = f"v{i}", (f"{i:032x}" if rng.random() < 0.8 else None)
         start = t0 + timedelta(minutes=rng.randint(0, 300))
-        for _ in range(rng.choice([0, 1, 1, 1, 2])):          # sometimes checked in at both gates
+        for _ in range(rng.choice([0, 1, 1, 1, 2])):  # sometimes checked in at both gates
             g = rng.choice(gates)
-            queued[g.station_id].append(g.event("check_in", visit, subject=subject,
-                                                at=start + timedelta(minutes=rng.randint(0, 3))))
+            queued[g.station_id].append(
+                g.event("check_in", visit, subject=subject, at=start + timedelta(minutes=rng.randint(0, 3)))
+            )
         for _ in range(rng.choice([0, 1, 1, 2])):
             g = rng.choice(gates)
-            queued[g.station_id].append(g.event("check_out", visit, subject=subject,
-                                                at=start + timedelta(minutes=rng.randint(4, 120))))
+            queued[g.station_id].append(
+                g.event("check_out", visit, subject=subject, at=start + timedelta(minutes=rng.randint(4, 120)))
+            )
         roll = rng.random()
         if roll < 0.1:
             g = rng.choice(gates)
@@ -162,8 +168,8 @@ def test_visits_coming_and_going_within_big_batches_give_the_domain_merge(deploy
     big, small = gates
     events = queued[big.station_id]
     rng.shuffle(events)
-    big.push(events)                                           # everything in one batch
-    big.push(rng.sample(events, k=len(events) // 2))           # half of it again
+    big.push(events)  # everything in one batch
+    big.push(rng.sample(events, k=len(events) // 2))  # half of it again
     events = queued[small.station_id]
     sends = events + rng.sample(events, k=len(events) // 3)
     rng.shuffle(sends)
@@ -179,18 +185,37 @@ def test_visits_coming_and_going_within_big_batches_give_the_domain_merge(deploy
             corrected = None
             if r.kind == "correction" and body["time_out"] is not None:
                 corrected = datetime.fromisoformat(body["time_out"]) - timedelta(milliseconds=r.clock_offset_ms)
-            views.append(VisitEventView(r.event_id, r.visit_id, r.kind, r.corrected_at, r.hlc, r.gate, r.station_id,
-                                        r.subject_key, corrected_time_out=corrected,
-                                        corrects_time_out=r.kind == "correction"))
+            views.append(
+                VisitEventView(
+                    r.event_id,
+                    r.visit_id,
+                    r.kind,
+                    r.corrected_at,
+                    r.hlc,
+                    r.gate,
+                    r.station_id,
+                    r.subject_key,
+                    corrected_time_out=corrected,
+                    corrects_time_out=r.kind == "correction",
+                )
+            )
         expected = merge(views)
         got = {v.visit_id: v for v in s.scalars(select(Visit))}
     assert set(got) == set(expected)
     for visit_id, e in expected.items():
         v = got[visit_id]
-        assert (v.time_in, v.gate_in, v.station_in, v.in_event_id) == \
-            (e.time_in, e.gate_in, e.station_in, e.in_key and e.in_key[1]), visit_id
-        assert (v.raw_time_out, v.gate_out, v.station_out, v.out_event_id) == \
-            (e.time_out_raw, e.gate_out, e.station_out, e.out_key and e.out_key[1]), visit_id
+        assert (v.time_in, v.gate_in, v.station_in, v.in_event_id) == (
+            e.time_in,
+            e.gate_in,
+            e.station_in,
+            e.in_key and e.in_key[1],
+        ), visit_id
+        assert (v.raw_time_out, v.gate_out, v.station_out, v.out_event_id) == (
+            e.time_out_raw,
+            e.gate_out,
+            e.station_out,
+            e.out_key and e.out_key[1],
+        ), visit_id
         assert (v.time_out, v.voided, v.correction_hlc) == (e.time_out, e.voided, e.correction_hlc), visit_id
         subjects = {view.subject_key for view in views if view.visit_id == visit_id} - {None}
         assert v.subject_key == (subjects.pop() if subjects else None)

@@ -1,12 +1,12 @@
 """--portable keeps everything next to the executable; --home still wins."""
+
 from __future__ import annotations
 
 import sys
 
-from guardstation.settings import paths as config
 from guardstation.app import parse_args
+from guardstation.settings import paths as config
 from guardstation.settings.paths import portable_home, resolve_home
-
 from tests.helpers.paths import REPO_ROOT as REPO
 
 
@@ -45,9 +45,9 @@ def test_portable_command_keeps_its_data_and_keys_in_the_portable_folder(tmp_pat
 
     monkeypatch.setattr(config, "portable_home", lambda: tmp_path / "usb" / "data")
     monkeypatch.delenv("GUARDSTATION_HOME", raising=False)
-    monkeypatch.setenv("GUARDSTATION_KEYRING", "")       # recorded, so the "file" that --portable sets is undone
+    monkeypatch.setenv("GUARDSTATION_KEYRING", "")  # recorded, so the "file" that --portable sets is undone
     monkeypatch.delenv("GUARDSTATION_KEYRING")
     assert main(["--portable", "pass", "issue", "--name", "Budi", "--out", str(tmp_path / "p.png")]) == 0
     data = tmp_path / "usb" / "data"
     assert (data / "guardstation.sqlite").exists() and (data / "logs" / "guardstation.log").exists()
-    assert (data / "secrets" / "keyring.json").exists()   # the keys travel with the data
+    assert (data / "secrets" / "keyring.json").exists()  # the keys travel with the data

@@ -1,5 +1,6 @@
 """config.json as the station reads it: versions and their upgrades, field-by-field checks, the
 damaged-settings report, and the one list of languages, decoders and gate modes."""
+
 from __future__ import annotations
 
 import json
@@ -34,13 +35,14 @@ def notice_for(settings: Settings, qapp) -> str:
     from guardstation.health.hardware_check import settings_file
     from guardstation.ui.hardware_notices import NoticeBar
 
-    window = QWidget()      # not shown: the bar is a child, as above the feed, not a window of its own
+    window = QWidget()  # not shown: the bar is a child, as above the feed, not a window of its own
     bar = NoticeBar(window)
     [text] = bar.show_findings([settings_file(settings.load_fallback, settings.damaged_copy, settings.reset_fields)])
     return text
 
 
 # -- valid values kept, invalid ones reset and reported ------------------------------------------------
+
 
 def test_a_file_with_some_bad_values_keeps_the_good_ones_and_names_the_rest(home, qapp):
     original = json.dumps({**MIXED, "language": "en", "camera": "2", "configured": True, "kiosk": True})
@@ -76,7 +78,7 @@ def test_a_refused_value_falls_back_to_the_last_good_one(home):
     send a set-up station back to the first-run wizard."""
     Settings(gate_mode=GateMode.IN, sound=False, retention_visit_days=60, camera="1", configured=True).save(home)
     data = on_disk(home)
-    data.update(gate_mode="sideways", configured="yes", camera="3")   # camera: a valid change
+    data.update(gate_mode="sideways", configured="yes", camera="3")  # camera: a valid change
     write(home, data)
 
     settings = Settings.load(home)
@@ -87,26 +89,56 @@ def test_a_refused_value_falls_back_to_the_last_good_one(home):
     assert settings.load_fallback == "last_good"
 
 
-@pytest.mark.parametrize(("field", "value", "accepted"), [
-    ("sound", False, True), ("sound", 0, False), ("sound", "true", False), ("sound", None, False),
-    ("kiosk", 1, False), ("configured", "false", False),
-    ("rescan_cooldown_s", 0, True), ("rescan_cooldown_s", 1.5, True), ("rescan_cooldown_s", -1, False),
-    ("rescan_cooldown_s", True, False), ("rescan_cooldown_s", "3", False),   # text is a number only in version 1
-    ("rescan_cooldown_s", 1e9, False),
-    ("retention_visit_days", 14, True), ("retention_visit_days", 13, False), ("retention_visit_days", 3650, True),
-    ("retention_visit_days", 3651, False), ("retention_visit_days", 30.0, True), ("retention_visit_days", 30.5, False),
-    ("retention_denied_days", 1, True), ("retention_denied_days", 0, False), ("retention_export_days", "x", False),
-    ("overstay_hours", 0, True), ("overstay_hours", 6.5, True), ("overstay_hours", -2, False),
-    ("decoder", "pyzbar", True), ("decoder", "ZXing", False), ("decoder", "zbar", False),
-    ("language", "en", True), ("language", "fr", False), ("language", ["en"], False),
-    ("gate_mode", "out", True), ("gate_mode", "IN", False),
-    ("enrolment", "enrolled", True), ("enrolment", "maybe", False),
-    ("camera", "rtsp://10.0.0.2/feed", True), ("camera", "", True), ("camera", 0, False),
-    ("auto_checkout_at", "16:30", True), ("auto_checkout_at", "off", True), ("auto_checkout_at", "", True),
-    ("auto_checkout_at", "25:00", False), ("auto_checkout_at", "sore", False),
-    ("server_url", "https://sync.example.go.id", True), ("server_url", None, False),
-    ("supervisor_pin_hash", 1234, False),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "accepted"),
+    [
+        ("sound", False, True),
+        ("sound", 0, False),
+        ("sound", "true", False),
+        ("sound", None, False),
+        ("kiosk", 1, False),
+        ("configured", "false", False),
+        ("rescan_cooldown_s", 0, True),
+        ("rescan_cooldown_s", 1.5, True),
+        ("rescan_cooldown_s", -1, False),
+        ("rescan_cooldown_s", True, False),
+        ("rescan_cooldown_s", "3", False),  # text is a number only in version 1
+        ("rescan_cooldown_s", 1e9, False),
+        ("retention_visit_days", 14, True),
+        ("retention_visit_days", 13, False),
+        ("retention_visit_days", 3650, True),
+        ("retention_visit_days", 3651, False),
+        ("retention_visit_days", 30.0, True),
+        ("retention_visit_days", 30.5, False),
+        ("retention_denied_days", 1, True),
+        ("retention_denied_days", 0, False),
+        ("retention_export_days", "x", False),
+        ("overstay_hours", 0, True),
+        ("overstay_hours", 6.5, True),
+        ("overstay_hours", -2, False),
+        ("decoder", "pyzbar", True),
+        ("decoder", "ZXing", False),
+        ("decoder", "zbar", False),
+        ("language", "en", True),
+        ("language", "fr", False),
+        ("language", ["en"], False),
+        ("gate_mode", "out", True),
+        ("gate_mode", "IN", False),
+        ("enrolment", "enrolled", True),
+        ("enrolment", "maybe", False),
+        ("camera", "rtsp://10.0.0.2/feed", True),
+        ("camera", "", True),
+        ("camera", 0, False),
+        ("auto_checkout_at", "16:30", True),
+        ("auto_checkout_at", "off", True),
+        ("auto_checkout_at", "", True),
+        ("auto_checkout_at", "25:00", False),
+        ("auto_checkout_at", "sore", False),
+        ("server_url", "https://sync.example.go.id", True),
+        ("server_url", None, False),
+        ("supervisor_pin_hash", 1234, False),
+    ],
+)
 def test_each_field_is_checked_on_its_own(home, field, value, accepted):
     others = {"camera": "2", "configured": True, "language": "en"}
     write(home, {"schema_version": versions.SCHEMA_VERSION, **others, field: value})
@@ -121,13 +153,26 @@ def test_each_field_is_checked_on_its_own(home, field, value, accepted):
 
 
 def test_checked_values_have_their_types(home):
-    write(home, {"schema_version": versions.SCHEMA_VERSION, "language": "en", "decoder": "opencv",
-                 "gate_mode": "in", "enrolment": "pending", "rescan_cooldown_s": 2, "retention_visit_days": 20.0})
+    write(
+        home,
+        {
+            "schema_version": versions.SCHEMA_VERSION,
+            "language": "en",
+            "decoder": "opencv",
+            "gate_mode": "in",
+            "enrolment": "pending",
+            "rescan_cooldown_s": 2,
+            "retention_visit_days": 20.0,
+        },
+    )
     settings = Settings.load(home)
     assert settings.language is Language.EN and settings.language.display_name == "English"
-    assert (settings.decoder, settings.gate_mode, settings.enrolment) == (Decoder.OPENCV, GateMode.IN,
-                                                                          Enrolment.PENDING)
-    assert f"{settings.language}" == "en"       # used in file names (translations)
+    assert (settings.decoder, settings.gate_mode, settings.enrolment) == (
+        Decoder.OPENCV,
+        GateMode.IN,
+        Enrolment.PENDING,
+    )
+    assert f"{settings.language}" == "en"  # used in file names (translations)
     assert isinstance(settings.rescan_cooldown_s, float) and type(settings.retention_visit_days) is int
 
 
@@ -145,11 +190,23 @@ def test_a_file_that_is_not_settings_still_falls_back_as_a_whole_and_the_next_st
 
 # -- versions ------------------------------------------------------------------------------------------
 
-TODAYS_FILE = {   # every field as the program wrote it before schema_version existed
-    "language": "en", "decoder": "pyzbar", "camera": "1", "gate_mode": "in", "sound": False,
-    "rescan_cooldown_s": 2.5, "configured": True, "kiosk": True, "supervisor_pin_hash": "$argon2id$v=19$x",
-    "enrolment": "pending", "server_url": "https://sync.example.go.id", "auto_checkout_at": "16:00",
-    "overstay_hours": 6, "retention_visit_days": 45, "retention_denied_days": 7, "retention_export_days": 10,
+TODAYS_FILE = {  # every field as the program wrote it before schema_version existed
+    "language": "en",
+    "decoder": "pyzbar",
+    "camera": "1",
+    "gate_mode": "in",
+    "sound": False,
+    "rescan_cooldown_s": 2.5,
+    "configured": True,
+    "kiosk": True,
+    "supervisor_pin_hash": "$argon2id$v=19$x",
+    "enrolment": "pending",
+    "server_url": "https://sync.example.go.id",
+    "auto_checkout_at": "16:00",
+    "overstay_hours": 6,
+    "retention_visit_days": 45,
+    "retention_denied_days": 7,
+    "retention_export_days": 10,
 }
 
 
@@ -160,20 +217,37 @@ def test_a_version_1_file_loads_unchanged_and_is_saved_as_the_current_version(ho
     settings = Settings.load(home)
 
     assert {k: v for k, v in asdict(settings).items()} == TODAYS_FILE
-    assert settings.load_problem == "" and settings.load_fallback == ""   # nothing to tell the guard
+    assert settings.load_problem == "" and settings.load_fallback == ""  # nothing to tell the guard
     assert on_disk(home) == {"schema_version": versions.SCHEMA_VERSION, **TODAYS_FILE}
-    assert (home / "config.json.v1").read_text("utf-8") == original       # the old file, for an older program
+    assert (home / "config.json.v1").read_text("utf-8") == original  # the old file, for an older program
     assert Settings.load(home) == settings
     assert files(home) == ["config.json", "config.json.v1", LAST_GOOD]
 
 
 def test_upgrade_1_to_2_keeps_what_version_1_readers_understood():
-    upgraded = versions.upgrade_1_to_2({"camera": 0, "decoder": " ZXing ", "rescan_cooldown_s": "3",
-                                        "retention_visit_days": "30", "overstay_hours": "2.5",
-                                        "retention_export_days": "lama", "sound": "no", "language": "en"})
-    assert upgraded == {"camera": "0", "decoder": "zxing", "rescan_cooldown_s": 3, "retention_visit_days": 30,
-                        "overstay_hours": 2.5, "retention_export_days": "lama", "sound": "no", "language": "en"}
-    assert versions.upgrade_1_to_2({"camera": True})["camera"] is True     # not a webcam number
+    upgraded = versions.upgrade_1_to_2(
+        {
+            "camera": 0,
+            "decoder": " ZXing ",
+            "rescan_cooldown_s": "3",
+            "retention_visit_days": "30",
+            "overstay_hours": "2.5",
+            "retention_export_days": "lama",
+            "sound": "no",
+            "language": "en",
+        }
+    )
+    assert upgraded == {
+        "camera": "0",
+        "decoder": "zxing",
+        "rescan_cooldown_s": 3,
+        "retention_visit_days": 30,
+        "overstay_hours": 2.5,
+        "retention_export_days": "lama",
+        "sound": "no",
+        "language": "en",
+    }
+    assert versions.upgrade_1_to_2({"camera": True})["camera"] is True  # not a webcam number
 
 
 def test_numbers_written_as_text_are_understood_in_version_1_only(home):
@@ -181,7 +255,7 @@ def test_numbers_written_as_text_are_understood_in_version_1_only(home):
     old = Settings.load(home)
     assert (old.rescan_cooldown_s, old.decoder, old.camera, old.reset_fields) == (3.0, "zxing", "1", ())
     write(home, {"schema_version": 2, "rescan_cooldown_s": "3"})
-    assert Settings.load(home).reset_fields == ("rescan_cooldown_s",)   # version 2 is written by the program
+    assert Settings.load(home).reset_fields == ("rescan_cooldown_s",)  # version 2 is written by the program
 
 
 def test_there_is_one_upgrade_for_every_version_step():
@@ -191,7 +265,7 @@ def test_there_is_one_upgrade_for_every_version_step():
 def test_upgrades_run_one_step_at_a_time_in_order_up_to_the_current_version(home, monkeypatch):
     seen = []
 
-    def upgrade_2_to_3(data):   # a made-up next version: the camera becomes a list of cameras
+    def upgrade_2_to_3(data):  # a made-up next version: the camera becomes a list of cameras
         seen.append(data["schema_version"])
         data = dict(data)
         data["cameras"] = [data.pop("camera")]
@@ -200,7 +274,7 @@ def test_upgrades_run_one_step_at_a_time_in_order_up_to_the_current_version(home
     monkeypatch.setattr(versions, "SCHEMA_VERSION", 3)
     monkeypatch.setitem(versions.UPGRADES, 2, upgrade_2_to_3)
     assert versions.upgrade({"camera": 0}, 1) == {"cameras": ["0"], "schema_version": 3}
-    assert seen == [2]                  # step 2 saw the output of step 1 (camera already text)
+    assert seen == [2]  # step 2 saw the output of step 1 (camera already text)
     assert versions.upgrade({"schema_version": 3, "cameras": ["1"]}, 3) == {"schema_version": 3, "cameras": ["1"]}
 
     write(home, {"camera": 4, "configured": True})
@@ -218,15 +292,21 @@ def test_an_unusable_schema_version_is_read_as_version_1_and_reported(home, vers
 
 
 def test_a_file_from_a_newer_version_is_used_as_far_as_understood_and_not_destroyed(home, qapp):
-    newer = {"schema_version": versions.SCHEMA_VERSION + 5, "language": "en", "camera": "1", "configured": True,
-             "decoder": "zbar2", "cameras": [{"index": 1, "role": "in"}]}
+    newer = {
+        "schema_version": versions.SCHEMA_VERSION + 5,
+        "language": "en",
+        "camera": "1",
+        "configured": True,
+        "decoder": "zbar2",
+        "cameras": [{"index": 1, "role": "in"}],
+    }
     text = json.dumps(newer)
     (home / "config.json").write_text(text, "utf-8")
 
     settings = Settings.load(home)
 
     assert (settings.language, settings.camera, settings.configured) == ("en", "1", True)
-    assert settings.decoder == "zxing" and settings.reset_fields == ("decoder",)     # not known here
+    assert settings.decoder == "zxing" and settings.reset_fields == ("decoder",)  # not known here
     assert "newer" in settings.load_problem and "cameras" in settings.load_problem
     assert "decoder" in notice_for(settings, qapp)
     # Loading never rewrites it, nor piles up copies.
@@ -247,31 +327,50 @@ def test_a_newer_file_without_bad_values_shows_no_damage_notice(home):
 
 # -- saving --------------------------------------------------------------------------------------------
 
+
 def test_settings_survive_a_save_and_load(home):
-    chosen = Settings(language=Language.EN, decoder=Decoder.OPENCV, camera="/media/cards", gate_mode=GateMode.OUT,
-                      sound=False, rescan_cooldown_s=1.5, configured=True, kiosk=True,
-                      supervisor_pin_hash="$argon2id$v=19$abc", enrolment=Enrolment.ENROLLED,
-                      server_url="https://sync.example.go.id", auto_checkout_at="off", overstay_hours=4.0,
-                      retention_visit_days=14, retention_denied_days=1, retention_export_days=3650)
+    chosen = Settings(
+        language=Language.EN,
+        decoder=Decoder.OPENCV,
+        camera="/media/cards",
+        gate_mode=GateMode.OUT,
+        sound=False,
+        rescan_cooldown_s=1.5,
+        configured=True,
+        kiosk=True,
+        supervisor_pin_hash="$argon2id$v=19$abc",
+        enrolment=Enrolment.ENROLLED,
+        server_url="https://sync.example.go.id",
+        auto_checkout_at="off",
+        overstay_hours=4.0,
+        retention_visit_days=14,
+        retention_denied_days=1,
+        retention_export_days=3650,
+    )
     assert {f.name: getattr(chosen, f.name) for f in fields(chosen)} != asdict(Settings())
     chosen.save(home)
     loaded = Settings.load(home)
     assert loaded == chosen and loaded.load_problem == ""
     # The file holds the same plain strings as before the enums.
     assert {k: on_disk(home)[k] for k in ("language", "decoder", "gate_mode", "enrolment")} == {
-        "language": "en", "decoder": "opencv", "gate_mode": "out", "enrolment": "enrolled"}
-    assert loaded.gate_mode == "out" and loaded.enrolment == "enrolled"   # as the rest of the program compares
+        "language": "en",
+        "decoder": "opencv",
+        "gate_mode": "out",
+        "enrolment": "enrolled",
+    }
+    assert loaded.gate_mode == "out" and loaded.enrolment == "enrolled"  # as the rest of the program compares
     assert files(home) == ["config.json", LAST_GOOD]
 
 
 def test_plain_strings_set_by_the_program_are_saved(home):
     settings = Settings()
-    settings.gate_mode, settings.language, settings.enrolment = "in", "en", "pending"   # as other modules set them
+    settings.gate_mode, settings.language, settings.enrolment = "in", "en", "pending"  # as other modules set them
     settings.save(home)
     assert Settings.load(home) == Settings(gate_mode=GateMode.IN, language=Language.EN, enrolment=Enrolment.PENDING)
 
 
 # -- one definition of each list -----------------------------------------------------------------------
+
 
 def _choices(option: str) -> tuple:
     from guardstation.app import build_parser
@@ -303,9 +402,19 @@ def test_retention_bounds_are_those_the_purge_and_its_dialog_use(home):
     from guardstation.station import retention
 
     assert (schema.MIN_VISIT_DAYS, schema.MIN_DAYS, schema.MAX_DAYS) == (
-        retention.MIN_VISIT_DAYS, retention.MIN_DAYS, retention.MAX_DAYS)
+        retention.MIN_VISIT_DAYS,
+        retention.MIN_DAYS,
+        retention.MAX_DAYS,
+    )
     # A file the checks accept is obeyed by the purge as it is (not clamped).
-    write(home, {"schema_version": versions.SCHEMA_VERSION, "retention_visit_days": schema.MIN_VISIT_DAYS,
-                 "retention_denied_days": schema.MIN_DAYS, "retention_export_days": schema.MAX_DAYS})
+    write(
+        home,
+        {
+            "schema_version": versions.SCHEMA_VERSION,
+            "retention_visit_days": schema.MIN_VISIT_DAYS,
+            "retention_denied_days": schema.MIN_DAYS,
+            "retention_export_days": schema.MAX_DAYS,
+        },
+    )
     policy = retention.RetentionPolicy.from_settings(Settings.load(home))
     assert (policy.visit_days, policy.denied_days, policy.export_days) == (14, 1, 3650) and not policy.problems()

@@ -1,4 +1,5 @@
 """The checkpoint: scan or manual entry in, one committed visit and verdict out."""
+
 from __future__ import annotations
 
 import json
@@ -8,15 +9,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import func, select
 
-from guardstation.station.checkpoint import InvalidEntry, ManualEntry
 from guardstation.credentials.trust import kid_for
 from guardstation.domain.credential import PersonKind
 from guardstation.domain.subject import identity_from_nik
 from guardstation.domain.verdict_types import Action, Colour, GateMode
+from guardstation.station.checkpoint import InvalidEntry, ManualEntry
 from guardstation.store import reference, visits
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import Outbox, Visit, VisitEvent
-
 from tests.helpers.paths import RULES
 from tests.helpers.station import open_test_station
 
@@ -31,9 +31,18 @@ def key(passes):
 
 @pytest.fixture
 def make_pass(passes):
-    def make(name="Budi Santoso", doses=2, nik=BUDI_NIK, kind=PersonKind.EMPLOYEE, valid_days=30,
-             valid_from=None, signer=None, kid=None):
+    def make(
+        name="Budi Santoso",
+        doses=2,
+        nik=BUDI_NIK,
+        kind=PersonKind.EMPLOYEE,
+        valid_days=30,
+        valid_from=None,
+        signer=None,
+        kid=None,
+    ):
         return passes(name, doses, nik=nik, days=valid_days, kind=kind, valid_from=valid_from, signer=signer, kid=kid)
+
     return make
 
 
@@ -112,7 +121,7 @@ def test_in_gate_second_scan_is_already_inside(station, make_pass, clock):
     again = station.checkpoint.scan(text)
     assert again.decision.action is Action.NOTICE
     assert again.decision.reason.code == "already_inside"
-    assert again.decision.reason.params["time"] == "08:00"   # local time of the first scan (WIB)
+    assert again.decision.reason.params["time"] == "08:00"  # local time of the first scan (WIB)
     assert again.occupancy.inside == 1
     assert station.checkpoint.occupancy().inside == 1
 
@@ -126,8 +135,12 @@ def test_out_gate_person_not_inside_gets_a_notice(station, make_pass):
 
 
 def test_capacity_full_turns_the_fourth_person_away(station, make_pass, clock):
-    people = [("Budi Santoso", BUDI_NIK), ("Siti Rahmawati", SITI_NIK), ("Ahmad Fauzi", "3513012009910010"),
-              ("Dewi Lestari", "3513016507930011")]
+    people = [
+        ("Budi Santoso", BUDI_NIK),
+        ("Siti Rahmawati", SITI_NIK),
+        ("Ahmad Fauzi", "3513012009910010"),
+        ("Dewi Lestari", "3513016507930011"),
+    ]
     outcomes = []
     for name, nik in people:
         outcomes.append(station.checkpoint.scan(make_pass(name=name, nik=nik)))
@@ -150,8 +163,7 @@ def test_capacity_full_turns_the_fourth_person_away(station, make_pass, clock):
 
 
 def test_person_inside_can_leave_when_full(station, make_pass):
-    texts = [make_pass(name=f"Tamu {i}", nik=nik)
-             for i, nik in enumerate([BUDI_NIK, SITI_NIK, "3513012009910010"])]
+    texts = [make_pass(name=f"Tamu {i}", nik=nik) for i, nik in enumerate([BUDI_NIK, SITI_NIK, "3513012009910010"])]
     for text in texts:
         station.checkpoint.scan(text)
     assert station.checkpoint.occupancy().is_full
@@ -205,10 +217,16 @@ def test_red_pass_zero_doses(station, make_pass):
     assert outcome.occupancy.inside == 0
 
 
-@pytest.mark.parametrize("nik, problem", [
-    ("3513013208800008", "date"), ("9913011708800008", "region"), ("351301170880000", "length"),
-    ("35130117088O0008", "digits"), ("3513011708800000", "serial"),
-])
+@pytest.mark.parametrize(
+    "nik, problem",
+    [
+        ("3513013208800008", "date"),
+        ("9913011708800008", "region"),
+        ("351301170880000", "length"),
+        ("35130117088O0008", "digits"),
+        ("3513011708800000", "serial"),
+    ],
+)
 def test_manual_entry_with_a_bad_nik_is_refused_naming_the_field(station, nik, problem):
     with pytest.raises(InvalidEntry) as info:
         station.checkpoint.manual_entry(ManualEntry(nik=nik, name="Siti", purpose="Rapat", host="Bappeda"))
@@ -227,9 +245,9 @@ def test_manual_entry_without_a_name_is_refused(station):
 
 def test_valid_manual_entry_is_yellow_and_stores_only_the_masked_nik(station, home):
     outcome = station.checkpoint.manual_entry(
-        ManualEntry(nik="3513 0151 0890 0009", name="  Siti   Rahmawati ", purpose="Layanan KTP",
-                    host="Dispendukcapil"))
-    assert outcome.decision.colour is Colour.YELLOW          # id-2021 manual_entry
+        ManualEntry(nik="3513 0151 0890 0009", name="  Siti   Rahmawati ", purpose="Layanan KTP", host="Dispendukcapil")
+    )
+    assert outcome.decision.colour is Colour.YELLOW  # id-2021 manual_entry
     assert outcome.decision.action is Action.CHECK_IN
     assert outcome.decision.reason.code == "manual_entry"
     visit = _visit(station, outcome.visit_id)
@@ -275,8 +293,9 @@ def test_check_out_button_for_someone_inside(station, make_pass, clock):
     assert visit.status == visits.LEFT and visit.time_out == clock()
     with station.db.read() as session:
         kinds = [e.kind for e in session.scalars(select(VisitEvent).order_by(VisitEvent.seq))]
-        by_hand = json.loads(session.scalars(select(VisitEvent).where(VisitEvent.kind == "check_out")).one()
-                             .body_json)["by_hand"]
+        by_hand = json.loads(session.scalars(select(VisitEvent).where(VisitEvent.kind == "check_out")).one().body_json)[
+            "by_hand"
+        ]
     assert kinds == ["check_in", "check_out"]
     assert by_hand is True
 
@@ -285,19 +304,24 @@ def test_check_out_of_someone_not_inside_is_refused(station, make_pass):
     inside = station.checkpoint.scan(make_pass())
     station.checkpoint.check_out(inside.visit_id)
     with pytest.raises(InvalidEntry) as info:
-        station.checkpoint.check_out(inside.visit_id)        # already left
+        station.checkpoint.check_out(inside.visit_id)  # already left
     assert info.value.field == "visit"
     denied = station.checkpoint.scan("GS1:BROKEN")
     with pytest.raises(InvalidEntry):
-        station.checkpoint.check_out(denied.visit_id)         # a denied scan was never inside
+        station.checkpoint.check_out(denied.visit_id)  # a denied scan was never inside
     with pytest.raises(InvalidEntry):
         station.checkpoint.check_out("0192a3b4-0000-7000-8000-000000000000")  # no such visit
     assert _count(station, VisitEvent) == 3  # check_in, check_out, denied: nothing more
 
 
-@pytest.mark.parametrize("status, colour, code", [("positive", Colour.BLACK, "positive"),
-                                                  ("close_contact", Colour.BLACK, "close_contact"),
-                                                  ("deny", Colour.RED, "status_deny")])
+@pytest.mark.parametrize(
+    "status, colour, code",
+    [
+        ("positive", Colour.BLACK, "positive"),
+        ("close_contact", Colour.BLACK, "close_contact"),
+        ("deny", Colour.RED, "status_deny"),
+    ],
+)
 def test_status_list_entry_turns_the_next_scan(station, make_pass, clock, status, colour, code):
     text = make_pass(doses=3)
     subject = station.checkpoint.subject_key_for(identity_from_nik(BUDI_NIK))
@@ -321,8 +345,7 @@ def test_status_list_applies_to_manual_entry_of_the_same_person(station, clock):
 def test_expired_status_entry_no_longer_blocks(station, make_pass, clock):
     subject = station.checkpoint.subject_key_for(identity_from_nik(BUDI_NIK))
     with station.db.transaction() as session:
-        reference.put_status(session, subject, "positive", clock() - timedelta(days=20),
-                             clock() - timedelta(days=6))
+        reference.put_status(session, subject, "positive", clock() - timedelta(days=20), clock() - timedelta(days=6))
     assert station.checkpoint.scan(make_pass()).decision.colour is Colour.GREEN
 
 

@@ -1,4 +1,5 @@
 """The supervisor PIN: Argon2id hash (never the PIN), verification, lock-out after 5 failures for 5 minutes."""
+
 from __future__ import annotations
 
 import json
@@ -7,10 +8,17 @@ from datetime import timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from guardstation.station.pin import (LOCKOUT_FILE, MAX_FAILURES, PinProblem, PinResult, SupervisorPin,
-                                     check_new_pin, hash_pin)
+from guardstation.station.pin import (
+    LOCKOUT_FILE,
+    MAX_FAILURES,
+    PinProblem,
+    PinResult,
+    SupervisorPin,
+    check_new_pin,
+    hash_pin,
+)
 
-FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)   # same algorithm, quicker tests
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # same algorithm, quicker tests
 
 
 @pytest.fixture
@@ -21,15 +29,25 @@ def pin(tmp_path, clock):
 def test_the_hash_is_argon2id_and_never_the_pin():
     stored = hash_pin("739155")
     assert stored.startswith("$argon2id$") and "739155" not in stored
-    assert hash_pin("739155") != stored   # salted
+    assert hash_pin("739155") != stored  # salted
 
 
-@pytest.mark.parametrize("new, confirm, problem", [
-    ("", None, PinProblem.EMPTY), ("12a4", None, PinProblem.NOT_DIGITS), ("١٢٣٤٥", None, PinProblem.NOT_DIGITS),
-    ("123", None, PinProblem.TOO_SHORT), ("1" * 13, None, PinProblem.TOO_LONG), ("0000", None, PinProblem.TOO_SIMPLE),
-    ("1234", None, PinProblem.TOO_SIMPLE), ("98765", None, PinProblem.TOO_SIMPLE),
-    ("2468", "2469", PinProblem.MISMATCH), ("2468", "2468", None), ("739155", None, None),
-])
+@pytest.mark.parametrize(
+    "new, confirm, problem",
+    [
+        ("", None, PinProblem.EMPTY),
+        ("12a4", None, PinProblem.NOT_DIGITS),
+        ("١٢٣٤٥", None, PinProblem.NOT_DIGITS),
+        ("123", None, PinProblem.TOO_SHORT),
+        ("1" * 13, None, PinProblem.TOO_LONG),
+        ("0000", None, PinProblem.TOO_SIMPLE),
+        ("1234", None, PinProblem.TOO_SIMPLE),
+        ("98765", None, PinProblem.TOO_SIMPLE),
+        ("2468", "2469", PinProblem.MISMATCH),
+        ("2468", "2468", None),
+        ("739155", None, None),
+    ],
+)
 def test_new_pin_rules(new, confirm, problem):
     assert check_new_pin(new, confirm) is problem
 
@@ -56,7 +74,7 @@ def test_five_failures_lock_for_five_minutes_even_against_the_right_pin(pin, clo
     assert pin.verify("2468").result is PinResult.LOCKED
     clock.current += timedelta(seconds=2)
     assert pin.verify("2468").ok
-    assert pin.status().tries_left == MAX_FAILURES   # counter reset after the lock-out
+    assert pin.status().tries_left == MAX_FAILURES  # counter reset after the lock-out
 
 
 def test_right_pin_resets_the_failure_count(pin):
@@ -76,7 +94,7 @@ def test_lockout_survives_a_restart(tmp_path, pin, clock):
 def test_clock_set_back_does_not_stretch_the_lockout(pin, clock):
     for _ in range(MAX_FAILURES):
         pin.verify("0000")
-    clock.current -= timedelta(days=365)   # someone turns the clock back a year
+    clock.current -= timedelta(days=365)  # someone turns the clock back a year
     assert pin.status().seconds_locked(clock.current) <= 300
 
 

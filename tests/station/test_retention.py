@@ -1,4 +1,5 @@
 """Retention purge: names gone (rows, event bodies, name search, the file itself), counts intact, audited."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from guardstation.station.checkpoint import ManualEntry
 from guardstation.settings.model import Settings
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.station.retention import MIN_VISIT_DAYS, RetentionPolicy, purge, scrub_body
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import AuditLog
@@ -36,14 +37,14 @@ def history(station, clock):
     clock.current = today - timedelta(days=40)
     andi = enter(1, OLD)
     bambang = enter(2, "Bambang Sutrisno")
-    enter(3, "Citra Dewi")                             # never leaves: still inside, must keep her name
+    enter(3, "Citra Dewi")  # never leaves: still inside, must keep her name
     assert enter(4, "Dodi Firmansyah").decision.action.value == "deny"
     clock.advance(hours=2)
     cp.check_out(andi.visit_id)
     cp.check_out(bambang.visit_id)
     clock.current = today - timedelta(days=20)
-    enter(5, "Fajar Nugroho")                            # inside: 2 of 3
-    enter(6, "Gita Permata")                             # inside: 3 of 3
+    enter(5, "Fajar Nugroho")  # inside: 2 of 3
+    enter(6, "Gita Permata")  # inside: 3 of 3
     assert enter(7, "Hadi Santoso").decision.action.value == "deny"
     clock.advance(minutes=5)
     with station.db.read() as session:
@@ -60,11 +61,15 @@ def history(station, clock):
 
 def counts(db) -> dict:
     with db.engine.connect() as conn:
-        visits = conn.exec_driver_sql("SELECT substr(time_in, 1, 10), colour, status, reason_code, gate_in, "
-                                      "count(*) FROM visit GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5").all()
-        events = conn.exec_driver_sql("SELECT substr(occurred_at, 1, 10), kind, json_extract(body_json, '$.colour'), "
-                                      "json_extract(body_json, '$.reason'), count(*) FROM visit_event "
-                                      "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4").all()
+        visits = conn.exec_driver_sql(
+            "SELECT substr(time_in, 1, 10), colour, status, reason_code, gate_in, "
+            "count(*) FROM visit GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+        ).all()
+        events = conn.exec_driver_sql(
+            "SELECT substr(occurred_at, 1, 10), kind, json_extract(body_json, '$.colour'), "
+            "json_extract(body_json, '$.reason'), count(*) FROM visit_event "
+            "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        ).all()
     return {"visits": visits, "events": events}
 
 
@@ -88,21 +93,27 @@ def test_purge_removes_names_keeps_counts_and_is_audited(history, clock, home):
     report = purge(db, POLICY, now=clock(), exports_dir=home / "exports")
     # 40 days: Andi and Bambang (left), Dodi (refused); 20 days: Hadi (refused), Fajar and Gita are only 20 days old.
     assert (report.visits, report.denied) == (2, 2)
-    assert report.events == 2 * 2 + 2      # check-in + check-out of the two visits, one event per refusal
-    assert counts(db) == before            # same totals per day, verdict, reason, gate, event kind
+    assert report.events == 2 * 2 + 2  # check-in + check-out of the two visits, one event per refusal
+    assert counts(db) == before  # same totals per day, verdict, reason, gate, event kind
     left = names_in_rows(db)
     assert left == {"Citra Dewi", "Fajar Nugroho", "Gita Permata", RECENT}
     assert search(db, "Kurniawan") == [] and search(db, "Dodi") == [] and search(db, "Hadi") == []
     assert search(db, "Citra") and search(db, "Saputra")
     with db.engine.connect() as conn:
-        purged = conn.exec_driver_sql("SELECT nik_masked, purpose, host, subject_key FROM visit "
-                                      "WHERE display_name = ''").all()
-        bodies = [json.loads(b) for (b,) in conn.exec_driver_sql(
-            "SELECT body_json FROM visit_event WHERE json_extract(body_json, '$.purged')")]
+        purged = conn.exec_driver_sql(
+            "SELECT nik_masked, purpose, host, subject_key FROM visit WHERE display_name = ''"
+        ).all()
+        bodies = [
+            json.loads(b)
+            for (b,) in conn.exec_driver_sql(
+                "SELECT body_json FROM visit_event WHERE json_extract(body_json, '$.purged')"
+            )
+        ]
     assert len(purged) == 4 and set(purged) == {("", "", "", None)}
     assert len(bodies) == 6
-    assert all(not ({"display_name", "nik_masked", "purpose", "host", "subject_key", "credential_id"} & set(b))
-               for b in bodies)
+    assert all(
+        not ({"display_name", "nik_masked", "purpose", "host", "subject_key", "credential_id"} & set(b)) for b in bodies
+    )
     assert all("gate" in b for b in bodies)
     # The audit row: counts and dates, never a name; the chain still verifies.
     with db.read() as session:
@@ -119,7 +130,7 @@ def test_purge_removes_names_keeps_counts_and_is_audited(history, clock, home):
 def test_purged_names_are_gone_from_the_database_file(history, clock):
     db = history.db
 
-    def raw() -> bytes:   # the database and its WAL
+    def raw() -> bytes:  # the database and its WAL
         return b"".join(p.read_bytes() for p in db.path.parent.glob(db.path.name + "*"))
 
     assert OLD.encode() in raw()
@@ -162,7 +173,7 @@ def test_old_exports_are_removed(station, clock, home):
     old, new = folder / "evakuasi-old.pdf", folder / "evakuasi-new.pdf"
     old.write_bytes(b"%PDF old")
     new.write_bytes(b"%PDF new")
-    today = clock().timestamp()              # the station's clock, not this machine's
+    today = clock().timestamp()  # the station's clock, not this machine's
     month_ago = today - 31 * 86400
     os.utime(old, (month_ago, month_ago))
     os.utime(new, (today, today))
@@ -184,6 +195,10 @@ def test_policy_from_settings_is_kept_in_range():
 
 
 def test_scrub_body_removes_nested_personal_keys():
-    body = {"kind": "correction", "changes": {"display_name": "X", "purpose": "Y"}, "gate": "A",
-            "items": [{"name": "Z", "colour": "green"}]}
+    body = {
+        "kind": "correction",
+        "changes": {"display_name": "X", "purpose": "Y"},
+        "gate": "A",
+        "items": [{"name": "Z", "colour": "green"}],
+    }
     assert scrub_body(body) == {"kind": "correction", "changes": {}, "gate": "A", "items": [{"colour": "green"}]}

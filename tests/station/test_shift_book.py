@@ -1,21 +1,25 @@
 """The shift book: guards with PINs, shifts, notes and incidents, the handover summary, scans per guard."""
+
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from guardstation.station.checkpoint import ManualEntry
-from guardstation.station.shift_book import HandoverSummary, ShiftBook, ShiftBookError, current_shift, scan_counts
 from guardstation.station.context import open_station
+from guardstation.station.pin import MAX_FAILURES, PinProblem
+from guardstation.station.shift_book import HandoverSummary, ShiftBook, ShiftBookError, current_shift, scan_counts
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import AuditLog, Guard, Shift, VisitEvent
-from guardstation.station.pin import MAX_FAILURES, PinProblem
 
-PEOPLE = [("3513010101800001", "Hadi Prasetyo"), ("3513014202850002", "Lina Marlina"),
-          ("3513010303900003", "Joko Susilo"), ("3513014404920004", "Ratna Dewi")]
+PEOPLE = [
+    ("3513010101800001", "Hadi Prasetyo"),
+    ("3513014202850002", "Lina Marlina"),
+    ("3513010303900003", "Joko Susilo"),
+    ("3513014404920004", "Ratna Dewi"),
+]
 
 
 @pytest.fixture
@@ -64,7 +68,7 @@ def test_open_shift_needs_the_guards_pin_and_then_every_record_names_the_guard(s
     assert wrong.value.code == "wrong" and wrong.value.params["check"].tries_left == MAX_FAILURES - 1
     assert station.checkpoint.guard == ""
 
-    shift = book.open_shift("budi santoso", "2580")   # the name as typed at the desk
+    shift = book.open_shift("budi santoso", "2580")  # the name as typed at the desk
     assert shift.guard_name == "Budi Santoso" and station.checkpoint.guard == "Budi Santoso"
     outcome = enter(station, 0)
     with station.db.read() as session:
@@ -111,7 +115,7 @@ def test_close_shift_gives_the_handover_summary_and_keeps_it(station, book, budi
     first = enter(station, 0)
     enter(station, 1)
     enter(station, 2)
-    denied = enter(station, 3)                              # capacity 3: PENUH
+    denied = enter(station, 3)  # capacity 3: PENUH
     clock.advance(minutes=30)
     station.checkpoint.check_out(first.visit_id)
     book.add_note("incident", "Tamu memaksa masuk saat penuh")

@@ -1,4 +1,5 @@
 """Supervisor overrides and corrections, automatic check-out at closing time, overstay notices."""
+
 from __future__ import annotations
 
 import json
@@ -8,18 +9,22 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from guardstation.station.checkpoint import ManualEntry
-from guardstation.settings.model import Settings
 from guardstation.domain.verdict_types import Colour
 from guardstation.reports import data
 from guardstation.server.ingest import WireEvent, check_event
+from guardstation.settings.model import Settings
+from guardstation.station.checkpoint import ManualEntry
+from guardstation.station.supervisor_actions import Supervision, SupervisionError, VisitPolicy, apply_correction
 from guardstation.store import visits
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import AuditLog, SiteConfig, Visit, VisitEvent
-from guardstation.station.supervisor_actions import Supervision, SupervisionError, VisitPolicy, apply_correction
 
-PEOPLE = [("3513010101800001", "Hadi Prasetyo"), ("3513014202850002", "Lina Marlina"),
-          ("3513010303900003", "Joko Susilo"), ("3513014404920004", "Ratna Dewi")]
+PEOPLE = [
+    ("3513010101800001", "Hadi Prasetyo"),
+    ("3513014202850002", "Lina Marlina"),
+    ("3513010303900003", "Joko Susilo"),
+    ("3513014404920004", "Ratna Dewi"),
+]
 
 
 @pytest.fixture
@@ -60,8 +65,16 @@ def chain_ok(station) -> bool:
 
 
 def wire(event: VisitEvent) -> WireEvent:
-    return WireEvent(event.event_id, event.seq, event.kind, 1, event.hlc, event.occurred_at, event.clock_offset_ms,
-                     json.loads(event.body_json))
+    return WireEvent(
+        event.event_id,
+        event.seq,
+        event.kind,
+        1,
+        event.hlc,
+        event.occurred_at,
+        event.clock_offset_ms,
+        json.loads(event.body_json),
+    )
 
 
 SERVER_STATION = SimpleNamespace(station_id="s1", site_id="standalone", epoch=1)
@@ -95,16 +108,23 @@ def test_override_admits_the_denied_person_with_a_new_check_in_and_an_audit_row(
     clock.advance(minutes=2)
     admitted = desk.override(denied.visit_id, reason="Undangan Bupati", supervisor="Pak Anton")
 
-    assert visit(station, denied.visit_id).status == visits.DENIED          # the refusal stays on record
+    assert visit(station, denied.visit_id).status == visits.DENIED  # the refusal stays on record
     row = visit(station, admitted.visit_id)
     assert (row.status, row.display_name, row.override_of, row.guard) == (
-        visits.INSIDE, "Ratna Dewi", denied.visit_id, "Budi Santoso")
-    assert station.checkpoint.occupancy().inside == 4                        # over capacity, by decision
+        visits.INSIDE,
+        "Ratna Dewi",
+        denied.visit_id,
+        "Budi Santoso",
+    )
+    assert station.checkpoint.occupancy().inside == 4  # over capacity, by decision
     (check_in,) = events(station, admitted.visit_id)
     body = json.loads(check_in.body_json)
     assert check_in.kind == "check_in" and check_in.guard == "Budi Santoso"
-    assert body["override"] == {"reason": "Undangan Bupati", "supervisor": "Pak Anton",
-                                "denied_visit_id": denied.visit_id}
+    assert body["override"] == {
+        "reason": "Undangan Bupati",
+        "supervisor": "Pak Anton",
+        "denied_visit_id": denied.visit_id,
+    }
     assert body["visit_id"] == admitted.visit_id
     assert check_event(wire(check_in), SERVER_STATION, clock())["visit_id"] == admitted.visit_id
 
@@ -131,19 +151,30 @@ def test_correction_appends_an_event_updates_the_visit_and_never_edits_the_origi
     outcome = enter(station, 0)
     original = events(station, outcome.visit_id)[0].body_json
     clock.advance(minutes=5)
-    desk.correct(outcome.visit_id, display_name="Hadi  Prasetya", purpose="Audiensi", host="Bupati",
-                 time_out=None, supervisor="Pak Anton", reason="salah ketik")
+    desk.correct(
+        outcome.visit_id,
+        display_name="Hadi  Prasetya",
+        purpose="Audiensi",
+        host="Bupati",
+        time_out=None,
+        supervisor="Pak Anton",
+        reason="salah ketik",
+    )
 
     row = visit(station, outcome.visit_id)
-    assert (row.display_name, row.purpose, row.host, row.status) == ("Hadi Prasetya", "Audiensi", "Bupati",
-                                                                     visits.INSIDE)
+    assert (row.display_name, row.purpose, row.host, row.status) == (
+        "Hadi Prasetya",
+        "Audiensi",
+        "Bupati",
+        visits.INSIDE,
+    )
     check_in, correction = events(station, outcome.visit_id)
     assert check_in.body_json == original
     body = json.loads(correction.body_json)
     assert correction.kind == "correction" and body["visit_id"] == outcome.visit_id and body["time_out"] is None
     assert body["fields"] == ["display_name", "purpose", "host"]
     assert check_event(wire(correction), SERVER_STATION, clock())["visit_id"] == outcome.visit_id
-    with station.db.read() as session:   # the name search sees the corrected name
+    with station.db.read() as session:  # the name search sees the corrected name
         assert [v.visit_id for v in visits.log_page(session, name_query="Prasetya")] == [outcome.visit_id]
     (row_audit,) = audit(station, "correction")
     assert row_audit.actor == "Pak Anton" and json.loads(row_audit.detail_json)["reason"] == "salah ketik"
@@ -155,21 +186,45 @@ def test_correcting_the_check_out_time_closes_or_moves_it_within_sense(station, 
     time_in = clock()
     clock.advance(hours=3)
     with pytest.raises(SupervisionError) as early:
-        desk.correct(outcome.visit_id, display_name="Hadi Prasetyo", purpose="Rapat", host="Sekda",
-                     time_out=time_in - timedelta(minutes=1), supervisor="Pak Anton")
+        desk.correct(
+            outcome.visit_id,
+            display_name="Hadi Prasetyo",
+            purpose="Rapat",
+            host="Sekda",
+            time_out=time_in - timedelta(minutes=1),
+            supervisor="Pak Anton",
+        )
     assert early.value.code == "time_out_before_in"
     with pytest.raises(SupervisionError) as future:
-        desk.correct(outcome.visit_id, display_name="Hadi Prasetyo", purpose="Rapat", host="Sekda",
-                     time_out=clock() + timedelta(hours=1), supervisor="Pak Anton")
+        desk.correct(
+            outcome.visit_id,
+            display_name="Hadi Prasetyo",
+            purpose="Rapat",
+            host="Sekda",
+            time_out=clock() + timedelta(hours=1),
+            supervisor="Pak Anton",
+        )
     assert future.value.code == "time_out_in_future"
     with pytest.raises(SupervisionError) as same:
-        desk.correct(outcome.visit_id, display_name="Hadi Prasetyo", purpose="Rapat", host="Sekda",
-                     time_out=None, supervisor="Pak Anton")
+        desk.correct(
+            outcome.visit_id,
+            display_name="Hadi Prasetyo",
+            purpose="Rapat",
+            host="Sekda",
+            time_out=None,
+            supervisor="Pak Anton",
+        )
     assert same.value.code == "nothing_changed"
 
     left_at = time_in + timedelta(hours=1)
-    desk.correct(outcome.visit_id, display_name="Hadi Prasetyo", purpose="Rapat", host="Sekda", time_out=left_at,
-                 supervisor="Pak Anton")
+    desk.correct(
+        outcome.visit_id,
+        display_name="Hadi Prasetyo",
+        purpose="Rapat",
+        host="Sekda",
+        time_out=left_at,
+        supervisor="Pak Anton",
+    )
     row = visit(station, outcome.visit_id)
     assert (row.status, row.time_out) == (visits.LEFT, left_at)
     assert station.checkpoint.occupancy().inside == 0
@@ -179,12 +234,13 @@ def test_correcting_the_check_out_time_closes_or_moves_it_within_sense(station, 
 
 def test_between_two_corrections_the_later_hlc_wins(station, desk, clock):
     outcome = enter(station, 0)
-    desk.correct(outcome.visit_id, display_name="Hadi P.", purpose="Rapat", host="Sekda", time_out=None,
-                 supervisor="Pak Anton")
+    desk.correct(
+        outcome.visit_id, display_name="Hadi P.", purpose="Rapat", host="Sekda", time_out=None, supervisor="Pak Anton"
+    )
     latest = events(station, outcome.visit_id, "correction")[0].hlc
     with station.db.transaction() as session:
         row = session.get(Visit, outcome.visit_id)
-        older = "0" * 15 + "-00000-other"            # another gate's correction made earlier
+        older = "0" * 15 + "-00000-other"  # another gate's correction made earlier
         assert not apply_correction(row, {"display_name": "Salah", "time_out": None}, older)
         later = latest[:-1] + "z"
         assert apply_correction(row, {"display_name": "Hadi Prasetyo Benar", "time_out": None}, later)
@@ -194,25 +250,43 @@ def test_between_two_corrections_the_later_hlc_wins(station, desk, clock):
 
 def test_a_visit_from_another_gate_is_corrected_with_this_stations_event(station, desk, clock):
     with station.db.transaction() as session:
-        session.add(Visit(visit_id="other-gate-visit", subject_key="k1", display_name="Tamu Gerbang B",
-                          credential_kind="gspass", colour="green", reason_code="fully_vaccinated", status="inside",
-                          time_in=clock() - timedelta(hours=1), gate_in="Gerbang B", station_id="station-b"))
-    desk.correct("other-gate-visit", display_name="Tamu Gerbang B", purpose="Rapat", host="", time_out=clock(),
-                 supervisor="Pak Anton")
+        session.add(
+            Visit(
+                visit_id="other-gate-visit",
+                subject_key="k1",
+                display_name="Tamu Gerbang B",
+                credential_kind="gspass",
+                colour="green",
+                reason_code="fully_vaccinated",
+                status="inside",
+                time_in=clock() - timedelta(hours=1),
+                gate_in="Gerbang B",
+                station_id="station-b",
+            )
+        )
+    desk.correct(
+        "other-gate-visit",
+        display_name="Tamu Gerbang B",
+        purpose="Rapat",
+        host="",
+        time_out=clock(),
+        supervisor="Pak Anton",
+    )
     (correction,) = events(station, "other-gate-visit")
     with station.db.read() as session:
         from guardstation.store.events import load_station
+
         assert correction.station_id == load_station(session).station_id
     assert visit(station, "other-gate-visit").status == visits.LEFT
 
 
 # -- automatic check-out and overstay --------------------------------------------------------------
 def test_forgotten_check_outs_close_at_closing_time_flagged_auto(station, desk, clock):
-    early = enter(station, 0)                                   # 08:00
+    early = enter(station, 0)  # 08:00
     clock.current = clock().replace(hour=16, minute=59)
     assert desk.auto_close() == []
     clock.current = clock().replace(hour=17, minute=10)
-    late = enter(station, 1)                                    # came after closing time
+    late = enter(station, 1)  # came after closing time
     closed = desk.auto_close()
     assert [v.visit_id for v in closed] == [early.visit_id]
     row = visit(station, early.visit_id)
@@ -221,7 +295,7 @@ def test_forgotten_check_outs_close_at_closing_time_flagged_auto(station, desk, 
     (out,) = events(station, early.visit_id, "check_out")
     assert json.loads(out.body_json)["auto"] is True and out.guard == "Budi Santoso"
     assert visit(station, late.visit_id).status == visits.INSIDE
-    assert desk.auto_close() == []                              # nothing twice
+    assert desk.auto_close() == []  # nothing twice
     clock.advance(days=1)
     assert [v.visit_id for v in desk.auto_close()] == [late.visit_id]
     assert len(audit(station, "auto_check_out")) == 2 and chain_ok(station)
@@ -256,4 +330,3 @@ def test_overstay_past_the_configured_hours_is_noticed(station, clock):
     assert [v.visit_id for v in desk.overstays()] == [first.visit_id]
     clock.advance(hours=1)
     assert len(desk.overstays()) == 2
-

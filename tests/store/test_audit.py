@@ -1,7 +1,8 @@
 """The audit log is append-only in the database and hash-chained so tampering shows."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -11,7 +12,7 @@ from guardstation.store.audit import GENESIS, append_audit, verify_chain
 from guardstation.store.db import open_database
 
 WIB = timezone(timedelta(hours=7))
-T0 = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -25,9 +26,13 @@ def _fill(db, count: int = 5, start: datetime = T0) -> list[int]:
     ids = []
     with db.transaction() as session:
         for i in range(count):
-            row = append_audit(session, at=start + timedelta(minutes=i), actor="supervisor",
-                               action="shift_opened" if i % 2 == 0 else "correction",
-                               detail={"n": i, "note": "Serah terima shift — Pintu Depan"})
+            row = append_audit(
+                session,
+                at=start + timedelta(minutes=i),
+                actor="supervisor",
+                action="shift_opened" if i % 2 == 0 else "correction",
+                detail={"n": i, "note": "Serah terima shift — Pintu Depan"},
+            )
             ids.append(row.id)
     return ids
 
@@ -68,11 +73,14 @@ def test_appends_in_separate_transactions_continue_the_chain(db):
         assert verify_chain(session).ok
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_log SET actor = 'someone else' WHERE id = 2",
-    "DELETE FROM audit_log WHERE id = 2",
-    "DELETE FROM audit_log",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor = 'someone else' WHERE id = 2",
+        "DELETE FROM audit_log WHERE id = 2",
+        "DELETE FROM audit_log",
+    ],
+)
 def test_database_refuses_edits_and_deletes(db, statement):
     _fill(db, 3)
     with pytest.raises(SADatabaseError, match="append-only"):
@@ -104,8 +112,7 @@ def test_edited_time_breaks_the_chain(db):
     ids = _fill(db, 4)
     _drop_guards(db)
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE audit_log SET at = '2026-11-22T01:00:00.000000+00:00' WHERE id = ?",
-                             (ids[1],))
+        conn.exec_driver_sql("UPDATE audit_log SET at = '2026-11-22T01:00:00.000000+00:00' WHERE id = ?", (ids[1],))
     with db.read() as session:
         assert verify_chain(session).first_bad_id == ids[1]
 

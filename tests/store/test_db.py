@@ -1,8 +1,9 @@
 """Opening the station database: durability pragmas, re-opening, and clear errors for bad files."""
+
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from guardstation.store.db import DatabaseError, open_database
 from guardstation.store.models import Outbox
 
-NOW = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 def test_new_database_has_wal_full_sync_and_foreign_keys(tmp_path):
@@ -40,7 +41,12 @@ def test_second_open_keeps_the_data_and_makes_no_backup(tmp_path):
     path = tmp_path / "station.sqlite"
     db = open_database(path)
     with db.transaction() as session:
-        session.execute(text("INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) VALUES ('s1', 'Pak Joko', '2026-11-23T01:00:00+00:00', NULL)"))
+        session.execute(
+            text(
+                "INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) "
+                "VALUES ('s1', 'Pak Joko', '2026-11-23T01:00:00+00:00', NULL)"
+            )
+        )
     db.close()
     again = open_database(path)
     try:
@@ -78,7 +84,12 @@ def test_transaction_rolls_back_on_error(tmp_path):
     try:
         with pytest.raises(RuntimeError):
             with db.transaction() as session:
-                session.execute(text("INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) VALUES ('s1', 'X', '2026', NULL)"))
+                session.execute(
+                    text(
+                        "INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) "
+                        "VALUES ('s1', 'X', '2026', NULL)"
+                    )
+                )
                 raise RuntimeError("power cut")
         with db.read() as session:
             assert session.execute(text("SELECT count(*) FROM shift")).scalar() == 0
@@ -105,12 +116,15 @@ def test_damaged_database_gives_a_database_error(tmp_path):
     db = open_database(path)
     with db.engine.begin() as conn:
         for i in range(2000):
-            conn.exec_driver_sql("INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) VALUES (?, ?, ?, NULL)", (f"s{i}", "guard " * 8, "2026"))
+            conn.exec_driver_sql(
+                "INSERT INTO shift (shift_id, guard_name, opened_at, closed_at) VALUES (?, ?, ?, NULL)",
+                (f"s{i}", "guard " * 8, "2026"),
+            )
     db.close()
     data = bytearray(path.read_bytes())
     pages = len(data) // 4096
     for page in range(pages - 5, pages):  # smash the b-tree page headers of the last pages
-        data[page * 4096: page * 4096 + 12] = b"\x0d" + b"\xff" * 11
+        data[page * 4096 : page * 4096 + 12] = b"\x0d" + b"\xff" * 11
     path.write_bytes(bytes(data))
     with pytest.raises(DatabaseError) as info:
         open_database(path)

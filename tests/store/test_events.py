@@ -1,4 +1,5 @@
 """Visit events: gapless seq, an outbox row in the same transaction, HLC order, no edits."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,15 @@ def db(tmp_path):
 def _append(db, occurred_at: datetime, visit_id: str = "v-1", kind: str = "check_in") -> VisitEvent:
     with db.transaction() as session:
         station = load_station(session)
-        return append_event(session, station, kind=kind, visit_id=visit_id, occurred_at=occurred_at,
-                            body={"display_name": "Budi Santoso"}, guard="Pak Joko")
+        return append_event(
+            session,
+            station,
+            kind=kind,
+            visit_id=visit_id,
+            occurred_at=occurred_at,
+            body={"display_name": "Budi Santoso"},
+            guard="Pak Joko",
+        )
 
 
 def _events(db) -> list[VisitEvent]:
@@ -86,8 +94,7 @@ def test_rolled_back_event_leaves_neither_event_nor_outbox_nor_a_seq_gap(db):
     with pytest.raises(RuntimeError):
         with db.transaction() as session:
             station = load_station(session)
-            append_event(session, station, kind="check_in", visit_id="v-lost", occurred_at=T0,
-                         body={})
+            append_event(session, station, kind="check_in", visit_id="v-lost", occurred_at=T0, body={})
             session.flush()
             raise RuntimeError("disk pulled out mid-scan")
     with db.read() as session:
@@ -98,8 +105,14 @@ def test_rolled_back_event_leaves_neither_event_nor_outbox_nor_a_seq_gap(db):
 
 
 def test_hlc_strictly_increases_even_when_the_clock_goes_backwards(db):
-    times = [T0, T0 + timedelta(minutes=5), T0 - timedelta(hours=2), T0 - timedelta(hours=2),
-             T0 + timedelta(minutes=1), T0 + timedelta(days=1)]
+    times = [
+        T0,
+        T0 + timedelta(minutes=5),
+        T0 - timedelta(hours=2),
+        T0 - timedelta(hours=2),
+        T0 + timedelta(minutes=1),
+        T0 + timedelta(days=1),
+    ]
     for i, at in enumerate(times):
         _append(db, at, visit_id=f"v-{i}")
     events = _events(db)

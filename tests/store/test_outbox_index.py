@@ -1,6 +1,7 @@
 """The outbox keeps acknowledged rows, so it only grows; the sync worker's two questions about it
 (how many are pending, which are next) must be answered through the partial index of migration 0005,
 not by reading the whole table."""
+
 from __future__ import annotations
 
 from sqlalchemy import event
@@ -24,8 +25,10 @@ def _plans(station, call) -> list[str]:
         event.remove(station.db.engine, "before_cursor_execute", capture)
     assert seen, "no outbox query ran"
     with station.db.engine.connect() as conn:
-        return [" | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params))
-                for sql, params in seen]
+        return [
+            " | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+            for sql, params in seen
+        ]
 
 
 def test_pending_rows_are_found_through_the_partial_index(station):

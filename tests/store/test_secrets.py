@@ -1,4 +1,5 @@
 """Secrets: the file-backed keyring fallback and the secret store on top of it."""
+
 from __future__ import annotations
 
 import json

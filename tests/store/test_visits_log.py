@@ -1,4 +1,5 @@
 """The visit log: newest first, keyset pages without gaps, safe name search."""
+
 from __future__ import annotations
 
 import random
@@ -13,14 +14,35 @@ from guardstation.store.models import Visit
 
 WIB = timezone(timedelta(hours=7))
 T0 = datetime(2026, 11, 23, 7, 30, tzinfo=WIB)
-NAMES = ["Budi Santoso", "Siti Rahmawati", "Ahmad Fauzi", "Dewi Lestari", "Joko Susilo", "Ratna Dewi",
-         "Agus Salim", "Yuni Astuti", "Hadi Prasetyo", "Lina Marlina", "I Gede Agung Budiarta", "Nur'aini"]
+NAMES = [
+    "Budi Santoso",
+    "Siti Rahmawati",
+    "Ahmad Fauzi",
+    "Dewi Lestari",
+    "Joko Susilo",
+    "Ratna Dewi",
+    "Agus Salim",
+    "Yuni Astuti",
+    "Hadi Prasetyo",
+    "Lina Marlina",
+    "I Gede Agung Budiarta",
+    "Nur'aini",
+]
 
 
 def _visit(name: str, at: datetime, status: str = visits.INSIDE, subject: str | None = None) -> Visit:
-    return Visit(visit_id=new_id(), subject_key=subject, display_name=name, credential_kind="gspass",
-                 colour="green", reason_code="fully_vaccinated", status=status, time_in=at,
-                 gate_in="Pintu Depan", station_id="st-1")
+    return Visit(
+        visit_id=new_id(),
+        subject_key=subject,
+        display_name=name,
+        credential_kind="gspass",
+        colour="green",
+        reason_code="fully_vaccinated",
+        status=status,
+        time_in=at,
+        gate_in="Pintu Depan",
+        station_id="st-1",
+    )
 
 
 @pytest.fixture
@@ -38,8 +60,7 @@ def filled(db):
         for i in range(57):
             # Several visits share the same second (a queue at the door): ties are broken by visit_id.
             at = T0 + timedelta(minutes=rng.choice([0, 1, 1, 2, 5, 9]) * (i // 4))
-            visit = _visit(NAMES[i % len(NAMES)], at, status=rng.choice([visits.INSIDE, visits.LEFT,
-                                                                       visits.DENIED]))
+            visit = _visit(NAMES[i % len(NAMES)], at, status=rng.choice([visits.INSIDE, visits.LEFT, visits.DENIED]))
             session.add(visit)
             rows.append((visit.time_in, visit.visit_id, visit.display_name))
     return db, rows
@@ -93,29 +114,35 @@ def _names(db, query: str) -> set[str]:
         return {v.display_name for v in visits.log_page(session, limit=500, name_query=query)}
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("santoso", {"Budi Santoso"}),
-    ("SANTO", {"Budi Santoso"}),
-    ("dewi", {"Dewi Lestari", "Ratna Dewi"}),
-    ("ewi", {"Dewi Lestari", "Ratna Dewi"}),            # a substring in the middle of a word
-    ("budi", {"Budi Santoso", "I Gede Agung Budiarta"}),
-    ("  Budi  ", {"Budi Santoso", "I Gede Agung Budiarta"}),
-    ("i Lest", {"Dewi Lestari"}),                      # across a space
-    ("nur'a", {"Nur'aini"}),
-    ("xyz", set()),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("santoso", {"Budi Santoso"}),
+        ("SANTO", {"Budi Santoso"}),
+        ("dewi", {"Dewi Lestari", "Ratna Dewi"}),
+        ("ewi", {"Dewi Lestari", "Ratna Dewi"}),  # a substring in the middle of a word
+        ("budi", {"Budi Santoso", "I Gede Agung Budiarta"}),
+        ("  Budi  ", {"Budi Santoso", "I Gede Agung Budiarta"}),
+        ("i Lest", {"Dewi Lestari"}),  # across a space
+        ("nur'a", {"Nur'aini"}),
+        ("xyz", set()),
+    ],
+)
 def test_name_search_of_three_or_more_chars_finds_substrings_case_insensitively(filled, query, expected):
     db, _ = filled
     assert _names(db, query) == expected
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("Ag", {"Agus Salim", "I Gede Agung Budiarta"}),
-    ("ag", {"Agus Salim", "I Gede Agung Budiarta"}),
-    ("wi", {"Dewi Lestari", "Ratna Dewi"}),
-    (" E ", {"Dewi Lestari", "Ratna Dewi", "Hadi Prasetyo", "I Gede Agung Budiarta"}),  # trimmed, 1 char
-    ("Q", set()),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Ag", {"Agus Salim", "I Gede Agung Budiarta"}),
+        ("ag", {"Agus Salim", "I Gede Agung Budiarta"}),
+        ("wi", {"Dewi Lestari", "Ratna Dewi"}),
+        (" E ", {"Dewi Lestari", "Ratna Dewi", "Hadi Prasetyo", "I Gede Agung Budiarta"}),  # trimmed, 1 char
+        ("Q", set()),
+    ],
+)
 def test_one_or_two_char_search_uses_a_plain_substring_match(filled, query, expected):
     db, _ = filled
     assert _names(db, query) == expected
@@ -129,9 +156,31 @@ def test_search_results_are_paged_like_the_log(filled):
     assert seen == expected
 
 
-@pytest.mark.parametrize("query", ["' OR 1=1 --", "\"", "%", "_", "%%%", "___", "\" OR \"\"=\"", "'; DROP TABLE visit; --",
-                                   "a\"b", "NEAR(a b)", "dewi*", "*", "AND", "OR x", "\\", "\\%", "-", "^bud",
-                                   "visit_fts", "()"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "' OR 1=1 --",
+        '"',
+        "%",
+        "_",
+        "%%%",
+        "___",
+        '" OR ""="',
+        "'; DROP TABLE visit; --",
+        'a"b',
+        "NEAR(a b)",
+        "dewi*",
+        "*",
+        "AND",
+        "OR x",
+        "\\",
+        "\\%",
+        "-",
+        "^bud",
+        "visit_fts",
+        "()",
+    ],
+)
 def test_injection_looking_queries_find_nothing_and_raise_nothing(filled, query):
     db, _ = filled
     assert _names(db, query) == set()
@@ -148,7 +197,7 @@ def test_percent_and_underscore_are_matched_literally(db):
     assert _names(db, "0%") == {"Ruang_Rapat 100%"}
     assert _names(db, "g_R") == {"Ruang_Rapat 100%"}
     assert _names(db, "100%") == {"Ruang_Rapat 100%"}
-    assert _names(db, "\"") == set()
+    assert _names(db, '"') == set()
 
 
 def test_name_with_a_quote_is_found(db):

@@ -1,4 +1,5 @@
 """Two writers on one station database (the checkpoint and the sync worker) take turns, never fail."""
+
 from __future__ import annotations
 
 import threading
@@ -26,7 +27,7 @@ def test_a_writer_that_read_first_waits_for_its_turn_instead_of_failing(tmp_path
             assert s.execute(text("SELECT count(*) FROM t")).scalar() == 0
             thread = threading.Thread(target=other_writer)
             thread.start()
-            started.wait(0.5)   # the other writer cannot even begin while we hold the write lock
+            started.wait(0.5)  # the other writer cannot even begin while we hold the write lock
             s.execute(text("INSERT INTO t VALUES (1)"))
         thread.join()
         with db.read() as s:

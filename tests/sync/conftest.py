@@ -1,22 +1,24 @@
 """Stations and a central server in one process: the real FastAPI app (SQLite) behind httpx's TestClient,
 real station databases, fake clocks, and a transport that can fail on purpose."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from guardstation.station.checkpoint import ManualEntry
 from guardstation.server import service
 from guardstation.server.api import create_app
 from guardstation.server.db import open_db
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.station.context import open_station
+from guardstation.station.server_link import enrol_station
 from guardstation.store.secrets import TOKEN_SECRET
 from guardstation.sync.engine import SyncEngine
-from guardstation.station.server_link import enrol_station
 from guardstation.sync.transport import HttpTransport, Offline, Reply
 from tests.helpers.clock import FakeClock
 
@@ -96,8 +98,9 @@ class Gate:
         self.engine = self.make_engine()
 
     def make_engine(self) -> SyncEngine:
-        return SyncEngine(self.ctx.db, self.transport, token=lambda: self.ctx.secrets.get(TOKEN_SECRET),
-                          clock=self.clock)
+        return SyncEngine(
+            self.ctx.db, self.transport, token=lambda: self.ctx.secrets.get(TOKEN_SECRET), clock=self.clock
+        )
 
     @property
     def checkpoint(self):

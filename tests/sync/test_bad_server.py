@@ -1,5 +1,6 @@
 """A bad server as the station's HTTP client sees it: timeouts, resets, 500s, truncated or malformed JSON,
 huge replies, a server clock a day off. The queue keeps everything and the next good round recovers."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -43,14 +44,13 @@ def test_a_bad_reply_keeps_the_queue_and_the_next_good_round_recovers(server, ma
     gate = make_gate(server.site(), "Pintu Depan")
     for nik in NIKS[:3]:
         gate.enter(nik)
-    bad = SyncEngine(gate.ctx.db, _mock(BAD[kind]), token=lambda: gate.ctx.secrets.get(TOKEN_SECRET),
-                     clock=gate.clock)
+    bad = SyncEngine(gate.ctx.db, _mock(BAD[kind]), token=lambda: gate.ctx.secrets.get(TOKEN_SECRET), clock=gate.clock)
     with pytest.raises((Offline, ServerTrouble)):
         bad.sync()
     with gate.ctx.db.read() as s:
         assert pending_count(s) == 3
         assert sync_state(s).cursor == 0
-    report = gate.sync()                                    # the server is good again
+    report = gate.sync()  # the server is good again
     assert report.pushed == 3
     with gate.ctx.db.read() as s:
         assert pending_count(s) == 0
@@ -58,17 +58,18 @@ def test_a_bad_reply_keeps_the_queue_and_the_next_good_round_recovers(server, ma
 
 def test_a_server_clock_a_day_off_does_not_drag_the_station_along(server, make_gate, server_clock):
     gate = make_gate(server.site(), "Pintu Depan")
-    gate.clock.skew = timedelta(days=1)                     # here: the server is a day behind this station
+    gate.clock.skew = timedelta(days=1)  # here: the server is a day behind this station
     gate.enter(NIKS[0])
     gate.sync()
     with gate.ctx.db.read() as s:
         offset = sync_state(s).clock_offset_ms
-    assert abs(offset - 86_400_000) < 5_000                 # measured, and stored for the server to correct
+    assert abs(offset - 86_400_000) < 5_000  # measured, and stored for the server to correct
     gate.enter(NIKS[1])
     gate.sync()
     from sqlalchemy import select
 
     from guardstation.server.models import Event
+
     with server.db.read() as s:
         corrected = {e.clock_offset_ms: e.corrected_at for e in s.scalars(select(Event))}
     # The event made after the offset was known is stored at the server's time, not a day ahead.

@@ -1,5 +1,6 @@
 """The station's sync engine against the real server app: enrolment, many gates, lost replies, restored
 backups, refused events, exposure alerts, bad replies."""
+
 from __future__ import annotations
 
 import base64
@@ -10,10 +11,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from guardstation.domain.verdict_types import Action, Colour
 from guardstation.domain.ids import new_id
+from guardstation.domain.verdict_types import Action, Colour
 from guardstation.server import service, tracing
-from guardstation.server.models import Event, Visit as ServerVisit
+from guardstation.server.models import Event
+from guardstation.server.models import Visit as ServerVisit
 from guardstation.station.context import open_station
 from guardstation.store.events import append_event, load_station
 from guardstation.store.models import AlertRow, Outbox, VisitEvent
@@ -60,7 +62,7 @@ def test_a_person_who_came_in_at_gate_a_leaves_through_gate_b(server, make_gate)
     # Gate B counts the people who came in at A (its own 0 + the others' 2).
     occupancy = b.checkpoint.occupancy()
     assert (occupancy.inside_here, occupancy.inside_elsewhere, occupancy.inside) == (0, 2, 2)
-    leaving = b.enter(NIKS[0], "Siti Aminah")            # auto gate mode: already inside -> check-out
+    leaving = b.enter(NIKS[0], "Siti Aminah")  # auto gate mode: already inside -> check-out
     assert leaving.visit_id == first.visit_id
     assert b.inside() == 1
     b.sync()
@@ -75,11 +77,11 @@ def test_a_lost_reply_is_resent_and_stored_once(server, make_gate):
     gate = make_gate(server.site(), "Pintu Depan")
     for nik in NIKS[:3]:
         gate.enter(nik)
-    gate.transport.plan = ["drop_after"]                  # the server commits, the station never hears
+    gate.transport.plan = ["drop_after"]  # the server commits, the station never hears
     with pytest.raises(Offline):
         gate.engine.push()
     with gate.ctx.db.read() as s:
-        assert pending_count(s) == 3                      # nothing marked acked without an answer
+        assert pending_count(s) == 3  # nothing marked acked without an answer
     gate.engine.push()
     with gate.ctx.db.read() as s:
         assert pending_count(s) == 0
@@ -100,19 +102,19 @@ def test_a_restored_backup_takes_a_new_epoch_and_loses_nothing(server, make_gate
     gate.sync()
     backup = tmp_path / "backup.sqlite"
     src, dst = sqlite3.connect(gate.home / "guardstation.sqlite"), sqlite3.connect(backup)
-    src.backup(dst)                                        # a consistent copy, as a backup tool makes it
+    src.backup(dst)  # a consistent copy, as a backup tool makes it
     src.close()
     dst.close()
     gate.enter(NIKS[1])
-    gate.sync()                                            # these two events reach the server...
+    gate.sync()  # these two events reach the server...
     gate.close()
     db_path = gate.home / "guardstation.sqlite"
     for suffix in ("-wal", "-shm"):
         (gate.home / f"guardstation.sqlite{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(backup, db_path)                       # ...then the disk is restored from the backup
+    shutil.copyfile(backup, db_path)  # ...then the disk is restored from the backup
     gate.ctx = open_station(gate.home, clock=gate.clock, gate_name=gate.name)
     gate.engine = gate.make_engine()
-    gate.enter(NIKS[2])                                    # a new event reuses the seq the server has seen
+    gate.enter(NIKS[2])  # a new event reuses the seq the server has seen
     report = gate.sync()
     assert report.epoch_changes == 1
     with gate.ctx.db.read() as s:
@@ -120,12 +122,12 @@ def test_a_restored_backup_takes_a_new_epoch_and_loses_nothing(server, make_gate
         ids = set(s.scalars(select(VisitEvent.event_id)))
     with server.db.read() as s:
         on_server = set(s.scalars(select(Event.event_id)))
-    assert ids <= on_server and len(on_server) == 3        # every event once: before, lost locally, after
+    assert ids <= on_server and len(on_server) == 3  # every event once: before, lost locally, after
 
 
 def test_a_refused_event_is_marked_and_does_not_block_the_queue(server, make_gate):
     gate = make_gate(server.site(), "Pintu Depan")
-    with gate.ctx.db.transaction() as s:                   # an event from a future version of the app
+    with gate.ctx.db.transaction() as s:  # an event from a future version of the app
         append_event(s, load_station(s), kind="teleport", visit_id=new_id(), occurred_at=gate.clock(), body={})
     gate.enter(NIKS[1])
     report = gate.engine.push()
@@ -141,7 +143,7 @@ def test_status_list_and_exposure_alert_reach_the_gate(server, make_gate, server
     case = gate.enter(NIKS[0], "Kasus")
     contact = gate.enter(NIKS[1], "Kontak")
     server_clock.advance(minutes=40)
-    gate.enter(NIKS[0], "Kasus")                           # both leave
+    gate.enter(NIKS[0], "Kasus")  # both leave
     gate.enter(NIKS[1], "Kontak")
     gate.sync()
     with server.db.write() as s:
@@ -183,13 +185,19 @@ class BadServer:
         pass
 
 
-@pytest.mark.parametrize("reply", [
-    Reply(500, {"error": "internal"}),
-    Reply(200, {"acked_through": "all of them", "rejected": [], "server_time": "x", "server_hlc": "y"}),
-    Reply(200, {"acked_through": 5, "rejected": [17], "server_time": "2026-11-23T08:00:00+07:00", "server_hlc": ""}),
-    Reply(200, {}),
-    Reply(503, {}),
-], ids=["500", "wrong-types", "bad-rejected", "empty", "503"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(500, {"error": "internal"}),
+        Reply(200, {"acked_through": "all of them", "rejected": [], "server_time": "x", "server_hlc": "y"}),
+        Reply(
+            200, {"acked_through": 5, "rejected": [17], "server_time": "2026-11-23T08:00:00+07:00", "server_hlc": ""}
+        ),
+        Reply(200, {}),
+        Reply(503, {}),
+    ],
+    ids=["500", "wrong-types", "bad-rejected", "empty", "503"],
+)
 def test_bad_server_replies_are_transient_errors_and_keep_the_queue(server, make_gate, reply):
     gate = make_gate(server.site(), "Pintu Depan")
     gate.enter(NIKS[0])
@@ -205,15 +213,21 @@ def test_a_bad_pulled_change_is_skipped_and_the_rest_applied(server, make_gate):
     gate = make_gate(site, "Pintu Depan")
     with server.db.write() as s:
         from guardstation.server import changelog
-        changelog.append(s, [changelog.Change("rule_pack", "upsert", {"pack_id": "broken"}),
-                             changelog.Change("trust_key", "upsert", {"scheme": "gspass", "kid": "!!",
-                                                                      "public_der": "not base64"})], server.clock())
+
+        changelog.append(
+            s,
+            [
+                changelog.Change("rule_pack", "upsert", {"pack_id": "broken"}),
+                changelog.Change("trust_key", "upsert", {"scheme": "gspass", "kid": "!!", "public_der": "not base64"}),
+            ],
+            server.clock(),
+        )
     report = gate.sync()
     assert len(report.skipped) == 2
-    assert gate.checkpoint.capacity == 12                  # the good changes of the same pull are in
-    assert gate.checkpoint.rule_pack(gate.clock()) is not None   # the bundled pack is still in force
+    assert gate.checkpoint.capacity == 12  # the good changes of the same pull are in
+    assert gate.checkpoint.rule_pack(gate.clock()) is not None  # the bundled pack is still in force
     with gate.ctx.db.read() as s:
-        assert sync_state(s).cursor > 0                     # and the cursor moved past the bad ones
+        assert sync_state(s).cursor > 0  # and the cursor moved past the bad ones
 
 
 def test_enrolment_with_a_used_code_says_so(server, make_gate, tmp_path):
@@ -234,16 +248,22 @@ def test_enrolment_with_a_used_code_says_so(server, make_gate, tmp_path):
 
 
 def test_a_supervisor_correction_at_one_gate_reaches_the_other(server, make_gate, server_clock):
-    from guardstation.store.models import Visit
     from guardstation.station.supervisor_actions import Supervision
+    from guardstation.store.models import Visit
 
     site = server.site()
     a, b = make_gate(site, "Pintu A"), make_gate(site, "Pintu B")
     visit = a.enter(NIKS[0], "Budi Santosa")
     server_clock.advance(minutes=30)
-    Supervision(a.checkpoint).correct(visit.visit_id, display_name="Budi Santoso", purpose="Rapat Bappeda",
-                                      host="Sekretariat", time_out=a.clock(), supervisor="Ibu Rina",
-                                      reason="nama salah ketik; lupa catat keluar")
+    Supervision(a.checkpoint).correct(
+        visit.visit_id,
+        display_name="Budi Santoso",
+        purpose="Rapat Bappeda",
+        host="Sekretariat",
+        time_out=a.clock(),
+        supervisor="Ibu Rina",
+        reason="nama salah ketik; lupa catat keluar",
+    )
     a.sync()
     b.sync()
     with b.ctx.db.read() as s:

@@ -1,4 +1,5 @@
 """The background sync loop (sync/loop.py): a stop asked for between rounds ends the thread at once."""
+
 from __future__ import annotations
 
 import threading
@@ -26,7 +27,7 @@ def test_stop_right_after_a_round_does_not_wait_for_the_next_one(station, clock)
     published = threading.Event()
     worker = SyncWorker(engine, clock=clock, on_status=lambda status: published.set(), interval_s=60, min_gap_s=0.5)
     worker.start()
-    assert published.wait(10)            # the round is done; the thread now waits out the minimum gap
+    assert published.wait(10)  # the round is done; the thread now waits out the minimum gap
     started = time.monotonic()
     assert worker.stop(timeout=10)
     assert time.monotonic() - started < 5 and not worker.running

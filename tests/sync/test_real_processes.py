@@ -15,6 +15,7 @@ invariants of issue #4 must hold:
 The proxy's fault plan comes from a seed: GUARDSTATION_SYNC_SEED=N reruns one. The seed is printed at the
 start (pytest shows it with a failure) and is part of every assertion message.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,18 +43,25 @@ LAST = ["Rahmawati", "Santoso", "Hidayat", "Wulandari", "Setiawan", "Kurniawan",
 
 @dataclass(frozen=True)
 class Scenario:
-    steps: int                 # rounds of one command per station
-    people: int                # size of the shared pool of visitors (smaller: more check-outs)
+    steps: int  # rounds of one command per station
+    people: int  # size of the shared pool of visitors (smaller: more check-outs)
     fault_rate: float
-    pause_s: float             # between rounds
-    kills: tuple[int, ...]     # rounds after which a station's next push is parked and the station killed
+    pause_s: float  # between rounds
+    kills: tuple[int, ...]  # rounds after which a station's next push is parked and the station killed
     quiet_timeout_s: float
     after_commit: bool | None  # the parked push reached the server first (None: the seed decides)
 
 
 CI = Scenario(steps=24, people=10, fault_rate=0.35, pause_s=0.25, kills=(8,), quiet_timeout_s=40, after_commit=True)
-LONG = Scenario(steps=300, people=30, fault_rate=0.35, pause_s=0.15, kills=(30, 100, 170, 240), quiet_timeout_s=120,
-                after_commit=None)
+LONG = Scenario(
+    steps=300,
+    people=30,
+    fault_rate=0.35,
+    pause_s=0.15,
+    kills=(30, 100, 170, 240),
+    quiet_timeout_s=120,
+    after_commit=None,
+)
 
 
 def make_people(rng: random.Random, count: int) -> list[tuple[str, str]]:
@@ -102,7 +110,7 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
     env = child_env()
 
     with ExitStack() as cleanup:
-        base = cleanup.enter_context(serve_process(db_url, log=tmp_path / "server.log"))   # stopped on the way out
+        base = cleanup.enter_context(serve_process(db_url, log=tmp_path / "server.log"))  # stopped on the way out
         port = int(base.rsplit(":", 1)[1])
         proxy = FaultProxy(port, list(GATES), seed=seed, fault_rate=scenario.fault_rate).start()
         cleanup.callback(proxy.stop)
@@ -110,11 +118,12 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
         def fail(message: str) -> str:
             return f"[GUARDSTATION_SYNC_SEED={seed}; proxy {proxy.summary()}] {message}"
 
-        stations = [StationProcess(gate, tmp_path / f"station{i}", proxy.url(gate), env)
-                    for i, gate in enumerate(GATES)]
+        stations = [
+            StationProcess(gate, tmp_path / f"station{i}", proxy.url(gate), env) for i, gate in enumerate(GATES)
+        ]
         for station, code in zip(stations, codes):
             station.home.mkdir()
-            station.start(code)                   # enrolment goes through the proxy too
+            station.start(code)  # enrolment goes through the proxy too
             cleanup.callback(station.stop)
         for station in stations:
             station.ready()
@@ -128,7 +137,7 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
         def kill_and_restart() -> None:
             nonlocal parked
             victim, hold, after_commit = parked
-            victim.kill()                         # SIGKILL: mid-sync, its push parked in the proxy
+            victim.kill()  # SIGKILL: mid-sync, its push parked in the proxy
             proxy.release(victim.gate)
             if after_commit and hold.upstream_status != 200:
                 raise Failure(fail(f"the parked push was not committed by the server (HTTP {hold.upstream_status})"))
@@ -155,12 +164,13 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
             if not parked[1].held.wait(30):
                 raise Failure(fail(f"{parked[0].gate} never pushed while the proxy was holding its pushes"))
             kill_and_restart()
-        for station in stations:                  # a few more after the restart, the victim included
+        for station in stations:  # a few more after the restart, the victim included
             nik, name = rng.choice(people)
             station.do(f"enter {nik} {name}")
         injected = Counter({k: n for k, n in proxy.counts.items() if not k.startswith("hold")})
         assert len(injected) >= 3 and sum(injected.values()) >= 5, fail(
-            f"too few faults were injected to mean anything: {dict(injected)}")
+            f"too few faults were injected to mean anything: {dict(injected)}"
+        )
 
         # -- heal, then sync until quiet -----------------------------------------------------------------
         proxy.heal()
@@ -174,14 +184,17 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
             if before == after and all(st["pending"] == 0 and st["cursor"] >= after for st in statuses):
                 break
             if time.monotonic() > deadline:
-                raise Failure(fail(f"not quiet after {scenario.quiet_timeout_s} s of healed network: server change_seq "
-                           f"{after}, stations {[(s.gate, st) for s, st in zip(stations, statuses)]}"))
+                raise Failure(
+                    fail(
+                        f"not quiet after {scenario.quiet_timeout_s} s of healed network: server change_seq "
+                        f"{after}, stations {[(s.gate, st) for s, st in zip(stations, statuses)]}"
+                    )
+                )
             time.sleep(0.5)
 
         # -- occupancy: every gate and the server agree ------------------------------------------------------
         monkeypatch.setenv("GUARDSTATION_KEYRING", "file")
-        from guardstation.store.secrets import SecretStore
-        from guardstation.store.secrets import TOKEN_SECRET
+        from guardstation.store.secrets import TOKEN_SECRET, SecretStore
 
         token = SecretStore.for_home(stations[0].home).get(TOKEN_SECRET)
         reply = direct.get(f"/v1/sites/{site_id}/occupancy", headers={"Authorization": f"Bearer {token}"})
@@ -190,10 +203,12 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
         by_gate = {g["station_id"]: g["inside"] for g in server_occupancy["by_gate"]}
         for station, st in zip(stations, statuses):
             assert st["inside"] == server_occupancy["inside"], fail(
-                f"{station.gate} shows {st['inside']} inside, the server {server_occupancy['inside']}")
+                f"{station.gate} shows {st['inside']} inside, the server {server_occupancy['inside']}"
+            )
             assert st["inside_here"] == by_gate.get(station.station_id, 0), fail(
                 f"{station.gate} counts {st['inside_here']} who came in there, the server "
-                f"{by_gate.get(station.station_id, 0)}")
+                f"{by_gate.get(station.station_id, 0)}"
+            )
         for station in stations:
             station.quit()
 
@@ -201,8 +216,12 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
     on_server = {e: (sid, seq) for e, sid, seq in rows(db_path, "SELECT event_id, station_id, seq FROM event")}
     rejected = rows(db_path, "SELECT event_id, code FROM rejected_event")
     assert not rejected, fail(f"the server rejected events: {rejected[:5]}")
-    server_open = {v for (v,) in rows(db_path, "SELECT visit_id FROM visit WHERE time_in IS NOT NULL AND "
-                                               "time_out IS NULL AND voided = 0")}
+    server_open = {
+        v
+        for (v,) in rows(
+            db_path, "SELECT visit_id FROM visit WHERE time_in IS NOT NULL AND time_out IS NULL AND voided = 0"
+        )
+    }
     everywhere: dict[str, tuple[str, int]] = {}
     for station in stations:
         assert integrity(station.db_path) == "ok", fail(f"{station.gate}: integrity_check failed")
@@ -217,22 +236,28 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
         unacked = rows(station.db_path, "SELECT seq, event_id FROM outbox WHERE acked_at IS NULL")
         assert not unacked, fail(f"{station.gate}: unacked outbox rows {unacked[:5]}")
         assert rows(station.db_path, "SELECT count(*) FROM outbox")[0][0] == len(mine), fail(
-            f"{station.gate}: an event without its outbox row")
-        visits = {v: (status, t_out) for v, status, t_out in
-                  rows(station.db_path, "SELECT visit_id, status, time_out FROM visit")}
+            f"{station.gate}: an event without its outbox row"
+        )
+        visits = {
+            v: (status, t_out)
+            for v, status, t_out in rows(station.db_path, "SELECT visit_id, status, time_out FROM visit")
+        }
         kinds = Counter((v, k) for v, k in rows(station.db_path, "SELECT visit_id, kind FROM visit_event"))
         for shown in station.shown:
             assert shown.visit_id in visits, fail(f"{station.gate}: shown visit {shown.visit_id} is not in its DB")
             if shown.action == "check_out":
                 assert visits[shown.visit_id][1] is not None and kinds[(shown.visit_id, "check_out")] >= 1, fail(
-                    f"{station.gate}: shown check-out of {shown.visit_id} is not in its DB")
+                    f"{station.gate}: shown check-out of {shown.visit_id} is not in its DB"
+                )
             elif shown.action == "check_in":
                 assert kinds[(shown.visit_id, "check_in")] == 1, fail(
-                    f"{station.gate}: shown check-in {shown.visit_id} is not in its DB exactly once")
+                    f"{station.gate}: shown check-in {shown.visit_id} is not in its DB exactly once"
+                )
         station_open = {v for v, (status, _) in visits.items() if status == "inside"}
         assert station_open == server_open, fail(
             f"{station.gate} and the server disagree on who is inside: only at the gate "
-            f"{sorted(station_open - server_open)[:5]}, only on the server {sorted(server_open - station_open)[:5]}")
+            f"{sorted(station_open - server_open)[:5]}, only on the server {sorted(server_open - station_open)[:5]}"
+        )
     extra = set(on_server) - set(everywhere)
     assert not extra, fail(f"{len(extra)} events on the server that no station has: {sorted(extra)[:5]}")
     assert len(on_server) == len(everywhere)
@@ -240,12 +265,15 @@ def run_scenario(tmp_path: Path, scenario: Scenario, seed: int, monkeypatch) -> 
 
     # The workload did what it is meant to: people left through another gate than they came in by.
     came_in = {s.visit_id: s.gate for st in stations for s in st.shown if s.action == "check_in"}
-    crossed = [s for st in stations for s in st.shown if s.action == "check_out" and came_in.get(s.visit_id, s.gate)
-               != s.gate]
+    crossed = [
+        s for st in stations for s in st.shown if s.action == "check_out" and came_in.get(s.visit_id, s.gate) != s.gate
+    ]
     assert crossed, fail("nobody checked out at another gate than the one they came in by")
-    print(f"ok: {len(on_server)} events, {len(server_open)} inside, {len(crossed)} cross-gate check-outs, "
-          f"killed {[(v.gate, 'after commit' if after else 'before commit') for v, after in kills]}; "
-          f"proxy {proxy.summary()}")
+    print(
+        f"ok: {len(on_server)} events, {len(server_open)} inside, {len(crossed)} cross-gate check-outs, "
+        f"killed {[(v.gate, 'after commit' if after else 'before commit') for v, after in kills]}; "
+        f"proxy {proxy.summary()}"
+    )
 
 
 def _seed(default: int) -> int:

@@ -8,6 +8,7 @@ After healing, these must hold: every event the stations wrote is on the server 
 else is there, no queued event was dropped without an ack, and all gates agree with the server on
 how many people are inside. CI runs 8 examples of 30 steps; `-m slow` 25.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -19,22 +20,27 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
-                                 run_state_machine_as_test)
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import func, select
 
-from guardstation.station.checkpoint import InvalidEntry, ManualEntry
 from guardstation.server import ingest, service
 from guardstation.server.api import create_app
 from guardstation.server.db import open_db
 from guardstation.server.models import Event
+from guardstation.station.checkpoint import InvalidEntry, ManualEntry
 from guardstation.station.context import open_station
+from guardstation.station.server_link import enrol_station
 from guardstation.store.models import Outbox, VisitEvent
 from guardstation.store.secrets import TOKEN_SECRET
 from guardstation.sync.engine import SyncEngine, pending_count
-from guardstation.station.server_link import enrol_station
 from guardstation.sync.transport import HttpTransport, Offline, Reply, SyncError
-
 from tests.helpers.clock import WIB, FakeClock
 
 from .conftest import NIKS, URL
@@ -62,7 +68,7 @@ def _template(kind: str) -> Path:
 class SimNetwork:
     """The station's side of the wire: faults are chosen by the test, one request at a time."""
 
-    def __init__(self, inner: HttpTransport, world: "SiteSimulation") -> None:
+    def __init__(self, inner: HttpTransport, world: SiteSimulation) -> None:
         self.inner, self.world = inner, world
         self.partitioned = False
         self.next_fault = "ok"
@@ -71,7 +77,7 @@ class SimNetwork:
         fault, self.next_fault = self.next_fault, "ok"
         if self.partitioned or fault == "drop_before":
             raise Offline("simulated: no route to the server")
-        if fault == "delay":                     # arrives later, out of order; the station hears nothing now
+        if fault == "delay":  # arrives later, out of order; the station hears nothing now
             self.world.in_flight.append((self.inner, method, path, kw))
             raise Offline("simulated: timed out (the request is still on its way)")
         reply = self.inner.request(method, path, **kw)
@@ -86,7 +92,7 @@ class SimNetwork:
 
 
 class SimGate:
-    def __init__(self, root: Path, index: int, world: "SiteSimulation", skew: timedelta) -> None:
+    def __init__(self, root: Path, index: int, world: SiteSimulation, skew: timedelta) -> None:
         self.home = root / f"gate{index}"
         self.home.mkdir()
         shutil.copyfile(_template("station"), self.home / "guardstation.sqlite")
@@ -100,8 +106,14 @@ class SimGate:
 
     def open(self) -> None:
         self.ctx = open_station(self.home, clock=self.clock, gate_name=self.name)
-        self.engine = SyncEngine(self.ctx.db, self.network, token=lambda: self.ctx.secrets.get(TOKEN_SECRET),
-                                 clock=self.clock, batch=7, page=5)   # small: many batches and pages
+        self.engine = SyncEngine(
+            self.ctx.db,
+            self.network,
+            token=lambda: self.ctx.secrets.get(TOKEN_SECRET),
+            clock=self.clock,
+            batch=7,
+            page=5,
+        )  # small: many batches and pages
 
     def crash_and_restart(self) -> None:
         # Every step is one committed transaction, so a kill between steps loses nothing in memory that
@@ -175,7 +187,7 @@ class SiteSimulation(RuleBasedStateMachine):
     @rule(which=st.integers(0, 100))
     def late_delivery(self, which):
         inner, method, path, kw = self.in_flight.pop(which % len(self.in_flight))
-        inner.request(method, path, **kw)            # nobody is waiting for this reply any more
+        inner.request(method, path, **kw)  # nobody is waiting for this reply any more
 
     @rule(gate=st.integers(0, GATES - 1))
     def crash(self, gate):
@@ -219,14 +231,15 @@ class SiteSimulation(RuleBasedStateMachine):
             inner.request(method, path, **kw)
         for g in self.gates:
             g.network.partitioned, g.network.next_fault = False, "ok"
-        for _round in range(3):                       # push everything, then let everyone hear about it
+        for _round in range(3):  # push everything, then let everyone hear about it
             for g in self.gates:
                 g.engine.sync()
                 g.ctx.checkpoint.reload_reference()
         every = set().union(*(g.event_ids() for g in self.gates))
         on_server = self.server_event_ids()
-        assert on_server == every, (f"missing on the server: {len(every - on_server)}, "
-                                    f"unexpected: {len(on_server - every)}")
+        assert on_server == every, (
+            f"missing on the server: {len(every - on_server)}, unexpected: {len(on_server - every)}"
+        )
         for g in self.gates:
             with g.ctx.db.read() as s:
                 assert pending_count(s) == 0, f"{g.name} still has queued events"
@@ -240,8 +253,14 @@ class SiteSimulation(RuleBasedStateMachine):
 
 
 def _settings(examples: int) -> settings:
-    return settings(max_examples=examples, stateful_step_count=30, deadline=None, derandomize=True, print_blob=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    return settings(
+        max_examples=examples,
+        stateful_step_count=30,
+        deadline=None,
+        derandomize=True,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
 
 
 def test_site_simulation():

@@ -1,4 +1,5 @@
 """The guard's window with sync running: the top bar, the site-wide gauge, exposure alerts, going offline."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,9 +9,9 @@ from fastapi.testclient import TestClient
 from PySide6.QtWidgets import QMessageBox
 
 from guardstation.server import tracing
-from guardstation.ui.sound import SoundPlayer
 from guardstation.station.server_link import build_worker
 from guardstation.sync.transport import HttpTransport
+from guardstation.ui.sound import SoundPlayer
 
 from .conftest import NIKS, URL, FlakyTransport
 
@@ -34,8 +35,14 @@ def window_for(qtbot, translator):
 
     def make(gate, lang="id"):
         translator(lang)
-        app = GuardStationApp(gate.ctx, lang=lang, camera_spec=None, decoder_name="zxing", rescan_after_s=0.3,
-                              sound=SoundPlayer(enabled=False))
+        app = GuardStationApp(
+            gate.ctx,
+            lang=lang,
+            camera_spec=None,
+            decoder_name="zxing",
+            rescan_after_s=0.3,
+            sound=SoundPlayer(enabled=False),
+        )
         qtbot.addWidget(app.window)
         app.window.show()
         apps.append(app)
@@ -46,8 +53,9 @@ def window_for(qtbot, translator):
         app.shutdown()
 
 
-def test_gate_b_window_shows_gate_a_visitors_alerts_and_going_offline(qtbot, server, make_gate, window_for,
-                                                                       server_clock):
+def test_gate_b_window_shows_gate_a_visitors_alerts_and_going_offline(
+    qtbot, server, make_gate, window_for, server_clock
+):
     site = server.site("Kantor Camat Kraksaan", capacity=20)
     a, b = make_gate(site, "Pintu A"), make_gate(site, "Pintu B")
     case = a.enter(NIKS[0], "Kasus Positif")
@@ -73,7 +81,7 @@ def test_gate_b_window_shows_gate_a_visitors_alerts_and_going_offline(qtbot, ser
     box.grab().save("/tmp/guardstation-exposure-alert.png")
     box.done(QMessageBox.StandardButton.Ok.value)
 
-    transport.plan = ["drop_before"] * 1000                  # the network goes away
+    transport.plan = ["drop_before"] * 1000  # the network goes away
     qtbot.waitUntil(lambda: "Luring" in bar.text.text(), timeout=10000)
     app.window.grab().save("/tmp/guardstation-sync-offline.png")
     assert "coba lagi" in bar.text.text()
@@ -82,6 +90,7 @@ def test_gate_b_window_shows_gate_a_visitors_alerts_and_going_offline(qtbot, ser
 def test_a_standalone_station_says_it_has_no_server(qtbot, station, window_for):
     class Standalone:
         ctx = station
+
     app = window_for(Standalone)
     assert app.start_sync() is False
     assert "Mandiri" in app.sync_bar.text.text()

@@ -1,4 +1,5 @@
 """GUI fixtures of tests/ui (gui, translator, passes and pass_png are in tests/conftest.py)."""
+
 from __future__ import annotations
 
 import pytest

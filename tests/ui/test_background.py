@@ -1,4 +1,5 @@
 """ui/background.py: work off the GUI thread, answered on it, and how it ended said in one way for every caller."""
+
 from __future__ import annotations
 
 import errno
@@ -30,9 +31,14 @@ from guardstation.ui.background import (
     stop_thread,
 )
 
-PEOPLE = [("3513010101800001", "Hadi Prasetyo"), ("3513014202850002", "Lina Marlina"),
-          ("3513010303900003", "Joko Susilo"), ("3513014404920004", "Ratna Dewi"),
-          ("3513014708850001", "Rina Marlina"), ("3513011708800008", "Budi Santoso")]
+PEOPLE = [
+    ("3513010101800001", "Hadi Prasetyo"),
+    ("3513014202850002", "Lina Marlina"),
+    ("3513010303900003", "Joko Susilo"),
+    ("3513014404920004", "Ratna Dewi"),
+    ("3513014708850001", "Rina Marlina"),
+    ("3513011708800008", "Budi Santoso"),
+]
 
 
 @pytest.fixture
@@ -62,6 +68,7 @@ def visible_boxes(window) -> list[QMessageBox]:
 
 # -- the primitive --------------------------------------------------------------------------------------------------
 
+
 def test_the_op_runs_on_its_thread_and_the_answer_comes_back_on_the_gui_thread(qtbot, threads):
     where = {}
 
@@ -76,7 +83,7 @@ def test_the_op_runs_on_its_thread_and_the_answer_comes_back_on_the_gui_thread(q
     for name in (DB_THREAD, EXPORT_THREAD):
         where.clear()
         run_in_background(op, on_done, thread=threads[name])
-        assert "done" not in where                  # never answered from inside the call
+        assert "done" not in where  # never answered from inside the call
         qtbot.waitUntil(lambda: "done" in where, timeout=5000)
         assert where["op"] == name
         assert where["done"] is threading.main_thread()
@@ -91,9 +98,12 @@ def test_progress_reaches_the_gui_thread_in_order_before_the_answer(qtbot, threa
             progress(done, 4)
         return "written"
 
-    run_in_background(op, lambda outcome: seen.append(("done", outcome.value, threading.current_thread())),
-                      thread=threads[EXPORT_THREAD],
-                      on_progress=lambda done, total: seen.append((done, total, threading.current_thread())))
+    run_in_background(
+        op,
+        lambda outcome: seen.append(("done", outcome.value, threading.current_thread())),
+        thread=threads[EXPORT_THREAD],
+        on_progress=lambda done, total: seen.append((done, total, threading.current_thread())),
+    )
     qtbot.waitUntil(lambda: len(seen) == 6, timeout=5000)
     assert [s[:2] for s in seen] == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4), ("done", "written")]
     assert {s[2] for s in seen} == {threading.main_thread()}
@@ -109,7 +119,7 @@ def test_every_part_of_a_task_is_back_on_the_gui_thread_before_it_is_let_go(qtbo
     qtbot.waitUntil(lambda: bool(homes), timeout=5000)
     assert homes == [True] and tasks[0].thread() is QThread.currentThread()
     assert tasks[0].outcome.kind == DONE
-    qtbot.waitUntil(lambda: tasks[0] not in background._pending, timeout=5000)   # then released, here
+    qtbot.waitUntil(lambda: tasks[0] not in background._pending, timeout=5000)  # then released, here
 
 
 def test_in_place_without_a_thread(qapp):
@@ -121,11 +131,15 @@ def test_in_place_without_a_thread(qapp):
 # -- one classification ---------------------------------------------------------------------------------------------
 
 STORAGE_ERRORS = [
-    pytest.param(lambda: OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full")),
-                 DISK_FULL, id="sqlalchemy-disk-full"),
+    pytest.param(
+        lambda: OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full")),
+        DISK_FULL,
+        id="sqlalchemy-disk-full",
+    ),
     pytest.param(lambda: sqlite3.OperationalError("attempt to write a readonly database"), READ_ONLY, id="read-only"),
-    pytest.param(lambda: OperationalError("BEGIN", {}, sqlite3.OperationalError("database is locked")), LOCKED,
-                 id="locked"),
+    pytest.param(
+        lambda: OperationalError("BEGIN", {}, sqlite3.OperationalError("database is locked")), LOCKED, id="locked"
+    ),
     pytest.param(lambda: OSError(errno.ENOSPC, "No space left on device"), DISK_FULL, id="enospc"),
     pytest.param(lambda: OSError(errno.EIO, "Input/output error"), IO_ERROR, id="eio"),
     pytest.param(lambda: StorageUnavailable(DISK_FULL, "less than 100 MB free"), DISK_FULL, id="disk-guard"),
@@ -134,7 +148,8 @@ STORAGE_ERRORS = [
 
 @pytest.mark.parametrize(("make_error", "problem"), STORAGE_ERRORS)
 def test_a_storage_problem_is_the_same_on_the_writer_thread_the_export_thread_and_in_place(
-        qtbot, threads, caplog, make_error, problem):
+    qtbot, threads, caplog, make_error, problem
+):
     def op():
         raise make_error()
 
@@ -143,12 +158,13 @@ def test_a_storage_problem_is_the_same_on_the_writer_thread_the_export_thread_an
     assert {(o.kind, o.problem) for o in outcomes} == {(STORAGE, problem)}
     records = [r for r in caplog.records if r.name == "guardstation.ui.background"]
     assert len(records) == 3 and all(f"the job: storage failure ({problem})" in r.getMessage() for r in records)
-    assert "Traceback" not in caplog.text                # a known fault, not a bug
+    assert "Traceback" not in caplog.text  # a known fault, not a bug
 
 
 @pytest.fixture
 def read_only(station):
     """The station's database refusing every write from now on (as on a write-protected disk)."""
+
     def apply(con, _record):
         con.execute("PRAGMA query_only=1")
 
@@ -172,7 +188,7 @@ def test_a_real_read_only_database_is_the_same_problem_on_both_threads(qtbot, th
 
 def test_storage_words_in_any_other_error_are_a_bug(qtbot, threads):
     def op():
-        raise ValueError("database is locked")      # said, not raised by the storage
+        raise ValueError("database is locked")  # said, not raised by the storage
 
     assert {o.kind for o in on_every_thread(qtbot, threads, op)} == {BUG}
 
@@ -184,7 +200,7 @@ def test_a_refusal_is_only_what_the_caller_names(qtbot, threads, caplog):
     with caplog.at_level(logging.ERROR, logger="guardstation.ui.background"):
         refused = on_every_thread(qtbot, threads, op, refused=(InvalidEntry,))
     assert {o.kind for o in refused} == {REFUSED} and all(isinstance(o.error, InvalidEntry) for o in refused)
-    assert caplog.records == []                     # the caller's to say, nothing to log
+    assert caplog.records == []  # the caller's to say, nothing to log
     assert {o.kind for o in on_every_thread(qtbot, threads, op)} == {BUG}
 
 
@@ -203,8 +219,9 @@ def test_a_bug_is_logged_with_its_traceback(qtbot, threads, caplog):
 
 def test_route_hands_each_kind_to_its_handler(qtbot, threads):
     calls = []
-    handlers = {kind: (lambda arg, kind=kind: calls.append((kind, arg))) for kind in ("done", "refused", "storage",
-                                                                                       "bug")}
+    handlers = {
+        kind: (lambda arg, kind=kind: calls.append((kind, arg))) for kind in ("done", "refused", "storage", "bug")
+    }
 
     def fail(exc):
         raise exc
@@ -217,10 +234,11 @@ def test_route_hands_each_kind_to_its_handler(qtbot, threads):
     assert [kind for kind, _ in calls] == ["done", "refused", "storage", "bug"]
     assert calls[0][1] == 7 and isinstance(calls[1][1], InvalidEntry) and calls[2][1] == LOCKED
     assert "KeyError" in calls[3][1]
-    outcome_of(qtbot, lambda: fail(KeyError("k")), thread=None).route(done=handlers["done"])   # no handler: ends
+    outcome_of(qtbot, lambda: fail(KeyError("k")), thread=None).route(done=handlers["done"])  # no handler: ends
 
 
 # -- order: the one writer ------------------------------------------------------------------------------------------
+
 
 def test_writes_run_one_at_a_time_in_the_order_they_were_asked(qtbot, station, threads, monkeypatch, clock):
     """The guard's entries and another caller's writes, interleaved on the one database thread."""
@@ -252,7 +270,7 @@ def test_writes_run_one_at_a_time_in_the_order_they_were_asked(qtbot, station, t
     qtbot.waitUntil(lambda: len(answered) == len(expected), timeout=10000)
     assert ran == expected and answered == expected
     assert len(set(running)) == 1 and running[0] is not threading.main_thread()
-    with station.db.read() as session:       # committed in that order too (three inside, then refusals: PENUH)
+    with station.db.read() as session:  # committed in that order too (three inside, then refusals: PENUH)
         events = list(session.scalars(select(VisitEvent).order_by(VisitEvent.seq)))
         audits = list(session.scalars(select(AuditLog).where(AuditLog.action == "order").order_by(AuditLog.id)))
         assert [json.loads(e.body_json).get("display_name") for e in events] == [name for _, name in PEOPLE]
@@ -261,6 +279,7 @@ def test_writes_run_one_at_a_time_in_the_order_they_were_asked(qtbot, station, t
 
 
 # -- every caller: the same words for storage, the crash path for a bug ----------------------------------------------
+
 
 def test_the_guards_worker_storage_problem_and_bug(gui, qtbot, station, passes, monkeypatch):
     app = gui()
@@ -308,7 +327,8 @@ def test_a_supervisor_job_storage_problem_and_bug(gui, qtbot, station, monkeypat
 
 
 def test_the_purge_bug_goes_to_the_crash_path_and_a_storage_problem_waits_for_the_next_run(
-        qtbot, station, threads, monkeypatch):
+    qtbot, station, threads, monkeypatch
+):
     import guardstation.ui.retention_dialog as module
 
     scheduler = module.RetentionScheduler(station, threads[DB_THREAD])

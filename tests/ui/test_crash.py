@@ -1,4 +1,5 @@
 """An unexpected error: logged with its traceback, shown in a non-blocking dialog naming the log folder."""
+
 from __future__ import annotations
 
 import logging
@@ -41,9 +42,9 @@ def test_gui_thread_error_is_logged_and_shown_with_the_log_folder(reporter, qtbo
     box = reporter.box
     assert str(reporter.log_dir) in box.text()
     assert "ZeroDivisionError: boom in a slot" in box.detailedText()
-    assert not box.isModal() or box.windowModality().name != "ApplicationModal"   # open(), not exec()
-    assert "boom in a slot" in caplog.text          # the log has the traceback
-    assert "ZeroDivisionError" in capsys.readouterr().err   # and the previous hook still saw it
+    assert not box.isModal() or box.windowModality().name != "ApplicationModal"  # open(), not exec()
+    assert "boom in a slot" in caplog.text  # the log has the traceback
+    assert "ZeroDivisionError" in capsys.readouterr().err  # and the previous hook still saw it
 
 
 def test_worker_thread_error_reaches_the_gui_thread(reporter, qtbot, caplog):
@@ -65,8 +66,16 @@ def test_repeated_errors_reuse_one_dialog(reporter, qtbot):
         sys.excepthook(*_raise(ValueError(f"again {i}")))
     qtbot.waitUntil(lambda: reporter.count == 3, timeout=2000)
     assert "(3 errors)" in reporter.box.text()
-    assert len([w for w in qtbot._request.getfixturevalue("qapp").topLevelWidgets()
-                if isinstance(w, QMessageBox) and w.isVisible()]) == 1
+    assert (
+        len(
+            [
+                w
+                for w in qtbot._request.getfixturevalue("qapp").topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.isVisible()
+            ]
+        )
+        == 1
+    )
 
 
 def test_qt_messages_go_to_the_log(reporter, caplog):

@@ -1,4 +1,5 @@
 """The guard's flow through the real main window, camera thread and database worker."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -29,8 +30,12 @@ def test_file_camera_end_to_end(gui, qtbot, station, passes, pass_png, tmp_path)
     folder = tmp_path / "camera"
     budi = passes("Budi Santoso", doses=2, nik="3513011708800008")
     sequence = [
-        ("01-budi", budi), ("02-budi-again", budi), ("03-forged", passes("Tamu Palsu", forged=True)),
-        ("04-ani", passes("Ani")), ("05-bayu", passes("Bayu")), ("06-citra", passes("Citra")),
+        ("01-budi", budi),
+        ("02-budi-again", budi),
+        ("03-forged", passes("Tamu Palsu", forged=True)),
+        ("04-ani", passes("Ani")),
+        ("05-bayu", passes("Bayu")),
+        ("06-citra", passes("Citra")),
         ("07-dodi", passes("Dodi")),
     ]
     for name, text in sequence:
@@ -46,8 +51,7 @@ def test_file_camera_end_to_end(gui, qtbot, station, passes, pass_png, tmp_path)
     qtbot.waitUntil(lambda: len(seen) >= len(sequence), timeout=60_000)
 
     # The forged card shows no name: nothing unsigned is ever read out to the guard.
-    assert [o.display_name for o in seen] == ["Budi Santoso", "Budi Santoso", "", "Ani", "Bayu",
-                                              "Citra", "Dodi"]
+    assert [o.display_name for o in seen] == ["Budi Santoso", "Budi Santoso", "", "Ani", "Bayu", "Citra", "Dodi"]
     first, again, forged, *_rest, full = seen
     assert (first.decision.colour, first.decision.action) == (Colour.GREEN, Action.CHECK_IN)
     assert committed_visit(station, first.visit_id) == ("left", "green")  # committed, later checked out
@@ -65,8 +69,9 @@ def test_file_camera_end_to_end(gui, qtbot, station, passes, pass_png, tmp_path)
     assert window.gauge.level.value == "full"
     # One row per visit: Budi's check-out fills the "Out" column of his check-in row.
     assert window.log_model.rowCount() == len(sequence) - 1
-    budi_row = next(r for r in range(window.log_model.rowCount())
-                    if window.log_model.visit_at(r).visit_id == first.visit_id)
+    budi_row = next(
+        r for r in range(window.log_model.rowCount()) if window.log_model.visit_at(r).visit_id == first.visit_id
+    )
     assert window.log_model.data(window.log_model.index(budi_row, 7)) != ""
     assert window.inside_model.rowCount() == 3
 
@@ -170,7 +175,7 @@ def test_disk_full_is_said_and_nothing_pretended(gui, qtbot, passes, station, mo
 
 
 def test_camera_lost_banner_and_manual_entry_still_works(gui, qtbot):
-    app = gui(camera=str("/nonexistent/camera-folder"))
+    app = gui(camera="/nonexistent/camera-folder")
     assert "Kamera terputus" in app.window.camera_status.text()
     assert app.window.manual_panel.isEnabled()
 

@@ -1,4 +1,5 @@
 """The supervisor's export dialog and the one-click evacuation list, driven through their real widgets."""
+
 from __future__ import annotations
 
 import errno
@@ -65,7 +66,7 @@ def run(dlg, qtbot) -> None:
 
 def test_xlsx_export_read_back_with_hash_and_audit(dialog, qtbot, visits, station, tmp_path):
     dlg = dialog("id")
-    assert dlg.nik.isChecked()                       # the (masked) NIK is in by default
+    assert dlg.nik.isChecked()  # the (masked) NIK is in by default
     choose(dlg, "shift", "xlsx", tmp_path / "buku-tamu.xlsx")
     run(dlg, qtbot)
     assert dlg.result is not None, dlg.status.text()
@@ -77,18 +78,33 @@ def test_xlsx_export_read_back_with_hash_and_audit(dialog, qtbot, visits, statio
     assert dlg.progress.value() == dlg.progress.maximum()
 
     sheet = load_workbook(path)["Log kunjungan"]
-    assert [c.value for c in sheet[1]][:5] == ["Waktu masuk (WIB, UTC+07:00)", "Waktu keluar (WIB, UTC+07:00)",
-                                                "Lama (menit)", "Nama", "NIK (disamarkan)"]
+    assert [c.value for c in sheet[1]][:5] == [
+        "Waktu masuk (WIB, UTC+07:00)",
+        "Waktu keluar (WIB, UTC+07:00)",
+        "Lama (menit)",
+        "Nama",
+        "NIK (disamarkan)",
+    ]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 3
     by_name = {r[3]: r for r in rows}
-    assert by_name["Joko Susilo"][:5] == [datetime(2026, 11, 23, 8, 5), datetime(2026, 11, 23, 8, 30), 25,
-                                          "Joko Susilo", "3513********0008"]
-    assert by_name["Joko Susilo"][8:13] == ["KUNING", "Entri manual — periksa KTP dan kartu vaksin", "Sudah keluar",
-                                            "Rapat", "Bagian Umum"]
+    assert by_name["Joko Susilo"][:5] == [
+        datetime(2026, 11, 23, 8, 5),
+        datetime(2026, 11, 23, 8, 30),
+        25,
+        "Joko Susilo",
+        "3513********0008",
+    ]
+    assert by_name["Joko Susilo"][8:13] == [
+        "KUNING",
+        "Entri manual — periksa KTP dan kartu vaksin",
+        "Sudah keluar",
+        "Rapat",
+        "Bagian Umum",
+    ]
     assert by_name["Sari Wulandari"][4] == "3513********0003" and by_name["Sari Wulandari"][10] == "Di dalam"
     for row in rows:
-        assert "*" in row[4]                           # never a full NIK
+        assert "*" in row[4]  # never a full NIK
 
     with station.db.read() as session:
         audit = session.query(AuditLog).filter(AuditLog.action == "export").one()
@@ -152,7 +168,7 @@ def test_cancel_leaves_no_file(dialog, qtbot, visits, tmp_path, monkeypatch):
     qtbot.mouseClick(dlg.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dlg.running, timeout=10000)
     assert dlg.status.text() == "Export cancelled. No file was written."
-    assert list(out.iterdir()) == []             # no file, no temporary file
+    assert list(out.iterdir()) == []  # no file, no temporary file
     assert dlg.export_button.isEnabled() and not dlg.cancel_button.isEnabled()
 
 
@@ -181,7 +197,7 @@ def test_full_disk_leaves_nothing(dialog, qtbot, visits, tmp_path, monkeypatch):
     choose(dlg, "shift", "xlsx", target)
     run(dlg, qtbot)
     assert "full" in dlg.status.text().lower(), dlg.status.text()
-    assert target.read_bytes() == b"yesterday's export"   # the older file stays as it was
+    assert target.read_bytes() == b"yesterday's export"  # the older file stays as it was
     assert sorted(p.name for p in out.iterdir()) == ["log.xlsx"]
 
 
@@ -207,6 +223,7 @@ def test_period_ending_before_it_starts(dialog, qtbot, visits, tmp_path):
 
 # -- the menu: PIN for exports, none for the evacuation list ------------------------------------------------------
 
+
 @pytest.fixture
 def app_window(gui):
     opened = []
@@ -226,7 +243,7 @@ def test_evacuation_list_in_one_click_without_pin(app_window, qtbot, visits, sta
     qtbot.waitUntil(lambda: bool(app_window.opened), timeout=20000)
     path = app_window.opened[0]
     assert path.parent == station.home / "exports" and path.suffix == ".pdf"
-    assert app_window.reports.pin_dialog is None       # no PIN asked
+    assert app_window.reports.pin_dialog is None  # no PIN asked
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
     assert "Rina Marlina" in text and "Sari Wulandari" in text and "Joko Susilo" not in text
     message = app_window.reports.message

@@ -1,4 +1,5 @@
 """Kiosk mode: full screen, closing or leaving it needs the supervisor PIN; the start-up hardware check."""
+
 from __future__ import annotations
 
 from collections import namedtuple
@@ -39,7 +40,7 @@ def test_closing_needs_the_pin_and_a_wrong_pin_keeps_the_window_open(kiosk, qtbo
     window = app.window
     dialog = _close_attempt(window, guard, qtbot)
     assert window.isVisible() and dialog.isVisible()
-    assert "menutup GuardStation" in dialog.prompt.text()   # Indonesian by default
+    assert "menutup GuardStation" in dialog.prompt.text()  # Indonesian by default
     dialog.edit.setText("111111")
     dialog.ok_button.click()
     assert window.isVisible() and dialog.isVisible()
@@ -61,7 +62,7 @@ def test_five_wrong_pins_lock_the_dialog(kiosk, qtbot):
         dialog.edit.setText("111111")
         dialog.ok_button.click()
     assert not dialog.ok_button.isEnabled() and "Terkunci" in dialog.status.text()
-    dialog.edit.setText(PIN)   # even the right PIN cannot be entered now
+    dialog.edit.setText(PIN)  # even the right PIN cannot be entered now
     assert not dialog.edit.isEnabled()
     dialog.reject()
     assert app.window.isVisible()
@@ -84,7 +85,7 @@ def test_leaving_kiosk_mode_with_the_pin(kiosk, qtbot):
     qtbot.waitUntil(lambda: not app.window.isFullScreen(), timeout=2000)
     assert not guard.active and app.window.isVisible()
     app.window.close()
-    assert not app.window.isVisible()   # an ordinary window again
+    assert not app.window.isVisible()  # an ordinary window again
 
 
 Usage = namedtuple("Usage", "total used free")
@@ -92,7 +93,7 @@ Usage = namedtuple("Usage", "total used free")
 
 def test_start_up_check_warns_about_low_disk_and_a_clock_behind_the_last_scan(gui, station, clock, monkeypatch):
     station.checkpoint.manual_entry(ManualEntry("3513010101800001", "Hadi Prasetyo"))
-    clock.current -= timedelta(hours=2)    # the clock was set back after that scan
+    clock.current -= timedelta(hours=2)  # the clock was set back after that scan
     monkeypatch.setattr(hardware_check.shutil, "disk_usage", lambda _p: Usage(10**12, 10**12, 700_000_000))
     app = gui()
     findings = app.hardware_check(None)
@@ -101,7 +102,7 @@ def test_start_up_check_warns_about_low_disk_and_a_clock_behind_the_last_scan(gu
     assert any("Ruang disk hampir habis: sisa 700 MB" in t for t in texts)
     assert any("Jam komputer" in t and "lebih awal dari pindaian terakhir" in t for t in texts)
     assert app.notices.isVisible()
-    assert app.window.storage_status.text() == ""   # a warning, not a refusal
+    assert app.window.storage_status.text() == ""  # a warning, not a refusal
 
 
 def test_start_up_check_refuses_below_100_mb(gui, monkeypatch):
@@ -109,7 +110,7 @@ def test_start_up_check_refuses_below_100_mb(gui, monkeypatch):
     app = gui(lang="en")
     app.hardware_check("0")
     assert any("Disk almost full: 60 MB free" in t for t in app.notices.texts)
-    assert "scans are NOT being recorded" in app.window.storage_status.text()   # show_storage_failure
+    assert "scans are NOT being recorded" in app.window.storage_status.text()  # show_storage_failure
 
 
 @pytest.mark.parametrize("last_good", [True, False])
@@ -123,7 +124,7 @@ def test_start_up_check_says_the_settings_file_was_damaged(gui, station, monkeyp
     if not last_good:
         (station.home / LAST_GOOD).unlink()
     (station.home / "config.json").write_text('{"language": "id", "cam', "utf-8")
-    station.settings = Settings.load(station.home)          # as open_station() does at start
+    station.settings = Settings.load(station.home)  # as open_station() does at start
     app = gui()
     app.hardware_check(None)
     kept = next(station.home.glob("config.json.damaged-*"))

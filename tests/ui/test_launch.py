@@ -1,6 +1,7 @@
 """The first start through the real launch path: `guardstation` on an empty home shows the setup wizard
 before the guard's window; finishing it leads to the main window (ui/launch.py run_gui, not the wizard
 built by hand as in tests/ui/test_setup_wizard.py)."""
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,13 @@ def _drive_wizard(qtbot, cards, seen: dict) -> None:
     from guardstation.ui.setup_wizard import SetupWizard
 
     wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, SetupWizard) and w.isVisible()]
-    if not wizards:   # not shown yet: look again
+    if not wizards:  # not shown yet: look again
         QTimer.singleShot(20, lambda: _drive_wizard(qtbot, cards, seen))
         return
     wizard = seen["wizard"] = wizards[0]
-    seen["main_window_before_wizard"] = any(type(w).__name__ == "MainWindow" and w.isVisible()
-                                            for w in QApplication.topLevelWidgets())
+    seen["main_window_before_wizard"] = any(
+        type(w).__name__ == "MainWindow" and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
 
     def next_page(page) -> None:
         wizard.next()
@@ -47,7 +49,7 @@ def _drive_wizard(qtbot, cards, seen: dict) -> None:
 
 
 def test_first_start_shows_the_wizard_then_the_main_window(qapp, qtbot, tmp_path, capsys):
-    home = tmp_path / "empty-home"          # nothing there: no config, no database, no keys
+    home = tmp_path / "empty-home"  # nothing there: no config, no database, no keys
     cards = tmp_path / "cards"
     cards.mkdir()
     seen: dict = {}
@@ -60,7 +62,7 @@ def test_first_start_shows_the_wizard_then_the_main_window(qapp, qtbot, tmp_path
     assert seen["main_window_before_wizard"] is False
     assert seen.get("finished"), "the wizard could not be finished"
     assert code == 0
-    assert _FirstShown.MARKER in capsys.readouterr().out   # the main window was painted after the wizard
+    assert _FirstShown.MARKER in capsys.readouterr().out  # the main window was painted after the wizard
     settings = Settings.load(home)
     assert settings.configured and settings.camera == str(cards)
     config = json.loads((home / "config.json").read_text("utf-8"))
@@ -75,6 +77,7 @@ def test_a_configured_station_starts_without_the_wizard(qapp, qtbot, tmp_path, c
 
     def look() -> None:
         from guardstation.ui.setup_wizard import SetupWizard
+
         wizard_seen.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, SetupWizard) and w.isVisible())
         for w in wizard_seen:
             w.reject()

@@ -1,4 +1,5 @@
 """Manual entry: the NIK check says which part is wrong; a good entry is recorded and masked."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,13 +7,16 @@ import pytest
 from guardstation.domain.verdict_types import Action, Colour
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("3513", "kurang 12 digit"),
-    ("9913011708800008", "Kode wilayah 9913 tidak dikenal"),
-    ("3513013202900001", "Tanggal lahir 320290 tidak mungkin"),
-    ("35130117088000089", "NIK harus 16 digit"),
-    ("35130117088O0008", "hanya boleh berisi angka"),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("3513", "kurang 12 digit"),
+        ("9913011708800008", "Kode wilayah 9913 tidak dikenal"),
+        ("3513013202900001", "Tanggal lahir 320290 tidak mungkin"),
+        ("35130117088000089", "NIK harus 16 digit"),
+        ("35130117088O0008", "hanya boleh berisi angka"),
+    ],
+)
 def test_nik_feedback_names_the_wrong_part(gui, qtbot, typed, expected):
     panel = gui().window.manual_panel
     panel.name.setText("Budi")

@@ -1,4 +1,5 @@
 """Guards against PySide6's constructor-keyword refcount bug (6.12.0): it crashed the app in GC."""
+
 from __future__ import annotations
 
 import sys

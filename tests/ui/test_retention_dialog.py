@@ -1,4 +1,5 @@
 """Retention settings dialog (supervisor) and the purge schedule, with the real widgets and threads."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,8 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from guardstation.station.checkpoint import ManualEntry
 from guardstation.settings.model import Settings
+from guardstation.station.checkpoint import ManualEntry
 from guardstation.store.models import AuditLog, Visit
 
 
@@ -57,7 +58,7 @@ def test_saving_writes_settings_and_is_audited(dialog, qtbot, station):
     assert (dlg.visit_days.value(), dlg.denied_days.value(), dlg.export_days.value()) == (30, 14, 30)
     assert dlg.visit_days.suffix() == " hari"
     dlg.visit_days.setValue(5)
-    assert dlg.visit_days.value() == 14            # exposure tracing needs 14 days
+    assert dlg.visit_days.value() == 14  # exposure tracing needs 14 days
     dlg.visit_days.setValue(60)
     dlg.denied_days.setValue(7)
     dlg.export_days.setValue(3)
@@ -68,7 +69,7 @@ def test_saving_writes_settings_and_is_audited(dialog, qtbot, station):
     detail = json.loads(audit_rows(station, "retention_settings")[0].detail_json)
     assert detail == {"days": {"visits": 60, "denied": 7, "exports": 3}}
     assert dlg.status.text() == "Tersimpan. Penghapusan berikutnya memakai jumlah hari ini."
-    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)   # unchanged: no second audit row
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)  # unchanged: no second audit row
     qtbot.wait(100)
     assert len(audit_rows(station, "retention_settings")) == 1
 
@@ -90,10 +91,10 @@ def test_scheduler_runs_at_start_and_one_at_a_time(qtbot, scheduler, station, ol
     assert blocker.args[0].visits == 1
     assert scheduler.daily.isActive() and scheduler.daily.interval() == 24 * 60 * 60 * 1000
     assert scheduler.run_now()
-    assert not scheduler.run_now()                   # one purge at a time
+    assert not scheduler.run_now()  # one purge at a time
     with qtbot.waitSignal(scheduler.purged, timeout=10000) as again:
         pass
-    assert not again.args[0].changed                 # idempotent: nothing more to do
+    assert not again.args[0].changed  # idempotent: nothing more to do
     assert len(audit_rows(station, "purge")) == 1
 
 

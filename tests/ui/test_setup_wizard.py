@@ -1,4 +1,5 @@
 """The first-run setup wizard, driven like an installer would: real widgets, offscreen."""
+
 from __future__ import annotations
 
 import json
@@ -7,10 +8,10 @@ import pytest
 from PySide6.QtWidgets import QWizard
 
 from guardstation.settings.model import Settings
-from guardstation.store.secrets import ENROLMENT_CODE_SECRET
+from guardstation.station.pin import MAX_FAILURES, PinResult, SupervisorPin
 from guardstation.store import reference
 from guardstation.store.events import load_station
-from guardstation.station.pin import MAX_FAILURES, PinResult, SupervisorPin
+from guardstation.store.secrets import ENROLMENT_CODE_SECRET
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def make_wizard(qtbot, qapp, station, translator):
         current = [translator(lang)]
         languages = []
 
-        def switch(code):   # what the app does (ui.i18n.switch_language); the fixture removes it afterwards
+        def switch(code):  # what the app does (ui.i18n.switch_language); the fixture removes it afterwards
             languages.append(code)
             if current[0] is not None:
                 qapp.removeTranslator(current[0])
@@ -60,16 +61,16 @@ def _fill_site(wizard, qtbot, site="Kantor Bupati Probolinggo", gate="Pintu Samp
 def test_standalone_setup_end_to_end(make_wizard, qtbot, station, tmp_path, pass_png, passes):
     wizard = make_wizard("id")
     assert wizard.currentPage() is wizard.language_page
-    assert wizard.language_page.title() == "Bahasa"   # Indonesian until the installer chooses
+    assert wizard.language_page.title() == "Bahasa"  # Indonesian until the installer chooses
     wizard.language_page.buttons["en"].setChecked(True)
     assert wizard.languages == ["en"]
-    qtbot.waitUntil(lambda: wizard.language_page.title() == "Language", timeout=2000)   # re-worded at once
+    qtbot.waitUntil(lambda: wizard.language_page.title() == "Language", timeout=2000)  # re-worded at once
     assert wizard.buttonText(QWizard.WizardButton.NextButton) == "Next >"
 
     _next(wizard, qtbot, wizard.connection_page)
     assert wizard.connection_page.standalone.isChecked()
     _next(wizard, qtbot, wizard.site_page)
-    assert not wizard.site_page.isComplete()          # names are required
+    assert not wizard.site_page.isComplete()  # names are required
     _fill_site(wizard, qtbot)
     assert wizard.site_page.isComplete()
 
@@ -80,7 +81,7 @@ def test_standalone_setup_end_to_end(make_wizard, qtbot, station, tmp_path, pass
     qtbot.waitUntil(lambda: wizard.camera_page.preview.image is not None, timeout=5000)
 
     _next(wizard, qtbot, wizard.pin_page)
-    assert wizard.camera_page.bridge is None            # preview stopped when leaving the page
+    assert wizard.camera_page.bridge is None  # preview stopped when leaving the page
     wizard.pin_page.pin.setText("1234")
     wizard.pin_page.confirm.setText("1234")
     wizard.next()
@@ -107,8 +108,11 @@ def test_standalone_setup_end_to_end(make_wizard, qtbot, station, tmp_path, pass
         site = reference.get_site(session)
         assert (site.name, site.capacity) == ("Kantor Bupati Probolinggo", 25)
         assert load_station(session).gate_name == "Pintu Samping"
-    assert (station.checkpoint.site_name, station.checkpoint.gate_name, station.checkpoint.capacity) == \
-        ("Kantor Bupati Probolinggo", "Pintu Samping", 25)
+    assert (station.checkpoint.site_name, station.checkpoint.gate_name, station.checkpoint.capacity) == (
+        "Kantor Bupati Probolinggo",
+        "Pintu Samping",
+        25,
+    )
 
     # The PIN: only its Argon2id hash is stored, it verifies, a wrong one does not, five lock it out.
     config_text = (station.home / "config.json").read_text("utf-8")
@@ -123,7 +127,7 @@ def test_standalone_setup_end_to_end(make_wizard, qtbot, station, tmp_path, pass
 
 def test_camera_page_previews_a_folder_and_test_scans_a_pass(make_wizard, qtbot, tmp_path, pass_png, passes):
     wizard = make_wizard("id")
-    wizard.setCurrentId(wizard.pageIds()[3])   # straight to the camera page
+    wizard.setCurrentId(wizard.pageIds()[3])  # straight to the camera page
     page = wizard.camera_page
     assert wizard.currentPage() is page
     cards = tmp_path / "cards"
@@ -136,8 +140,9 @@ def test_camera_page_previews_a_folder_and_test_scans_a_pass(make_wizard, qtbot,
     assert "Kamera berfungsi" in page.status.text()
     result = page.result.text()
     assert "HIJAU" in result and "Siti Rahmawati" in result and "tidak ada yang dicatat" in result
-    with wizard.station.db.read() as session:   # a test scan records nothing
+    with wizard.station.db.read() as session:  # a test scan records nothing
         from guardstation.store.models import VisitEvent
+
         assert session.query(VisitEvent).count() == 0
 
 
@@ -184,14 +189,23 @@ def test_enrolment_is_validated_and_kept_as_pending(make_wizard, qtbot, station)
     assert station.secrets.get(ENROLMENT_CODE_SECRET) == "ABCD-1234-EFGH"
     assert "ABCD-1234-EFGH" not in (station.home / "config.json").read_text("utf-8")
     with station.db.read() as session:
-        assert reference.get_site(session).capacity is None   # capacity comes from the server later
+        assert reference.get_site(session).capacity is None  # capacity comes from the server later
 
 
 def test_rerun_keeps_the_pin_when_left_empty_and_starts_from_the_current_setup(make_wizard, qtbot, station):
     from guardstation.station.first_run import SetupChoices, apply_setup
 
-    apply_setup(station, SetupChoices(language="en", site_name="Puskesmas Kraksaan", gate_name="Pintu Depan",
-                                      capacity=40, camera="0", pin="582046"))
+    apply_setup(
+        station,
+        SetupChoices(
+            language="en",
+            site_name="Puskesmas Kraksaan",
+            gate_name="Pintu Depan",
+            capacity=40,
+            camera="0",
+            pin="582046",
+        ),
+    )
     old_hash = station.settings.supervisor_pin_hash
     wizard = make_wizard("en", rerun=True)
     assert wizard.windowTitle() == "GuardStation setup (again)"

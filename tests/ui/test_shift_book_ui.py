@@ -1,12 +1,13 @@
 """The shift book driven through the real window: guards, open shift, notes, close with handover (Indonesian)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from guardstation.station.checkpoint import ManualEntry
+from guardstation.station.pin import hash_pin
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import Shift, Visit
-from guardstation.station.pin import hash_pin
 
 SUPERVISOR_PIN = "2580"
 
@@ -22,14 +23,14 @@ def test_guard_added_opens_shift_writes_incident_and_hands_over(gui, station, qt
     desk, window = app.desk, app.window
     assert "Belum ada shift" in desk.status.text()
 
-    desk.guards_action.trigger()                                   # behind the supervisor PIN
+    desk.guards_action.trigger()  # behind the supervisor PIN
     unlock(qtbot, desk)
     guards = desk.dialog
     guards.new_name.setText("Budi Santoso")
     guards.new_pin.setText("1234")
     guards.new_confirm.setText("1234")
     guards.add_button.click()
-    qtbot.waitUntil(lambda: "mudah ditebak" in guards.add_status.text())     # weak PIN refused, in words
+    qtbot.waitUntil(lambda: "mudah ditebak" in guards.add_status.text())  # weak PIN refused, in words
     guards.new_pin.setText("3691")
     guards.new_confirm.setText("3691")
     guards.add_button.click()
@@ -57,7 +58,7 @@ def test_guard_added_opens_shift_writes_incident_and_hands_over(gui, station, qt
     desk.note_action.trigger()
     note = desk.dialog
     note.ok_button.click()
-    assert "Tulis catatannya dulu" in note.problem.text()          # an empty note is not saved
+    assert "Tulis catatannya dulu" in note.problem.text()  # an empty note is not saved
     note.text.setPlainText("Pintu samping macet, dilaporkan ke bagian umum")
     note.ok_button.click()
     qtbot.waitUntil(lambda: not note.isVisible())

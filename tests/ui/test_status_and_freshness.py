@@ -1,4 +1,5 @@
 """The status list outranks any certificate, and stale verification data follows the site policy."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,13 @@ def trust(station, *keys):
 
 def flag(station, identity, status, clock):
     with station.db.transaction() as session:
-        reference.put_status(session, station.checkpoint.subject_key_for(identity), status,
-                             clock() - timedelta(days=1), clock() + timedelta(days=13))
+        reference.put_status(
+            session,
+            station.checkpoint.subject_key_for(identity),
+            status,
+            clock() - timedelta(days=1),
+            clock() + timedelta(days=13),
+        )
 
 
 def test_dcc_holder_flagged_positive_is_black_whatever_the_certificate_says(station, clock):

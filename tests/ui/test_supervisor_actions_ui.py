@@ -1,4 +1,5 @@
 """Supervisor actions through the real window: override (reason required), correction, auto check-out, overstay."""
+
 from __future__ import annotations
 
 import json
@@ -7,13 +8,17 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from guardstation.station.checkpoint import ManualEntry
+from guardstation.station.pin import hash_pin
 from guardstation.store.audit import verify_chain
 from guardstation.store.models import AuditLog, Visit, VisitEvent
-from guardstation.station.pin import hash_pin
 
 PIN = "2580"
-PEOPLE = [("3513010101800001", "Hadi Prasetyo"), ("3513014202850002", "Lina Marlina"),
-          ("3513010303900003", "Joko Susilo"), ("3513014404920004", "Ratna Dewi")]
+PEOPLE = [
+    ("3513010101800001", "Hadi Prasetyo"),
+    ("3513014202850002", "Lina Marlina"),
+    ("3513010303900003", "Joko Susilo"),
+    ("3513014404920004", "Ratna Dewi"),
+]
 
 
 def enter(station, i):
@@ -42,7 +47,7 @@ def test_override_refuses_an_empty_reason_then_admits_with_one(gui, station, qtb
     station.settings.supervisor_pin_hash = hash_pin(PIN)
     for i in range(3):
         enter(station, i)
-    denied = enter(station, 3)                                   # PENUH
+    denied = enter(station, 3)  # PENUH
     app = gui()
     desk, window = app.desk, app.window
     select_visit(window, denied.visit_id)
@@ -52,7 +57,7 @@ def test_override_refuses_an_empty_reason_then_admits_with_one(gui, station, qtb
     dialog.supervisor.setText("Pak Anton")
     dialog.ok_button.click()
     assert "Alasan wajib diisi" in dialog.problem.text() and dialog.isVisible()
-    assert len(visits(station)) == 4                              # nothing recorded
+    assert len(visits(station)) == 4  # nothing recorded
 
     dialog.reason.setText("Undangan Bupati, dicek lewat telepon")
     dialog.ok_button.click()
@@ -78,7 +83,7 @@ def test_correction_renames_and_closes_the_visit_keeping_the_original(gui, stati
     dialog = desk.dialog
     dialog.name.setText("Hadi Prasetya")
     dialog.has_left.setChecked(True)
-    dialog.time_out.setDateTime(dialog.time_out.dateTime().addSecs(-3600))   # left an hour ago
+    dialog.time_out.setDateTime(dialog.time_out.dateTime().addSecs(-3600))  # left an hour ago
     dialog.ok_button.click()
     assert "nama supervisor" in dialog.problem.text()
     dialog.supervisor.setText("Pak Anton")
@@ -93,8 +98,11 @@ def test_correction_renames_and_closes_the_visit_keeping_the_original(gui, stati
         assert json.loads(events[0].body_json)["display_name"] == "Hadi Prasetyo"
         body = json.loads(events[1].body_json)
         assert body["visit_id"] == outcome.visit_id
-        assert body["time_out"] is not None and abs(
-            (session.get(Visit, outcome.visit_id).time_out - (clock() - timedelta(hours=1))).total_seconds()) < 60
+        assert (
+            body["time_out"] is not None
+            and abs((session.get(Visit, outcome.visit_id).time_out - (clock() - timedelta(hours=1))).total_seconds())
+            < 60
+        )
         assert verify_chain(session).ok
 
 

@@ -4,6 +4,7 @@ Every QAbstractItemModel in guardstation/ui/ is here (table_models.py: the scan 
 list). Each is checked with Qt's C++ QAbstractItemModelTester and with pytest-qt's Python port, which
 checks the types of more roles; both keep checking while the model is refreshed, searched and paged.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,16 +32,16 @@ def day(station, passes, clock):
     assert [v.display_name for v in supervision.auto_close()] == ["Hadi Prasetyo"]
 
     budi = passes("Budi Santoso", nik="3513011708800008", kind=PersonKind.EMPLOYEE)
-    cp.scan(budi)                                             # HIJAU, employee
+    cp.scan(budi)  # HIJAU, employee
     clock.advance(minutes=3)
-    cp.scan(passes("Ani", doses=1))                           # KUNING: partly vaccinated
-    cp.scan(passes("Dewi", doses=0))                          # MERAH: not vaccinated
-    cp.scan(passes("Tamu Palsu", forged=True))                # MERAH, no name shown
+    cp.scan(passes("Ani", doses=1))  # KUNING: partly vaccinated
+    cp.scan(passes("Dewi", doses=0))  # MERAH: not vaccinated
+    cp.scan(passes("Tamu Palsu", forged=True))  # MERAH, no name shown
     cp.manual_entry(ManualEntry("3513014708850001", "Rina Marlina", "Layanan KTP", "Dispendukcapil"))
     clock.advance(minutes=20)
-    cp.scan(budi)                                             # KELUAR: his row gets a time out
+    cp.scan(budi)  # KELUAR: his row gets a time out
     cp.scan(passes("Bayu"))
-    full = cp.scan(passes("Citra"))                           # PENUH: three inside
+    full = cp.scan(passes("Citra"))  # PENUH: three inside
     supervision.override(full.visit_id, reason="Undangan Bupati", supervisor="Pak Anton")
     return {"Ani", "Rina Marlina", "Bayu", "Citra"}
 
@@ -65,7 +66,7 @@ def column(model, col: int) -> list:
 @pytest.mark.parametrize("force_py", TESTERS)
 def test_scan_log_model(qtmodeltester, models, day, force_py):
     log, _ = models()
-    assert log.rowCount() == 9 and log.columnCount() == 8     # Budi in and out is one row
+    assert log.rowCount() == 9 and log.columnCount() == 8  # Budi in and out is one row
     assert {"Budi Santoso", "Ani", "Dewi", "Rina Marlina", "Citra", "Hadi Prasetyo", "(unknown)"} <= set(column(log, 2))
     assert any(out.endswith("(auto)") for out in column(log, 7))
     assert log.data(log.index(0, 1), Qt.ItemDataRole.BackgroundRole) is not None
@@ -80,17 +81,16 @@ def test_inside_now_model(qtmodeltester, models, day, force_py):
 
 
 @pytest.mark.parametrize("force_py", TESTERS)
-def test_models_stay_consistent_while_the_station_works(qtmodeltester, models, day, station, passes, clock,
-                                                        force_py):
+def test_models_stay_consistent_while_the_station_works(qtmodeltester, models, day, station, passes, clock, force_py):
     log, inside = models("id")
     qtmodeltester.check(log, force_py=force_py)
     qtmodeltester.check(inside, force_py=force_py)
     clock.advance(minutes=1)
-    for row in range(inside.rowCount()):                      # four inside (one admitted over capacity)
+    for row in range(inside.rowCount()):  # four inside (one admitted over capacity)
         if inside.visit_at(row).display_name in ("Ani", "Rina Marlina"):
             station.checkpoint.check_out(inside.visit_at(row).visit_id)
     station.checkpoint.scan(passes("Eko"))
-    log.refresh()                                            # resets under the tester's eyes
+    log.refresh()  # resets under the tester's eyes
     inside.refresh()
     assert log.rowCount() == 10 and set(column(inside, 1)) == {"Bayu", "Citra", "Eko"}
     log.set_query("Budi")
@@ -107,13 +107,13 @@ def test_scan_log_pages_in_as_the_view_scrolls(qtmodeltester, models, day, monke
 
     monkeypatch.setattr(table_models, "PAGE_SIZE", 3)
     log, _ = models()
-    qtmodeltester.check(log, force_py=force_py)   # the tester itself may fetch a page
+    qtmodeltester.check(log, force_py=force_py)  # the tester itself may fetch a page
     while log.canFetchMore(QModelIndex()):
         log.fetchMore(QModelIndex())
     assert log.rowCount() == 9
-    assert len({log.visit_at(r).visit_id for r in range(9)}) == 9      # no row twice across pages
+    assert len({log.visit_at(r).visit_id for r in range(9)}) == 9  # no row twice across pages
     times = [log.visit_at(r).time_in for r in range(9)]
-    assert times == sorted(times, reverse=True)                       # newest first, across pages
+    assert times == sorted(times, reverse=True)  # newest first, across pages
 
 
 @pytest.mark.parametrize("force_py", TESTERS)

@@ -1,4 +1,5 @@
 """Every string the guard can see has an Indonesian translation."""
+
 from __future__ import annotations
 
 import subprocess
@@ -14,22 +15,39 @@ UI_DIR = PACKAGE / "ui"
 
 def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
     root = ET.parse(ts).getroot()
-    return {(ctx.findtext("name"), msg.findtext("source")): msg.find("translation")
-            for ctx in root.iter("context") for msg in ctx.iter("message")}
+    return {
+        (ctx.findtext("name"), msg.findtext("source")): msg.find("translation")
+        for ctx in root.iter("context")
+        for msg in ctx.iter("message")
+    }
 
 
 def test_every_ui_string_is_in_the_catalogue_and_translated(tmp_path):
     fresh = tmp_path / "fresh.ts"
-    subprocess.run([sys.executable, "-c", "from PySide6.scripts.pyside_tool import lupdate; lupdate()",
-                    "-silent", *map(str, sorted(UI_DIR.glob("*.py"))), "-ts", str(fresh)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from PySide6.scripts.pyside_tool import lupdate; lupdate()",
+            "-silent",
+            *map(str, sorted(UI_DIR.glob("*.py"))),
+            "-ts",
+            str(fresh),
+        ],
+        check=True,
+    )
     in_code = set(messages(fresh))
     catalogue = messages(ts_path("id"))
     assert in_code, "lupdate found no strings: the check itself is broken"
     missing = in_code - set(catalogue)
     assert not missing, f"strings in the UI code but not in {ts_path('id').name}: {sorted(missing)}"
-    untranslated = [key for key, tr in catalogue.items()
-                    if tr is None or tr.get("type") in ("unfinished", "vanished", "obsolete")
-                    or not ("".join(tr.itertext())).strip()]
+    untranslated = [
+        key
+        for key, tr in catalogue.items()
+        if tr is None
+        or tr.get("type") in ("unfinished", "vanished", "obsolete")
+        or not ("".join(tr.itertext())).strip()
+    ]
     assert not untranslated, f"no Indonesian translation for: {untranslated}"
 
 
@@ -71,14 +89,24 @@ def pseudo_catalogue(tmp_path: Path) -> Path:
 def visible_texts(root) -> list[tuple[str, str]]:
     """(where, text) for every text of `root` and its children a person can read, hidden ones included."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QCalendarWidget, QComboBox, QGroupBox,
-                                   QLabel, QLineEdit, QMenu, QSpinBox, QWidget)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QCalendarWidget,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QMenu,
+        QSpinBox,
+        QWidget,
+    )
 
     found = []
     for widget in [root, *root.findChildren(QWidget)]:
         where = f"{type(widget).__name__} {widget.objectName()}".strip()
         if any(isinstance(p, QCalendarWidget) for p in _parents(widget)):
-            continue   # Qt's own month and day names, from the locale
+            continue  # Qt's own month and day names, from the locale
         texts = [widget.windowTitle() if widget.isWindow() else "", widget.toolTip()]
         if isinstance(widget, (QLabel, QAbstractButton)):
             texts.append(widget.text())
@@ -122,30 +150,42 @@ def test_no_visible_string_bypasses_the_catalogue(qapp, qtbot, station, tmp_path
     from PySide6.QtCore import QThread, QTranslator
     from PySide6.QtWidgets import QLabel
 
-    from guardstation.ui.sound import SoundPlayer
-    from guardstation.station.pin import hash_pin
+    from guardstation.station.pin import SupervisorPin, hash_pin
     from guardstation.ui.export_dialog import ExportDialog
     from guardstation.ui.launch import GuardStationApp
     from guardstation.ui.pin_dialog import PinDialog
     from guardstation.ui.retention_dialog import RetentionDialog
-    from guardstation.station.pin import SupervisorPin
+    from guardstation.ui.sound import SoundPlayer
 
     translator = QTranslator()
     assert translator.load(str(pseudo_catalogue(tmp_path)))
     qapp.installTranslator(translator)
-    app = GuardStationApp(station, lang="id", camera_spec=None, decoder_name="zxing", rescan_after_s=1,
-                          sound=SoundPlayer(enabled=False))
+    app = GuardStationApp(
+        station, lang="id", camera_spec=None, decoder_name="zxing", rescan_after_s=1, sound=SoundPlayer(enabled=False)
+    )
     thread = QThread()
     thread.start()
     try:
         qtbot.addWidget(app.window)
         pin = SupervisorPin.for_home(station.home, hash_pin("2580"))
-        windows = [app.window, ExportDialog(station, "id", thread), RetentionDialog(station),
-                   PinDialog(pin, "⟦purpose⟧")]
+        windows = [
+            app.window,
+            ExportDialog(station, "id", thread),
+            RetentionDialog(station),
+            PinDialog(pin, "⟦purpose⟧"),
+        ]
         for window in windows[1:]:
             qtbot.addWidget(window)
-        allowed = {station.checkpoint.site_name, station.checkpoint.gate_name, "NIK", "SHA-256", "CSV", "XLSX",
-                   "PDF", "UU"}
+        allowed = {
+            station.checkpoint.site_name,
+            station.checkpoint.gate_name,
+            "NIK",
+            "SHA-256",
+            "CSV",
+            "XLSX",
+            "PDF",
+            "UU",
+        }
         bad = [item for window in windows for item in untranslated(visible_texts(window), allowed)]
         assert not bad, f"visible strings that do not go through the catalogue: {bad}"
         # The check itself works: a label set without tr() is caught.

@@ -1,4 +1,5 @@
 """Widgets the guard reads at a glance."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,17 @@ from guardstation.ui.capacity_gauge import CapacityGauge
 from guardstation.ui.theme import GAUGE_COLOURS
 
 
-@pytest.mark.parametrize("inside, level", [(0, GaugeLevel.OK), (47, GaugeLevel.OK), (48, GaugeLevel.WARN),
-                                           (59, GaugeLevel.WARN), (60, GaugeLevel.FULL), (61, GaugeLevel.FULL)])
+@pytest.mark.parametrize(
+    "inside, level",
+    [
+        (0, GaugeLevel.OK),
+        (47, GaugeLevel.OK),
+        (48, GaugeLevel.WARN),
+        (59, GaugeLevel.WARN),
+        (60, GaugeLevel.FULL),
+        (61, GaugeLevel.FULL),
+    ],
+)
 def test_gauge_changes_colour_at_80_and_100_percent(qtbot, inside, level):
     gauge = CapacityGauge()
     qtbot.addWidget(gauge)

@@ -7,22 +7,28 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.drop_index('ix_visit_site_open', table_name='visit')
-    op.create_index('ix_visit_site_open', 'visit', ['site_id', 'time_in'], unique=False,
-                    postgresql_where=sa.text('time_out IS NULL'), sqlite_where=sa.text('time_out IS NULL'))
+    op.drop_index("ix_visit_site_open", table_name="visit")
+    op.create_index(
+        "ix_visit_site_open",
+        "visit",
+        ["site_id", "time_in"],
+        unique=False,
+        postgresql_where=sa.text("time_out IS NULL"),
+        sqlite_where=sa.text("time_out IS NULL"),
+    )
 
 
 def downgrade() -> None:
-    op.drop_index('ix_visit_site_open', table_name='visit')
-    op.create_index('ix_visit_site_open', 'visit', ['site_id', 'time_out'], unique=False)
+    op.drop_index("ix_visit_site_open", table_name="visit")
+    op.create_index("ix_visit_site_open", "visit", ["site_id", "time_out"], unique=False)

@@ -8,28 +8,30 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-23
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0004'
-down_revision = '0003'
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('change_log') as batch_op:
-        batch_op.add_column(sa.Column('event_id', sa.String(length=36), nullable=True))
-        batch_op.alter_column('data_json', existing_type=sa.Text(), nullable=True)
+    with op.batch_alter_table("change_log") as batch_op:
+        batch_op.add_column(sa.Column("event_id", sa.String(length=36), nullable=True))
+        batch_op.alter_column("data_json", existing_type=sa.Text(), nullable=True)
 
 
 def downgrade() -> None:
     from guardstation.server.changelog import event_data_sql
 
     bind = op.get_bind()
-    op.execute(f"UPDATE change_log SET data_json = (SELECT {event_data_sql(bind.dialect.name)} FROM event e "
-               f"WHERE e.event_id = change_log.event_id) WHERE data_json IS NULL")
-    with op.batch_alter_table('change_log') as batch_op:
-        batch_op.alter_column('data_json', existing_type=sa.Text(), nullable=False)
-        batch_op.drop_column('event_id')
+    op.execute(
+        f"UPDATE change_log SET data_json = (SELECT {event_data_sql(bind.dialect.name)} FROM event e "
+        f"WHERE e.event_id = change_log.event_id) WHERE data_json IS NULL"
+    )
+    with op.batch_alter_table("change_log") as batch_op:
+        batch_op.alter_column("data_json", existing_type=sa.Text(), nullable=False)
+        batch_op.drop_column("event_id")

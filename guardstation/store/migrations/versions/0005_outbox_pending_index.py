@@ -8,18 +8,19 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-23
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = '0005'
-down_revision = '0004'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index('ix_outbox_pending', 'outbox', ['seq'], sqlite_where=sa.text('acked_at IS NULL'))
+    op.create_index("ix_outbox_pending", "outbox", ["seq"], sqlite_where=sa.text("acked_at IS NULL"))
 
 
 def downgrade() -> None:
-    op.drop_index('ix_outbox_pending', table_name='outbox')
+    op.drop_index("ix_outbox_pending", table_name="outbox")
