@@ -2,7 +2,7 @@
 
 Qt Linguist covers the widgets; reports are written without Qt (in a worker thread or from the
 command line), so their words live here. Each entry is (Indonesian, English); `{placeholders}` are
-filled by `tr(key, lang, **params)`. tests/reports/test_catalogue.py fails when an entry lacks a
+filled by `tr(key, lang, **params)`. tests/reports/test_catalogue_and_stats.py fails when an entry lacks a
 language or when the two languages disagree on placeholders.
 """
 

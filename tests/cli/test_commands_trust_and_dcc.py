@@ -9,18 +9,8 @@ from collections import Counter
 import pytest
 
 from guardstation.app import main
+from tests.helpers.dcc_corpus import PICTURE_STAGE_OF, expected_stages
 
-STAGE_OF = {
-    "EXPECTEDPICTUREDECODE": "picture_decode",
-    "EXPECTEDUNPREFIX": "unprefix",
-    "EXPECTEDB45DECODE": "base45",
-    "EXPECTEDCOMPRESSION": "decompress",
-    "EXPECTEDDECODE": "cose_decode",
-    "EXPECTEDVERIFY": "signature",
-    "EXPECTEDEXPIRATIONCHECK": "expiry",
-    "EXPECTEDSCHEMAVALIDATION": "schema",
-    "EXPECTEDKEYUSAGE": "key_usage",
-}
 # ES 1101/1103 contradict PL 7/8/9 on value sets (see tests/credentials/test_dcc_corpus.py KNOWN_CONFLICTS).
 KNOWN_CONFLICTS = {"ES/2DCode/raw/1101.json", "ES/2DCode/raw/1103.json"}
 
@@ -106,7 +96,7 @@ def test_every_dcc_picture_through_the_command_line(tmp_path, capsys, corpus):
         clock = case.get("TESTCTX", {}).get("VALIDATIONCLOCK")
         capsys.readouterr()
         code, (result,), _ = run(capsys, "verify", *args, "--json", *(["--at", clock] if clock else []), str(picture))
-        expected = {STAGE_OF[k]: v for k, v in case.get("EXPECTEDRESULTS", {}).items() if k in STAGE_OF}
+        expected = expected_stages(case, PICTURE_STAGE_OF)
         if clock is None:  # without a clock only the decoding stages are judged here
             expected = {
                 k: v
