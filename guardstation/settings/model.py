@@ -51,8 +51,6 @@ log = logging.getLogger(__name__)
 CONFIG = "config.json"
 LAST_GOOD = "config.last-good.json"  # a copy of the last settings saved, for a damaged config.json
 
-# Words around the reset fields in the start-up notice, in the station's language (the notice is translated).
-
 
 def setting(default: Any, check: Check) -> Any:
     """A settings field: its default and the check its value in config.json must pass."""
