@@ -93,23 +93,20 @@ def _validate(request: ExportRequest) -> None:
     shift.check_columns(request.columns)
 
 
+EXPORTS_FOLDER = "exports"  # the one folder of the station home that exports may write into
+
+
 def refuse_station_files(db: Database, out: Path) -> None:
-    """An export never replaces the station's own files, whatever name is typed (`../guardstation.sqlite`,
-    a link to the keyring...): the database and its WAL, backups, keys, settings and logs."""
+    """An export never replaces or adds a file in the station home (the folder of the database:
+    database and backups, keys, settings, PIN lock-outs, logs...) except in its `exports/` folder,
+    whatever name is typed: `..`, links and links to folders are followed to where they lead."""
     try:
         target = Path(out).expanduser().absolute().resolve()
+        home = db.path.absolute().resolve().parent
     except (OSError, RuntimeError):
         return  # not a usable path at all: check_target says why
-    home = db.path.parent.resolve()
-    files = {db.path.resolve().with_name(db.path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
-    files.add(home / "config.json")
-    if (
-        target in files
-        or target.parent == home
-        and target.name.endswith(".backup.sqlite")
-        or any(target.is_relative_to(home / folder) for folder in ("secrets", "logs"))
-    ):
-        raise ExportError("err.protected", path=out)
+    if target.is_relative_to(home) and not target.parent.is_relative_to(home / EXPORTS_FOLDER):
+        raise ExportError("err.protected", path=out, exports=home / EXPORTS_FOLDER)
 
 
 def run_export(
@@ -137,7 +134,10 @@ def run_export(
         rows = _write(ctx, request, temp)
         ctx.ticker.finish()
 
-    written = write_atomically(Path(request.out), write, cancel)
+    # Checked again just before the rename: a link swapped in while a long export ran is refused too.
+    written = write_atomically(
+        Path(request.out), write, cancel, before_rename=lambda: refuse_station_files(db, Path(request.out))
+    )
     result = ExportResult(written.path, written.sha256, written.size, request.kind, request.fmt, rows)
     if request.audit:
         result = replace(result, audit_id=audit_export(db, result, request, now))

@@ -228,8 +228,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "err.not_a_folder": ("{folder} bukan folder.", "{folder} is not a folder."),
     "err.protected": (
-        "{path} adalah berkas milik stasiun ini (basis data, kunci, pengaturan atau log); pilih nama lain.",
-        "{path} belongs to the station itself (database, keys, settings or logs); choose another name.",
+        "{path} ada di folder data stasiun ini (basis data, kunci, pengaturan, kunci PIN atau log); ekspor "
+        "hanya boleh ke folder {exports} atau ke luar folder data stasiun. Tidak ada berkas yang ditulis.",
+        "{path} is in this station's own data folder (database, keys, settings, PIN lock-outs or logs); "
+        "exports may go only into {exports} or outside the station's folder. Nothing was written.",
     ),
     "err.is_folder": ("{path} adalah folder; beri nama berkas.", "{path} is a folder; give a file name."),
     "err.no_permission": (

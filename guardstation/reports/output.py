@@ -148,8 +148,17 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(target: Path, write: Callable[[Path], None], cancel: threading.Event | None = None) -> Written:
+def write_atomically(
+    target: Path,
+    write: Callable[[Path], None],
+    cancel: threading.Event | None = None,
+    *,
+    before_rename: Callable[[], None] | None = None,
+) -> Written:
     """Calls write(temp_path), then hashes, syncs and renames it to `target`.
+
+    `before_rename()` runs last before the rename; raising there (an ExportError) leaves the target
+    untouched like any other failure.
 
     OSErrors become ExportError with a message for the person at the desk; ExportCancelled
     passes through; any other exception is a bug and propagates unchanged. In every failure
@@ -170,6 +179,8 @@ def write_atomically(target: Path, write: Callable[[Path], None], cancel: thread
             digest, size = _sha256_and_sync(temp)
         except OSError as exc:
             raise _error_for(exc, target) from exc
+        if before_rename is not None:
+            before_rename()
         try:
             os.replace(temp, target)
         except OSError as exc:

@@ -8,6 +8,11 @@ so restarting the app does not reset a lock-out.
 A 4-12 digit PIN has a small key space; Argon2id (64 MiB, 3 passes) makes each
 offline guess cost ~0.2 s, and the lock-out (5 failures -> 5 minutes) limits
 guesses at the desk.
+
+A damaged or unreadable counter file fails safe: it counts as a lock-out of LOCKOUT from the
+moment the damage is found, a fresh valid file saying so replaces it, and the caller that holds
+the database is told (`on_damaged`, e.g. `audit_lockout_damage`) so the audit log records it.
+Never "unlocked" by damage, and never locked for longer than LOCKOUT.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from guardstation.store.audit import append_audit
+from guardstation.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +107,38 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class LockoutDamage:
+    """A lock-out file found damaged: what was wrong, when, and the lock-out it caused."""
+
+    path: Path
+    error: str
+    found_at: datetime
+    locked_until: datetime
+
+
+# When damage to each lock-out file was found, in this process: if the fresh file cannot be
+# written (read-only disk), the lock-out still ends LOCKOUT after the damage was first found.
+_damage_found: dict[Path, datetime] = {}
+
+
+def audit_lockout_damage(db: Database, damage: LockoutDamage, *, actor: str = "station") -> int:
+    """Records a damaged lock-out file in the audit log (a write: on the database thread). Returns the row id."""
+    with db.transaction() as session:
+        row = append_audit(
+            session,
+            at=damage.found_at,
+            actor=actor,
+            action="pin_lockout_file_damaged",
+            detail={
+                "file": damage.path.name,
+                "error": damage.error,
+                "locked_until": damage.locked_until.isoformat(),
+            },
+        )
+        return row.id
+
+
 class SupervisorPin:
     """Checks PIN attempts against a stored hash, with a persistent failure counter."""
 
@@ -109,11 +149,13 @@ class SupervisorPin:
         *,
         clock: Callable[[], datetime] = _utc_now,
         hasher: PasswordHasher | None = None,
+        on_damaged: Callable[[LockoutDamage], object] | None = None,
     ) -> None:
         self.pin_hash = pin_hash or ""
         self.state_path = Path(state_path)
         self._clock = clock
         self._hasher = hasher or default_hasher()
+        self._on_damaged = on_damaged
 
     @classmethod
     def for_home(cls, home: Path, pin_hash: str, **kw) -> SupervisorPin:
@@ -127,14 +169,37 @@ class SupervisorPin:
     def _load(self) -> tuple[int, datetime | None]:
         try:
             data = json.loads(self.state_path.read_text("utf-8"))
-            until = data.get("locked_until")
-            return int(data.get("failures", 0)), datetime.fromisoformat(until) if until else None
+            failures, until = data.get("failures", 0), data.get("locked_until")
+            if type(failures) is not int or not 0 <= failures <= MAX_FAILURES:
+                raise ValueError(f"failures is {failures!r}")
+            if until is None:
+                return failures, None
+            until = datetime.fromisoformat(until)
+            if until.tzinfo is None:
+                raise ValueError("locked_until has no time zone")
+            return failures, until
         except FileNotFoundError:
             return 0, None
         except (OSError, ValueError, TypeError, AttributeError) as exc:
-            # A damaged counter must not unlock anything: treat it as a fresh lock-out.
-            log.error("supervisor lock-out file %s unreadable (%s); locking", self.state_path, exc)
-            return MAX_FAILURES, self._clock() + LOCKOUT
+            return self._damaged(exc)
+
+    def _damaged(self, exc: Exception) -> tuple[int, datetime | None]:
+        """A damaged counter must not unlock anything, nor lock for ever: locked for LOCKOUT from
+        when the damage was found, then a fresh valid file takes over."""
+        now = self._clock()
+        first = self.state_path not in _damage_found
+        found = _damage_found.setdefault(self.state_path, now)
+        until = min(found, now) + LOCKOUT
+        log.error("PIN lock-out file %s damaged (%s); locked until %s", self.state_path, exc, until.isoformat())
+        try:
+            self._save(MAX_FAILURES, until)
+        except OSError as write_exc:
+            log.error("PIN lock-out file %s cannot be replaced: %s", self.state_path, write_exc)
+        else:
+            del _damage_found[self.state_path]
+        if first and self._on_damaged is not None:
+            self._on_damaged(LockoutDamage(self.state_path, f"{type(exc).__name__}: {exc}", now, until))
+        return MAX_FAILURES, until
 
     def _save(self, failures: int, locked_until: datetime | None) -> None:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from guardstation.domain.ids import new_id
 from guardstation.station.checkpoint import Checkpoint
-from guardstation.station.pin import PinCheck, SupervisorPin, check_new_pin, hash_pin
+from guardstation.station.pin import PinCheck, SupervisorPin, audit_lockout_damage, check_new_pin, hash_pin
 from guardstation.store import visits
 from guardstation.store.audit import append_audit
 from guardstation.store.db import Database
@@ -197,6 +197,7 @@ class ShiftBook:
             guard.pin_hash,
             self.home / GUARD_LOCKOUT_DIR / f"{guard.guard_id}.json",
             clock=lambda: self.now().astimezone(UTC),
+            on_damaged=lambda damage: audit_lockout_damage(self.db, damage, actor=guard.name),
         )
 
     def add_guard(self, name: str, pin: str, confirm: str, *, supervisor: str) -> Guard:
