@@ -11,7 +11,7 @@ from guardstation.station.server_link import enrol_station
 from guardstation.store.secrets import TOKEN_SECRET
 from guardstation.sync.engine import NotEnrolled, SyncEngine, sync_state
 from guardstation.sync.loop import read_status
-from guardstation.sync.transport import HttpTransport, Refused, SyncError
+from guardstation.sync.transport import HttpTransport, InsecureServerUrl, Refused, SyncError
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -21,8 +21,8 @@ def _iso(value: datetime | None) -> str | None:
 def run_enroll(station: StationContext, args: argparse.Namespace) -> int:
     try:
         site_id = enrol_station(station, args.url, args.code)
-    except ValueError as exc:
-        print(f"guardstation enroll: {exc}")
+    except (ValueError, InsecureServerUrl) as exc:  # the address itself: nothing was sent or changed
+        print(f"guardstation enroll: {exc}; nothing was sent or changed")
         return 2
     except Refused as exc:
         print(f"guardstation enroll: the server refused the code ({exc.code}): {exc}")
@@ -50,11 +50,13 @@ def run_sync(station: StationContext, args: argparse.Namespace) -> int:
     code = 0
     report = None
     if not args.status:
+        try:
+            transport = HttpTransport(state.server_url)
+        except InsecureServerUrl as exc:  # enrolled before plain http was refused: enrol again over https
+            print(f"guardstation sync: {exc}; nothing was sent, everything stays queued")
+            return 1
         engine = SyncEngine(
-            station.db,
-            HttpTransport(state.server_url),
-            token=lambda: station.secrets.get(TOKEN_SECRET),
-            clock=station.checkpoint.now,
+            station.db, transport, token=lambda: station.secrets.get(TOKEN_SECRET), clock=station.checkpoint.now
         )
         try:
             report = engine.sync()

@@ -25,6 +25,7 @@ from guardstation.store import reference
 from guardstation.store.audit import append_audit
 from guardstation.store.events import ensure_station, load_station
 from guardstation.store.secrets import ENROLMENT_CODE_SECRET
+from guardstation.sync.transport import InsecureServerUrl, require_safe_server_url
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,9 @@ def check_enrolment(url: str, code: str) -> SetupProblem | None:
         return SetupProblem.URL
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.query or parts.fragment:
         return SetupProblem.URL
-    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+    try:
+        require_safe_server_url(normalise_url(url))
+    except InsecureServerUrl:
         return SetupProblem.URL_NOT_HTTPS
     if not _CODE_RE.match(code.strip()):
         return SetupProblem.CODE

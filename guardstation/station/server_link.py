@@ -15,7 +15,14 @@ from guardstation.store.secrets import ENROLMENT_CODE_SECRET, TOKEN_SECRET
 from guardstation.sync import engine as sync_engine
 from guardstation.sync.engine import SyncEngine, SyncReport
 from guardstation.sync.loop import SyncStatus, SyncWorker
-from guardstation.sync.transport import HttpTransport, Refused, Transport
+from guardstation.sync.transport import (
+    HttpTransport,
+    InsecureServerUrl,
+    Refused,
+    Reply,
+    Transport,
+    require_safe_server_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +41,12 @@ def enrol_station(
     transport: Transport | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Enrols this station; returns the site id. Raises transport.SyncError subclasses with a reason."""
+    """Enrols this station; returns the site id. Raises transport.SyncError subclasses with a reason:
+    InsecureServerUrl for plain http:// to another computer, before anything is sent or stored."""
     url = server_url.strip().rstrip("/")
     if not url.startswith(("https://", "http://")):
-        raise ValueError("the server address must start with https:// (or http:// on a trusted network)")
+        raise ValueError("the server address must start with https:// (or http:// to this computer, for testing)")
+    require_safe_server_url(url)
     own_transport = transport is None
     transport = transport or HttpTransport(url)
     with station.db.read() as session:
@@ -82,6 +91,28 @@ def _enrol_pending(station: StationContext, transport: Transport) -> Callable[[]
     return attempt
 
 
+class _RefusingTransport:
+    """Stands in for the HTTP transport when the stored server address is plain http:// to another
+    computer (enrolled before that was refused): every round is refused with the reason, nothing is sent."""
+
+    def __init__(self, error: InsecureServerUrl) -> None:
+        self.error = error
+
+    def request(self, method: str, path: str, **_kwargs) -> Reply:
+        raise self.error
+
+    def close(self) -> None:
+        pass
+
+
+def _transport_for(url: str) -> Transport:
+    try:
+        return HttpTransport(url)
+    except InsecureServerUrl as exc:
+        log.error("sync stopped: %s", exc)
+        return _RefusingTransport(exc)
+
+
 def build_worker(
     station: StationContext,
     *,
@@ -98,7 +129,7 @@ def build_worker(
     with station.db.read() as session:
         state = sync_engine.sync_state(session)
     url = state.server_url if state is not None else station.settings.server_url
-    transport = transport or HttpTransport(url)
+    transport = transport or _transport_for(url)
     engine = SyncEngine(
         station.db, transport, token=lambda: station.secrets.get(TOKEN_SECRET), clock=station.checkpoint.now
     )

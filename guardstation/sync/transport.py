@@ -4,11 +4,16 @@ Every failure becomes one of a few errors that the sync engine knows how to trea
 `Offline` and `ServerTrouble` are transient (retry with backoff, the queue keeps
 everything), `Refused` needs a person (revoked token, wrong site). A bad reply from the server never
 escapes as a raw exception.
+
+Every call after enrolment carries the station's token, so nothing goes out in clear text:
+`require_safe_server_url` is the one place that decides which server addresses are acceptable
+(https://, or plain http:// only to this computer), and `HttpTransport` refuses any other.
 """
 
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import json
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -37,6 +42,46 @@ class Refused(SyncError):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status, self.code = status, code
+
+
+class InsecureServerUrl(Refused):
+    """A server address that would carry the token and personal data in clear text (plain http:// to
+    another computer). Raised before anything is sent; needs a person to give an https:// address."""
+
+    def __init__(self, scheme: str, host: str) -> None:
+        Exception.__init__(  # not Refused.__init__: there is no HTTP status, the server was never asked
+            self,
+            "the server address must start with https:// (the data is personal and must be encrypted); "
+            f"plain http:// is allowed only to this computer (localhost, 127.0.0.1, ::1), not to "
+            f"{scheme or '?'}://{host or '?'}",
+        )
+        self.status, self.code, self.host = 0, "insecure_url", host
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: traffic that never leaves this computer."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_safe_server_url(url: str) -> str:
+    """The address unchanged if it is https://, or http:// to this computer; else InsecureServerUrl.
+
+    Parsed the way httpx parses it (the client that sends), so `http://127.0.0.1@10.1.2.3` is 10.1.2.3.
+    """
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError):
+        raise InsecureServerUrl("", "") from None
+    if parsed.scheme == "https" and parsed.host:
+        return url
+    if parsed.scheme == "http" and parsed.host and is_loopback_host(parsed.host):
+        return url
+    raise InsecureServerUrl(parsed.scheme, parsed.host)
 
 
 @dataclass(frozen=True)
@@ -76,7 +121,9 @@ def parse_reply(status: int, content: bytes) -> dict[str, Any]:
 
 
 class HttpTransport:
-    """httpx over HTTPS (or HTTP on a trusted LAN); request bodies gzip-compressed; replies size-limited."""
+    """httpx over HTTPS (plain HTTP only to this computer, for tests); request bodies gzip-compressed;
+    replies size-limited. Raises InsecureServerUrl when created for, or asked to send to, any other
+    address, before a connection is opened."""
 
     def __init__(
         self,
@@ -86,7 +133,7 @@ class HttpTransport:
         max_reply_bytes: int = MAX_REPLY_BYTES,
         client: httpx.Client | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = require_safe_server_url(base_url).rstrip("/")
         self.max_reply_bytes = max_reply_bytes
         self._client = client or httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), headers={"User-Agent": "GuardStation"}
@@ -101,6 +148,7 @@ class HttpTransport:
         params: dict[str, Any] | None = None,
         token: str | None = None,
     ) -> Reply:
+        require_safe_server_url(self.base_url + path)  # the last guard: nothing leaves in clear text
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"

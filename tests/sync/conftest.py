@@ -22,7 +22,7 @@ from guardstation.sync.engine import SyncEngine
 from guardstation.sync.transport import HttpTransport, Offline, Reply
 from tests.helpers.clock import FakeClock
 
-URL = "http://testserver"
+URL = "http://127.0.0.1"  # the in-process test client never goes on the network; plain http only to loopback
 
 
 class Skewed:
