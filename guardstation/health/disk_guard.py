@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import errno
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
 
 DISK_FULL, READ_ONLY, LOCKED, IO_ERROR = "disk_full", "read_only", "locked", "io_error"
 REFUSE_BELOW_BYTES = 100_000_000  # the same threshold the start-up check refuses at
@@ -27,9 +30,14 @@ class StorageUnavailable(RuntimeError):
 
 
 def storage_problem(exc: BaseException) -> str | None:
-    """A known storage failure as a message key; None for anything else (a bug)."""
+    """A known storage failure as a message key; None for anything else (a bug).
+
+    Only what storage trouble is raised as is read: any other error is never taken for a full disk,
+    whatever its text says."""
     if isinstance(exc, StorageUnavailable):
         return exc.problem
+    if not isinstance(exc, (OperationalError, sqlite3.OperationalError, OSError)):
+        return None
     orig = getattr(exc, "orig", exc)
     if isinstance(orig, OSError) and orig.errno is not None:
         if orig.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -29,15 +29,13 @@ part that visits the worker thread moves back before it reports.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
-from sqlalchemy.exc import OperationalError
 
-from guardstation.health.disk_guard import StorageUnavailable, storage_problem
+from guardstation.health.disk_guard import storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +43,6 @@ DB_THREAD = "guardstation-db"
 EXPORT_THREAD = "guardstation-export"
 
 DONE, REFUSED, STORAGE, BUG = "done", "refused", "storage", "bug"
-# What storage trouble is raised as; anything else is never read as a full disk, whatever its text says.
-_STORAGE_ERRORS = (OperationalError, sqlite3.OperationalError, OSError, StorageUnavailable)
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ def run_op(
     except refused as exc:
         return Outcome(REFUSED, error=exc)
     except Exception as exc:
-        problem = storage_problem(exc) if isinstance(exc, _STORAGE_ERRORS) else None
+        problem = storage_problem(exc)
         if problem is not None:
             log.error("%s: storage failure (%s): %s", name, problem, exc)
             return Outcome(STORAGE, error=exc, problem=problem)
